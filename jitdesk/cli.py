@@ -1,0 +1,66 @@
+"""The `jitdesk` command: the desktop app by default, and the fixed sub-commands of DESIGN section 8.
+
+Known errors (bad input, unreadable database, unreachable server...) print one plain line on stderr
+and exit with status 2; anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from jitdesk import __version__
+
+# Sub-command modules in jitdesk/commands/ (each: add_parser, run).
+COMMANDS = ("demo", "db", "cards", "server", "sync")
+
+
+def add_app_options(parser: argparse.ArgumentParser) -> None:
+    """Options shared by the app and `jitdesk demo`."""
+    parser.add_argument("--db", metavar="PATH", help="database file (default: the user data dir)")
+    parser.add_argument("--settings", metavar="FILE",
+                        help="settings TOML file (default: the user config dir)")
+    parser.add_argument("--screenshot", metavar="FILE.png", help="render a view offscreen to a PNG and exit")
+    parser.add_argument("--view", default="station", metavar="NAME",
+                        help="view for --screenshot: station, kanban, andon, takt, kpi, admin, queue")
+    parser.add_argument("--size", default="1920x1080", metavar="WxH", help="window size for --screenshot")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="jitdesk", description="Shop-floor just-in-time desk.")
+    parser.add_argument("--version", action="version", version=f"jitdesk {__version__}")
+    add_app_options(parser)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        module = _command(name)
+        if module is not None:
+            module.add_parser(subparsers)
+    return parser
+
+
+def _command(name: str):  # type: ignore[no-untyped-def]
+    try:
+        return importlib.import_module(f"jitdesk.commands.{name}")
+    except ModuleNotFoundError as error:
+        if error.name == f"jitdesk.commands.{name}":
+            return None
+        raise
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from jitdesk.domain.errors import KnownError
+
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command is None:
+            from jitdesk.app import run_app
+
+            return run_app(args)
+        return int(_command(args.command).run(args))
+    except KnownError as error:
+        print(f"jitdesk: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,1 @@
+"""Use cases: each is one transaction (validate, append events, update projections) returning Changes."""

@@ -1,0 +1,132 @@
+"""Master-data use cases: create and edit plants, lines, stations, parts, users, call types, calendars."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import select
+
+from jitdesk.domain import master
+from jitdesk.domain.auth import Role, hash_pin
+from jitdesk.domain.errors import BadInput, NotFound, PayloadError
+from jitdesk.domain.fold import PROJECTORS
+from jitdesk.domain.ids import new_id
+from jitdesk.domain.master import CallType, Line, Part, Plant, ShiftCalendar, Station, User
+from jitdesk.services.access import require_role
+from jitdesk.services.changes import Changes
+from jitdesk.services.uow import Tx, transaction
+from jitdesk.storage import identity, projections
+from jitdesk.storage.database import PLANT_ID, Database
+
+T = TypeVar("T")
+
+# The field that must be unique among records of each kind, and its label for messages.
+UNIQUE: dict[type, tuple[str, str]] = {
+    Plant: ("code", "code"), Line: ("code", "code"), Station: ("code", "code"),
+    Part: ("number", "part number"), User: ("badge", "badge"), CallType: ("code", "code"),
+    ShiftCalendar: ("name", "name"),
+}
+LABELS: dict[type, str] = {
+    Plant: "Plant", Line: "Line", Station: "Station", Part: "Part", User: "User",
+    CallType: "Andon call type", ShiftCalendar: "Shift calendar",
+}
+
+
+@dataclass(frozen=True)
+class Record(Generic[T]):
+    id: str
+    value: T
+
+
+def save(db: Database, record: Any, *, actor: str | None, entity_id: str | None = None,
+         now_ms: Any = None) -> tuple[str, Changes]:
+    """Create (no `entity_id`) or replace a master-data record; returns its id and the Changes."""
+    kwargs = {} if now_ms is None else {"now_ms": now_ms}
+    with transaction(db, **kwargs) as tx:
+        entity_id = save_in(tx, record, actor=actor, entity_id=entity_id)
+    return entity_id, tx.changes
+
+
+def save_in(tx: Tx, record: Any, *, actor: str | None, entity_id: str | None = None) -> str:
+    """`save` inside a transaction the caller owns (several records in one commit)."""
+    state_type = type(record)
+    require_role(tx, actor, Role.ADMIN)
+    _check(tx, record, entity_id)
+    entity_id = entity_id or new_id()
+    try:
+        tx.append(master.kind_of(state_type), entity_id, master.to_payload(record), actor)
+    except PayloadError as error:
+        raise BadInput(f"{LABELS[state_type]}: {error.field} {error.problem}.") from error
+    if state_type is Plant and identity.get_setting(tx.session, PLANT_ID) is None:
+        identity.set_setting(tx.session, PLANT_ID, entity_id)
+    return entity_id
+
+
+def _check(tx: Tx, record: Any, entity_id: str | None) -> None:
+    state_type = type(record)
+    label = LABELS[state_type]
+    field, field_label = UNIQUE[state_type]
+    value = getattr(record, field)
+    if isinstance(value, str):
+        if not value.strip():
+            raise BadInput(f"{label}: the {field_label} may not be empty.")
+        table = projections.table_for(PROJECTORS.get(master.NAMES[state_type]))
+        clash = tx.session.execute(
+            select(table.c.id).where(table.c[field] == value, table.c.id != (entity_id or ""))
+        ).first()
+        if clash is not None:
+            raise BadInput(f"{label}: the {field_label} '{value}' is already used by another record.")
+    if entity_id is not None and _load(tx, state_type, entity_id) is None:
+        raise NotFound(f"{label} {entity_id} does not exist.")
+    if isinstance(record, Station) and record.line_id is not None and _load(tx, Line, record.line_id) is None:
+        raise NotFound(f"Station {record.code}: its line does not exist.")
+    if isinstance(record, ShiftCalendar):
+        problem = master.check_calendar(record)
+        if problem:
+            raise BadInput(f"Shift calendar {record.name}: {problem}.")
+
+
+def _load(tx: Tx, state_type: type[T], entity_id: str) -> T | None:
+    found = projections.load(tx.session, PROJECTORS.get(master.NAMES[state_type]), entity_id)
+    return None if found is None else found[0]
+
+
+def save_user(db: Database, *, actor: str | None, name: str, badge: str, role: str, pin: str | None,
+              active: bool = True, user_id: str | None = None) -> tuple[str, Changes]:
+    """Create or edit a user; `pin=None` keeps the current PIN (a new user must get one)."""
+    Role.parse(role)
+    if pin is None:
+        if user_id is None:
+            raise BadInput("User: a new user needs a PIN (4 to 12 digits).")
+        with db.reading() as session:
+            found = projections.load(session, PROJECTORS.get("user"), user_id)
+        if found is None:
+            raise NotFound(f"User {user_id} does not exist.")
+        pin_hash = found[0].pin_hash
+    else:
+        pin_hash = hash_pin(pin, os.urandom(16))
+    user = User(name=name.strip(), badge=badge.strip(), role=role.lower(), pin_hash=pin_hash, active=active)
+    return save(db, user, actor=actor, entity_id=user_id)
+
+
+def records(db: Database, state_type: type[T]) -> list[Record[T]]:
+    """Every record of one kind, sorted by its unique field."""
+    with db.reading() as session:
+        states = projections.all_states(session, PROJECTORS.get(master.NAMES[state_type]))
+    field = UNIQUE[state_type][0]
+    return sorted((Record(k, v) for k, v in states.items()), key=lambda r: str(getattr(r.value, field)))
+
+
+def get(db: Database, state_type: type[T], entity_id: str) -> T:
+    with db.reading() as session:
+        found = projections.load(session, PROJECTORS.get(master.NAMES[state_type]), entity_id)
+    if found is None:
+        raise NotFound(f"{LABELS[state_type]} {entity_id} does not exist.")
+    return found[0]
+
+
+def deactivate(db: Database, state_type: type[Any], entity_id: str, *, actor: str | None) -> Changes:
+    record = get(db, state_type, entity_id)
+    return save(db, replace(record, active=False), actor=actor, entity_id=entity_id)[1]

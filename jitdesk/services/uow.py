@@ -1,0 +1,129 @@
+"""The unit of work: one transaction that appends events and folds them into the projections.
+
+    with transaction(db) as tx:
+        tx.append("master.part.upserted", part_id, payload, actor)
+    tx.changes  # -> Changes, after commit
+
+Local events get the next gapless device_seq and a hybrid-clock stamp; events from other devices
+(`ingest`) are inserted idempotently and advance the clock past their stamp. An event that sorts
+before what its entity has already folded makes that entity re-fold from the log.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+import jitdesk.domain.master  # noqa: F401  (registers the master-data kinds)
+from jitdesk.domain.clock import HybridClock
+from jitdesk.domain.events import REGISTRY, Event
+from jitdesk.domain.fold import PROJECTORS, fold
+from jitdesk.domain.ids import uuid7
+from jitdesk.services.changes import Changes
+from jitdesk.storage import eventlog, identity, projections
+from jitdesk.storage.database import Database
+
+
+def wall_clock_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def iso_utc(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+class Tx:
+    def __init__(self, db: Database, session: Session, now_ms: Callable[[], int]) -> None:
+        self.db = db
+        self.session = session
+        self._now_ms = now_ms
+        self._clock: HybridClock | None = None
+        self._seq = 0
+        self._entities: set[tuple[str, str]] = set()
+        self._events: list[Event] = []
+        self._plant_id: str | None = None
+
+    @property
+    def plant_id(self) -> str:
+        if self._plant_id is None:
+            self._plant_id = identity.get_setting(self.session, "plant_id") or "unassigned"
+        return self._plant_id
+
+    def now_ms(self) -> int:
+        return self._now_ms()
+
+    def _local_clock(self) -> HybridClock:
+        if self._clock is None:
+            last_seq, last_hlc = identity.device_state(self.session, self.db.device_id)
+            # Never stamp below anything already in the log (a restored or copied database).
+            self._clock = HybridClock(max(last_hlc, identity.max_hlc(self.session)))
+            self._seq = last_seq
+        return self._clock
+
+    def append(
+        self, kind: str, entity_id: str, payload: Mapping[str, Any], actor: str | None = None
+    ) -> Event:
+        """Validate and append an event made here, then fold it. Bad payloads raise PayloadError."""
+        spec = REGISTRY.get(kind)
+        REGISTRY.validate(kind, spec.version, payload)
+        clock = self._local_clock()
+        wall = self._now_ms()
+        stamp = clock.now(wall)
+        self._seq += 1
+        event = Event(
+            event_id=uuid7(wall), plant_id=self.plant_id, device_id=self.db.device_id,
+            device_seq=self._seq, hlc=stamp, wall_time=iso_utc(wall), kind=kind,
+            entity_id=entity_id, actor=actor, payload=dict(payload), schema_version=spec.version,
+        )
+        eventlog.append_local(self.session, event)
+        identity.store_device_state(self.session, self.db.device_id, self._seq, stamp)
+        self._project(event)
+        self._events.append(event)
+        return event
+
+    def ingest(self, event: Event) -> bool:
+        """Store and fold an already validated event from another device; False if it was a duplicate."""
+        if not eventlog.insert_foreign(self.session, event):
+            return False
+        clock = self._local_clock()
+        clock.observe(event.hlc, self._now_ms())
+        identity.store_device_state(self.session, self.db.device_id, self._seq, clock.last)
+        self._project(event)
+        self._events.append(event)
+        return True
+
+    def _project(self, event: Event) -> None:
+        projector = PROJECTORS.for_kind(event.kind)
+        if projector is None:
+            return
+        current = projections.load(self.session, projector, event.entity_id)
+        if current is not None and event.order_key < current[1]:
+            history = [REGISTRY.upcast(e) for e in
+                       eventlog.entity_events(self.session, event.entity_id, projector.kinds)]
+            state = fold(projector, history)
+            key = max(e.order_key for e in history)
+        else:
+            state = projector.apply(None if current is None else current[0], REGISTRY.upcast(event))
+            key = event.order_key
+        projections.save(self.session, projector, event.entity_id, state, key)
+        self._entities.add((projector.name, event.entity_id))
+
+    def touch(self, projection: str, entity_id: str) -> None:
+        """Note a change that did not come from an event (local-only state such as sync status)."""
+        self._entities.add((projection, entity_id))
+
+    @property
+    def changes(self) -> Changes:
+        return Changes(frozenset(self._entities), tuple(self._events))
+
+
+@contextmanager
+def transaction(db: Database, now_ms: Callable[[], int] = wall_clock_ms) -> Iterator[Tx]:
+    with db.writing() as session:
+        tx = Tx(db, session, now_ms)
+        yield tx

@@ -1,0 +1,1 @@
+"""SQLite storage: engine and pragmas, typed schema, Alembic migrations, repositories over a Session."""

@@ -1,0 +1,43 @@
+"""Who this database is: its device id, plant and station, and the local clock/sequence state."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from jitdesk.storage.schema import DeviceState, LocalSetting, table
+
+_SETTINGS = table(LocalSetting)
+_DEVICES = table(DeviceState)
+
+
+def get_setting(session: Session, key: str) -> str | None:
+    return session.execute(select(_SETTINGS.c.value).where(_SETTINGS.c.key == key)).scalar_one_or_none()
+
+
+def set_setting(session: Session, key: str, value: str) -> None:
+    stmt = sqlite_insert(_SETTINGS).values(key=key, value=value)
+    session.execute(stmt.on_conflict_do_update(index_elements=[_SETTINGS.c.key], set_={"value": value}))
+
+
+def device_state(session: Session, device_id: str) -> tuple[int, int]:
+    """(last_seq, last hlc) of a device; (0, 0) for one never seen."""
+    row = session.execute(
+        select(_DEVICES.c.last_seq, _DEVICES.c.hlc).where(_DEVICES.c.device_id == device_id)
+    ).first()
+    return (0, 0) if row is None else (row[0], row[1])
+
+
+def max_hlc(session: Session) -> int:
+    return int(session.execute(select(func.coalesce(func.max(_DEVICES.c.hlc), 0))).scalar_one())
+
+
+def store_device_state(session: Session, device_id: str, last_seq: int, hlc: int) -> None:
+    done = cast(CursorResult[Any], session.execute(
+        update(_DEVICES).where(_DEVICES.c.device_id == device_id).values(last_seq=last_seq, hlc=hlc)
+    )).rowcount
+    if not done:
+        session.execute(_DEVICES.insert().values(device_id=device_id, last_seq=last_seq, hlc=hlc))
