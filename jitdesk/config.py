@@ -1,0 +1,179 @@
+"""Settings from a TOML file in the user config dir: never a reason not to start.
+
+A malformed file gives one message naming the line and column tomllib complained about, and the
+app starts on defaults. A key with a wrong type or an out-of-range value is named, and that key
+alone falls back to its default. Unknown keys are reported (a typo should not pass silently).
+
+    [station]   code = "L1-S1"           # which station this device is (optional: Admin chooses)
+    [scanner]   port, baud, terminator, prefix, suffix, min_length, double_scan_seconds
+    [sync]      server_url, token
+    [ui]        font_scale, fullscreen, start_view
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class StationSettings:
+    code: str = ""  # empty: the station chosen in Admin (stored in the database) is used
+
+
+@dataclass(frozen=True)
+class ScannerSettings:
+    port: str = ""  # serial port, e.g. /dev/ttyACM0 or COM3; empty: keyboard-wedge scanner only
+    baud: int = 9600
+    terminator: str = "\r"
+    prefix: str = ""
+    suffix: str = ""
+    min_length: int = 4
+    double_scan_seconds: float = 3.0
+
+
+@dataclass(frozen=True)
+class SyncSettings:
+    server_url: str = ""  # empty: standalone
+    token: str = ""
+
+
+@dataclass(frozen=True)
+class UiSettings:
+    font_scale: float = 1.0
+    fullscreen: bool = False
+    start_view: str = "station"
+
+
+@dataclass(frozen=True)
+class Settings:
+    station: StationSettings = field(default_factory=StationSettings)
+    scanner: ScannerSettings = field(default_factory=ScannerSettings)
+    sync: SyncSettings = field(default_factory=SyncSettings)
+    ui: UiSettings = field(default_factory=UiSettings)
+
+
+@dataclass(frozen=True)
+class LoadedSettings:
+    settings: Settings
+    path: Path
+    problems: tuple[str, ...] = ()  # plain-words messages for the user; empty when all is well
+
+
+# Inclusive limits for numbers; a value outside is named and defaulted like a wrong type.
+_RANGES: dict[str, tuple[float, float]] = {
+    "scanner.baud": (300, 4_000_000),
+    "scanner.min_length": (1, 200),
+    "scanner.double_scan_seconds": (0, 60),
+    "ui.font_scale": (0.5, 4.0),
+}
+_TYPE_WORDS = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
+_WHERE = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def load_settings(path: Path) -> LoadedSettings:
+    """Read `path`; a missing file is the defaults with no complaint."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return LoadedSettings(Settings(), path)
+    except (OSError, UnicodeDecodeError) as error:
+        return LoadedSettings(Settings(), path, (f"Cannot read the settings file {path} ({error}); "
+                                                  "using the default settings.",))
+    return parse_settings(text, path)
+
+
+def parse_settings(text: str, path: Path = Path("settings.toml")) -> LoadedSettings:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        return LoadedSettings(Settings(), path, (_syntax_message(path, error),))
+    problems: list[str] = []
+    settings = Settings()
+    for name, value in data.items():
+        section = next((f for f in fields(Settings) if f.name == name), None)
+        if section is None:
+            problems.append(f"{path}: unknown section or key '{name}' is ignored.")
+            continue
+        if not isinstance(value, dict):
+            problems.append(f"{path}: '{name}' should be a [{name}] section; using its defaults.")
+            continue
+        current = getattr(settings, name)
+        settings = replace(settings, **{name: _section(path, name, current, value, problems)})
+    return LoadedSettings(settings, path, tuple(problems))
+
+
+def _syntax_message(path: Path, error: tomllib.TOMLDecodeError) -> str:
+    detail = str(error)
+    where = _WHERE.search(detail)
+    # Python 3.11 keeps line/column only in the message text; newer ones also have attributes.
+    line = getattr(error, "lineno", None) or (int(where.group(1)) if where else None)
+    column = getattr(error, "colno", None) or (int(where.group(2)) if where else None)
+    reason = _WHERE.sub("", detail).strip()
+    spot = f"line {line}, column {column}" if line is not None else "somewhere"
+    return (f"The settings file {path} has a mistake at {spot}: {reason}. "
+            "jitdesk started with the default settings; fix that line and restart.")
+
+
+def _section(path: Path, name: str, current: Any, values: dict[str, Any], problems: list[str]) -> Any:
+    known = {f.name: f for f in fields(current)}
+    changes: dict[str, Any] = {}
+    for key, value in values.items():
+        full = f"{name}.{key}"
+        spec = known.get(key)
+        if spec is None:
+            problems.append(f"{path}: unknown setting '{full}' is ignored.")
+            continue
+        default = getattr(current, key)
+        checked = _check(full, value, type(default))
+        if isinstance(checked, _Problem):
+            problems.append(f"{path}: setting '{full}' {checked.text}; using the default {default!r}.")
+            continue
+        changes[key] = checked
+    return replace(current, **changes)
+
+
+@dataclass(frozen=True)
+class _Problem:
+    text: str
+
+
+def _check(full: str, value: Any, wanted: type) -> Any:
+    ok = isinstance(value, wanted) and not (wanted is not bool and isinstance(value, bool))
+    if wanted is float and isinstance(value, int) and not isinstance(value, bool):
+        ok, value = True, float(value)
+    if not ok:
+        return _Problem(f"should be {_TYPE_WORDS[wanted]}, not {value!r}")
+    limits = _RANGES.get(full)
+    if limits is not None and not limits[0] <= value <= limits[1]:
+        return _Problem(f"should be between {limits[0]:g} and {limits[1]:g}, not {value!r}")
+    return value
+
+
+DEFAULT_FILE = """\
+# jitdesk settings. Every key is optional; delete a line to get its default back.
+
+[station]
+# code = "L1-S1"          # which station this device is; empty: chosen in Admin
+
+[scanner]
+# port = "/dev/ttyACM0"   # serial scanner; empty: keyboard-wedge scanner
+# baud = 9600
+# terminator = "\\r"
+# prefix = ""
+# suffix = ""
+# min_length = 4
+# double_scan_seconds = 3.0
+
+[sync]
+# server_url = "https://hub.example:8443"
+# token = ""
+
+[ui]
+# font_scale = 1.0        # 1.5 for a big screen read from far away
+# fullscreen = false
+# start_view = "station"
+"""
