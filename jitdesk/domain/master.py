@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from functools import cache
 from typing import Any, TypeVar
 
 from jitdesk.domain.auth import ROLE_NAMES
@@ -118,11 +119,16 @@ def kind_of(state_type: type) -> str:
 
 def from_payload(state_type: type[T], payload: Mapping[str, Any]) -> T:
     values = {}
-    for f in fields(state_type):  # type: ignore[arg-type]
-        if f.name in payload:
-            value = payload[f.name]
-            values[f.name] = tuple(value) if isinstance(value, list) else value
+    for name in _field_names(state_type):
+        if name in payload:
+            value = payload[name]
+            values[name] = tuple(value) if isinstance(value, list) else value
     return state_type(**values)
+
+
+@cache
+def _field_names(state_type: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(state_type))
 
 
 def to_payload(record: Any) -> dict[str, Any]:

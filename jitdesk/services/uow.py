@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-import jitdesk.domain.master  # noqa: F401  (registers the master-data kinds)
+import jitdesk.domain.catalog  # noqa: F401  (registers every event kind and projector)
 from jitdesk.domain.clock import HybridClock
 from jitdesk.domain.events import REGISTRY, Event
 from jitdesk.domain.fold import PROJECTORS, fold
@@ -50,19 +50,19 @@ class Tx:
 
     @property
     def plant_id(self) -> str:
-        if self._plant_id is None:
-            self._plant_id = identity.get_setting(self.session, "plant_id") or "unassigned"
-        return self._plant_id
+        self._local_clock()
+        return self._plant_id or "unassigned"
 
     def now_ms(self) -> int:
         return self._now_ms()
 
     def _local_clock(self) -> HybridClock:
         if self._clock is None:
-            last_seq, last_hlc = identity.device_state(self.session, self.db.device_id)
+            plant, last_seq, last_hlc, top = identity.local_state(self.session, self.db.device_id)
             # Never stamp below anything already in the log (a restored or copied database).
-            self._clock = HybridClock(max(last_hlc, identity.max_hlc(self.session)))
+            self._clock = HybridClock(max(last_hlc, top))
             self._seq = last_seq
+            self._plant_id = plant
         return self._clock
 
     def append(

@@ -6,11 +6,12 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Row, func, insert, select, update
+from sqlalchemy import CursorResult, Row, func, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from jitdesk.domain.events import Event
+from jitdesk.storage.projections import raw
 from jitdesk.storage.schema import PENDING, SYNCED, DeviceState, EventRow, table
 
 EVENTS = table(EventRow)
@@ -19,6 +20,14 @@ _COLUMNS = (
     EVENTS.c.event_id, EVENTS.c.plant_id, EVENTS.c.device_id, EVENTS.c.device_seq, EVENTS.c.hlc,
     EVENTS.c.wall_time, EVENTS.c.kind, EVENTS.c.entity_id, EVENTS.c.actor, EVENTS.c.payload,
     EVENTS.c.schema_version, EVENTS.c.server_seq, EVENTS.c.received_at,
+)
+
+
+_INSERT_SQL = (
+    "INSERT INTO events (event_id, plant_id, device_id, device_seq, hlc, wall_time, kind, entity_id, actor,"
+    " payload, schema_version, server_seq, received_at, sync_state) VALUES (:event_id, :plant_id, :device_id,"
+    " :device_seq, :hlc, :wall_time, :kind, :entity_id, :actor, :payload, :schema_version, :server_seq,"
+    " :received_at, :sync_state)"
 )
 
 
@@ -43,7 +52,8 @@ def from_row(row: Row[Any] | Sequence[Any]) -> Event:
 
 def append_local(session: Session, event: Event) -> None:
     """Insert an event made on this device; a clash on event_id or device_seq is a bug and raises."""
-    session.execute(insert(EVENTS), [to_row(event, PENDING)])
+    row = to_row(event, PENDING)
+    raw(session).execute(_INSERT_SQL, row)
 
 
 def insert_foreign(session: Session, event: Event, sync_state: int = SYNCED) -> bool:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
-
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from jitdesk.storage.projections import raw
 from jitdesk.storage.schema import DeviceState, LocalSetting, table
 
 _SETTINGS = table(LocalSetting)
@@ -23,6 +22,22 @@ def set_setting(session: Session, key: str, value: str) -> None:
     session.execute(stmt.on_conflict_do_update(index_elements=[_SETTINGS.c.key], set_={"value": value}))
 
 
+_LOCAL_STATE = (
+    "SELECT (SELECT value FROM local_settings WHERE key = 'plant_id'),"
+    " (SELECT last_seq FROM device_state WHERE device_id = :device),"
+    " (SELECT hlc FROM device_state WHERE device_id = :device),"
+    " (SELECT max(hlc) FROM device_state)"
+)
+_UPDATE_DEVICE = "UPDATE device_state SET last_seq = :last_seq, hlc = :hlc WHERE device_id = :device"
+
+
+def local_state(session: Session, device_id: str) -> tuple[str | None, int, int, int]:
+    """(plant id, last seq, last hlc of this device, highest hlc of any device) in one round trip."""
+    row = raw(session).execute(_LOCAL_STATE, {"device": device_id}).fetchone()
+    assert row is not None
+    return row[0], row[1] or 0, row[2] or 0, row[3] or 0
+
+
 def device_state(session: Session, device_id: str) -> tuple[int, int]:
     """(last_seq, last hlc) of a device; (0, 0) for one never seen."""
     row = session.execute(
@@ -36,8 +51,6 @@ def max_hlc(session: Session) -> int:
 
 
 def store_device_state(session: Session, device_id: str, last_seq: int, hlc: int) -> None:
-    done = cast(CursorResult[Any], session.execute(
-        update(_DEVICES).where(_DEVICES.c.device_id == device_id).values(last_seq=last_seq, hlc=hlc)
-    )).rowcount
-    if not done:
+    values = {"device": device_id, "last_seq": last_seq, "hlc": hlc}
+    if not raw(session).execute(_UPDATE_DEVICE, values).rowcount:
         session.execute(_DEVICES.insert().values(device_id=device_id, last_seq=last_seq, hlc=hlc))

@@ -1,0 +1,3 @@
+"""The one list of modules that register event kinds and projectors; import this to get them all."""
+
+from jitdesk.domain import master  # noqa: F401
