@@ -75,7 +75,8 @@ def _insert(conn: sqlite3.Connection, rows: list[tuple[object, ...]]) -> None:
 def bare_scan(path: Path) -> float:
     conn = sqlite3.connect(path)
     start = time.perf_counter()
-    for row in conn.execute("SELECT event_id, entity_id, kind, hlc, device_id, device_seq, payload FROM events"):
+    sql = "SELECT event_id, entity_id, kind, hlc, device_id, device_seq, payload FROM events"
+    for row in conn.execute(sql):
         json.loads(row[6])
     conn.close()
     return time.perf_counter() - start

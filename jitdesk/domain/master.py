@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from functools import cache
 from typing import Any, TypeVar
 
 from jitdesk.domain.auth import ROLE_NAMES
@@ -126,9 +125,14 @@ def from_payload(state_type: type[T], payload: Mapping[str, Any]) -> T:
     return state_type(**values)
 
 
-@cache
 def _field_names(state_type: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(state_type))
+    names = _FIELD_NAMES.get(state_type)
+    if names is None:
+        names = _FIELD_NAMES[state_type] = tuple(f.name for f in fields(state_type))
+    return names
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 def to_payload(record: Any) -> dict[str, Any]:
