@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,8 +33,11 @@ class Database:
         try:
             with self.sessions() as session, session.begin():
                 yield session
-        except exc.OperationalError as error:
-            raise migrate.unreadable(self.engine, error) from error
+        except (exc.OperationalError, sqlite3.OperationalError) as error:
+            problem = migrate.environment_problem(self.engine, error)
+            if problem is None:
+                raise
+            raise problem from error
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -45,12 +45,25 @@ def current_revision(engine: Engine) -> str | None:
         raise unreadable(engine, error) from error
 
 
-def unreadable(engine: Engine, error: BaseException) -> StorageProblem:
+def environment_problem(engine: Engine, error: BaseException) -> StorageProblem | None:
+    """The plain-words problem behind an SQLite error the environment caused, or None (a bug)."""
     detail = str(getattr(error, "orig", error))
-    if "disk is full" in detail or "database or disk is full" in detail:
+    if "disk is full" in detail:
         return StorageProblem(f"The disk holding {_where(engine)} is full. Free some space and try again.")
-    if "unable to open" in detail:
-        return StorageProblem(f"Cannot open {_where(engine)}: check that the folder exists and is writable.")
+    if "unable to open" in detail or "readonly" in detail:
+        return StorageProblem(f"Cannot write {_where(engine)}: check that the folder exists and is writable.")
+    if "locked" in detail:
+        return StorageProblem(f"{_where(engine, True)} is busy: another program holds it. Try again shortly.")
+    if "disk I/O error" in detail:
+        return StorageProblem(f"The disk holding {_where(engine)} failed to read or write (disk I/O error).")
+    return None
+
+
+def unreadable(engine: Engine, error: BaseException) -> StorageProblem:
+    known = environment_problem(engine, error)
+    if known is not None:
+        return known
+    detail = str(getattr(error, "orig", error))
     return StorageProblem(
         f"{_where(engine, True)} is not a jitdesk database or is damaged ({detail}). "
         "Restore it from a backup or start with a new file."
