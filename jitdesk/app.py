@@ -1,0 +1,223 @@
+"""Composition root: settings, logging, database, service hub, QApplication + qasync loop,
+excepthook, and the main window. Also the `--screenshot` mode and the start-up probe.
+
+Heavy modules (Qt, SQLAlchemy, the views) are imported inside functions, so `jitdesk --help`
+stays instant and the first window paints as early as it can.
+
+Environment: JITDESK_STARTUP_PROBE=FILE appends "first_paint <unix time>" to FILE when the main
+window first paints, then quits (bench/startup.py measures start-up with it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from jitdesk.domain.errors import BadInput, KnownError, StorageProblem
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QObject
+    from PySide6.QtWidgets import QApplication
+
+    from jitdesk.config import LoadedSettings
+    from jitdesk.gui.context import AppContext
+    from jitdesk.gui.main_window import MainWindow
+    from jitdesk.services.hub import ServiceHub
+
+log = logging.getLogger("jitdesk.app")
+PROBE_ENV = "JITDESK_STARTUP_PROBE"
+HEADLESS_PLATFORMS = ("offscreen", "minimal")
+
+
+def run_app(args: argparse.Namespace) -> int:
+    from jitdesk.paths import database_path
+
+    return run_gui(args, database_path(args.db))
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise BadInput(f"--size '{text}' is not like 1920x1080") from None
+    if not (200 <= width <= 8000 and 200 <= height <= 8000):
+        raise BadInput(f"--size '{text}': width and height must be 200 to 8000 pixels")
+    return width, height
+
+
+def run_gui(args: argparse.Namespace, db_path: Path, *, demo: bool = False) -> int:
+    """Open the app on the database at `db_path`; returns the exit status."""
+    from jitdesk import config, logsetup, paths
+
+    loaded = config.load_settings(paths.settings_path(getattr(args, "settings", None)))
+    log_file = logsetup.setup_logging(paths.log_dir())
+    for problem in loaded.problems:
+        log.warning("%s", problem)
+    screenshot = getattr(args, "screenshot", None)
+    view = getattr(args, "view", None) or loaded.settings.ui.start_view
+    size = parse_size(args.size) if screenshot else None
+    if screenshot:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # render without a screen
+    from jitdesk.storage.database import open_database
+
+    try:
+        db = open_database(db_path)
+    except StorageProblem as error:
+        log.error("cannot open the database: %s", error)
+        return fatal(str(error))
+    from jitdesk.services.hub import ServiceHub
+
+    hub = ServiceHub(db)
+    problems = list(loaded.problems)
+    try:
+        if demo:
+            from jitdesk.services.demo import ensure_demo
+
+            if hub.call(ensure_demo):
+                log.info("demo plant created in %s", db_path)
+        if loaded.settings.station.code:
+            from jitdesk.services.station_identity import assign_code
+
+            try:
+                hub.call(assign_code, loaded.settings.station.code)
+            except KnownError as error:
+                problems.append(str(error))
+        return _run_qt(args, hub, loaded, problems, log_file, demo=demo, view=view,
+                       screenshot=Path(screenshot) if screenshot else None, size=size)
+    finally:
+        hub.close()
+
+
+def _run_qt(args: argparse.Namespace, hub: ServiceHub, loaded: LoadedSettings, problems: list[str],
+            log_file: Path | None, *, demo: bool, view: str, screenshot: Path | None,
+            size: tuple[int, int] | None) -> int:
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from jitdesk.gui import theme
+    from jitdesk.gui.context import AppContext
+    from jitdesk.gui.crash import CrashHandler
+    from jitdesk.gui.main_window import MainWindow
+    from jitdesk.gui.views import spec
+
+    spec(view)  # an unknown --view is a plain error before any window opens
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("jitdesk")
+    app.setQuitOnLastWindowClosed(False)
+    theme.apply(app, loaded.settings.ui.font_scale)
+    ctx = AppContext(hub, loaded.settings, demo=demo, log_file=str(log_file) if log_file else None)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    crash = CrashHandler(ctx.log_file, known=ctx.notify)
+    crash.install(loop)
+    window = MainWindow(ctx, view)
+    for problem in problems:
+        ctx.notify(problem)
+    try:
+        with loop:
+            if screenshot is not None:
+                assert size is not None
+                window.resize(*size)
+                window.show()
+                return loop.run_until_complete(_screenshot(window, ctx, screenshot, view))
+            done: asyncio.Future[int] = loop.create_future()
+
+            def finish() -> None:
+                if not done.done():
+                    done.set_result(0)
+
+            window.closed.connect(finish)
+            app.aboutToQuit.connect(finish)
+            _startup_probe(window)
+            if getattr(args, "simulate", False):
+                _start_simulation(ctx)
+            if loaded.settings.ui.fullscreen:
+                window.showFullScreen()
+            else:
+                window.show()
+            return loop.run_until_complete(done)
+    finally:
+        crash.uninstall()
+        asyncio.set_event_loop(None)
+        _tear_down(app, window, ctx, crash)
+
+
+def _tear_down(app: QApplication, *objects: QObject) -> None:
+    """Delete Qt objects while the QApplication still exists (else a crash at interpreter exit)."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    for obj in objects:
+        obj.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    app.processEvents()
+
+
+async def _screenshot(window: MainWindow, ctx: AppContext, path: Path, view: str) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    window.show_view(view)
+    await ctx.settle()
+    QApplication.processEvents()
+    image = window.grab().toImage()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not image.save(str(path)):
+        raise KnownError(f"Cannot write the screenshot {path} (check the folder and the .png name).")
+    print(f"{path}: {image.width()}x{image.height()} view {view}")
+    return 0
+
+
+def _startup_probe(window: MainWindow) -> None:
+    probe = os.environ.get(PROBE_ENV)
+    if not probe:
+        return
+
+    def painted() -> None:
+        with open(probe, "a", encoding="utf-8") as out:
+            out.write(f"first_paint {time.time():.6f}\n")
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, window.close)
+
+    window.first_painted.connect(painted)
+
+
+def _start_simulation(ctx: AppContext) -> None:
+    from jitdesk.gui.context import changes_in
+    from jitdesk.services.demo.simulate import run_simulation
+
+    def stepped(_name: str, result: object) -> None:
+        found = changes_in(result)
+        if found:
+            ctx.changed.emit(found)
+
+    task = asyncio.get_event_loop().create_task(run_simulation(ctx.hub, on_step=stepped))
+    ctx.simulation = task  # type: ignore[attr-defined]
+
+
+def can_show_dialogs() -> bool:
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform.split(":")[0] in HEADLESS_PLATFORMS:
+        return False
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        return False
+    return True
+
+
+def fatal(message: str) -> int:
+    """A problem that stops start-up: plain words on stderr, and in a dialog when there is a screen."""
+    print(f"jitdesk: {message}", file=sys.stderr)
+    if can_show_dialogs():
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        app = QApplication.instance() or QApplication([sys.argv[0]])
+        # Before the event loop exists, so a blocking dialog is fine here (no coroutine is running).
+        QMessageBox.critical(None, "jitdesk cannot start", message)
+        del app
+    return 2

@@ -1,0 +1,126 @@
+"""The sign-in dialog: scan a badge (supervisors and admins add their PIN), or type name and PIN.
+
+Opened with `open()`, never `exec()`; the check runs on the DB worker through the AppContext, and
+a refusal is shown in plain words inside the dialog.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from jitdesk.gui.context import AppContext
+from jitdesk.gui.widgets import big_button, hint
+from jitdesk.gui.widgets.form_message import FormMessage
+from jitdesk.services import signin
+from jitdesk.services.signin import SignedIn
+
+BADGE_TAB, NAME_TAB = 0, 1
+
+
+class SignInDialog(QDialog):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("signInDialog")
+        self.setWindowTitle("Sign in")
+        self.tabs = QTabWidget()
+        # Badge tab: a scanner types the badge and Enter.
+        self.badge = QLineEdit()
+        self.badge.setPlaceholderText("scan or type your badge")
+        self.badge_pin = _pin_field()
+        badge_page = QWidget()
+        form = QFormLayout(badge_page)
+        form.addRow("Badge", self.badge)
+        form.addRow("PIN", self.badge_pin)
+        form.addRow(hint("Operators: the badge is enough. Supervisors and admins: add your PIN."))
+        self.tabs.addTab(badge_page, "▮▯ Badge")
+        # Name tab.
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("your name as registered")
+        self.name_pin = _pin_field()
+        name_page = QWidget()
+        form = QFormLayout(name_page)
+        form.addRow("Name", self.name)
+        form.addRow("PIN", self.name_pin)
+        self.tabs.addTab(name_page, "✎ Name + PIN")
+        self.message = FormMessage()
+        self.sign_in_button = big_button("Sign in", primary=True)
+        self.cancel_button = big_button("Cancel")
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.sign_in_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        self.sign_in_button.clicked.connect(self.submit)
+        self.cancel_button.clicked.connect(self.reject)
+        for field in (self.badge, self.badge_pin, self.name, self.name_pin):
+            field.returnPressed.connect(self.submit)
+        self.tabs.currentChanged.connect(lambda _i: self._focus_first())
+        self.resize(720, 480)
+        self.busy = False
+
+    def open(self) -> None:
+        super().open()
+        self._focus_first()
+
+    def _focus_first(self) -> None:
+        (self.badge if self.tabs.currentIndex() == BADGE_TAB else self.name).setFocus()
+
+    def submit(self) -> None:
+        if self.busy:
+            return
+        self.message.clear_message()
+        if self.tabs.currentIndex() == BADGE_TAB:
+            badge = self.badge.text().strip()
+            if not badge:
+                self.message.problem("Scan or type your badge first.")
+                return
+            pin = self.badge_pin.text().strip() or None
+            self._start(signin.by_badge, badge, pin)
+        else:
+            name, pin_text = self.name.text().strip(), self.name_pin.text().strip()
+            if not name or not pin_text:
+                self.message.problem("Type your name and your PIN.")
+                return
+            self._start(signin.by_name, name, pin_text)
+
+    def _start(self, fn: object, *args: object) -> None:
+        self.busy = True
+        self.sign_in_button.setEnabled(False)
+        self.ctx.submit(fn, *args, on_done=self._signed_in, on_error=self._refused)  # type: ignore[arg-type]
+
+    def _signed_in(self, user: SignedIn) -> None:
+        self.busy = False
+        self.sign_in_button.setEnabled(True)
+        self.ctx.sign_in(user)
+        for field in (self.badge, self.badge_pin, self.name, self.name_pin):
+            field.clear()
+        self.accept()
+
+    def _refused(self, text: str) -> None:
+        self.busy = False
+        self.sign_in_button.setEnabled(True)
+        self.message.problem(text)
+        if self.tabs.currentIndex() == BADGE_TAB and "PIN" in text:
+            self.badge_pin.setFocus()
+        for field in (self.badge_pin, self.name_pin):
+            field.clear()
+
+
+def _pin_field() -> QLineEdit:
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    field.setMaxLength(12)
+    field.setPlaceholderText("4 to 12 digits")
+    return field

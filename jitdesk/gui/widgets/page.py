@@ -1,0 +1,29 @@
+"""`ReloadingPage`: a view that loads its data through the AppContext and reloads when its data changed.
+
+Subclasses name the projections they read (`WATCHES`) and implement `load()` (submit a query) and
+whatever fills the widgets in the `on_done` callback. They load once when built, then again on
+every `ctx.changed` that touches one of `WATCHES` (an empty `WATCHES` reloads on every change).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from jitdesk.gui.context import AppContext
+from jitdesk.services.changes import Changes
+
+
+class ReloadingPage(QWidget):
+    WATCHES: tuple[str, ...] = ()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        ctx.changed.connect(self._on_changed)
+
+    def _on_changed(self, changes: Changes) -> None:
+        if not self.WATCHES or changes.touches(*self.WATCHES):
+            self.load()
+
+    def load(self) -> None:
+        raise NotImplementedError
