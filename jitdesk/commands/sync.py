@@ -1,0 +1,74 @@
+"""`jitdesk sync [--once]`: sync a station database with its server, without the GUI.
+
+The server URL and token are station settings (kept in the database); `--url` and `--token` set them.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("sync", help="sync this station with its server (no GUI)")
+    parser.add_argument("--db", metavar="PATH", help="station database file (default: the user data dir)")
+    parser.add_argument("--once", action="store_true", help="push and pull once, then exit")
+    parser.add_argument("--url", help="server address, e.g. https://hub.plant:8470 (saved for next time)")
+    parser.add_argument("--token", help="this device's token (saved for next time)")
+    parser.add_argument("--ca", metavar="FILE", help="CA certificate to trust for https")
+
+
+def run(args: argparse.Namespace) -> int:
+    import asyncio
+    import logging
+    import signal
+
+    from jitdesk.domain.errors import KnownError
+    from jitdesk.paths import database_path
+    from jitdesk.services import sync_apply
+    from jitdesk.storage.database import open_database
+    from jitdesk.sync.client import SyncClient
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    db = open_database(database_path(args.db))
+    try:
+        if args.url or args.token:
+            sync_apply.configure(db, args.url, args.token)
+        url, token = sync_apply.settings(db)
+        if not url or not token:
+            raise KnownError("no server configured: run `jitdesk sync --url URL --token TOKEN` once")
+
+        def show(status: object) -> None:
+            if not args.once:
+                print(_line(status), flush=True)
+
+        client = SyncClient(db, url, token, on_status=show, verify=args.ca or True)
+
+        async def main() -> int:
+            try:
+                if args.once:
+                    status = await client.sync_once()
+                    print(_line(status))
+                    return 0
+                loop = asyncio.get_running_loop()
+                for sig in (signal.SIGINT, signal.SIGTERM):
+                    loop.add_signal_handler(sig, client.stop)
+                await client.run()
+                return 0
+            finally:
+                await client.close()
+
+        return asyncio.run(main())
+    finally:
+        db.close()
+
+
+def _line(status: object) -> str:
+    from jitdesk.services.syncstatus import SyncStatus
+
+    assert isinstance(status, SyncStatus)
+    skew = "?" if status.skew_ms is None else f"{status.skew_ms / 1000:+.1f}s"
+    parts = [status.headline, f"last sync {status.last_success or 'never'}", f"{status.pending} to send",
+             f"{status.quarantined} quarantined", f"clock skew {skew}"]
+    if status.message:
+        parts.append(status.message)
+    return " | ".join(parts)

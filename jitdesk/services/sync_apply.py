@@ -1,0 +1,205 @@
+"""Station-side sync use cases: read the outbox, record push answers, apply pulled pages.
+
+Each function is one transaction on the station database and runs on the DB worker thread (the
+async sync client awaits them). A pulled page and the cursor after it are stored in the same
+transaction, so a crash can only replay a page (idempotent), never skip one. Pulled events go
+through the unit of work's `ingest`, so an event that sorts before what its entity has folded
+makes that entity re-fold; events of kinds (or schema versions) this station does not know are
+kept in the log unfolded until the station is upgraded.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, bindparam, func, select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from jitdesk.domain.errors import KnownError
+from jitdesk.domain.events import Event
+from jitdesk.services.changes import Changes
+from jitdesk.services.uow import iso_utc, transaction, wall_clock_ms
+from jitdesk.storage import eventlog, identity
+from jitdesk.storage.database import PLANT_ID, UNASSIGNED_PLANT, Database
+from jitdesk.storage.schema import PENDING, QUARANTINED, SYNCED, EventRow, table
+from jitdesk.storage.sync_state import UPSTREAM, QuarantineRow, SyncPeer
+
+EVENTS = table(EventRow)
+PEERS = table(SyncPeer)
+QUARANTINE = table(QuarantineRow)
+SYNC_PROJECTION = "sync"  # Changes name for sync-status-only changes
+URL_KEY, TOKEN_KEY = "sync_url", "sync_token"
+
+
+@dataclass(frozen=True)
+class PeerState:
+    server_id: str | None
+    protocol: int | None
+    cursor: int
+    last_success: str | None
+    skew_ms: int | None
+    message: str | None
+
+
+def settings(db: Database) -> tuple[str | None, str | None]:
+    """The station's server URL and token (station settings, kept in the database)."""
+    with db.reading() as session:
+        return identity.get_setting(session, URL_KEY), identity.get_setting(session, TOKEN_KEY)
+
+
+def configure(db: Database, url: str | None, token: str | None) -> None:
+    with db.writing() as session:
+        if url is not None:
+            identity.set_setting(session, URL_KEY, url)
+        if token is not None:
+            identity.set_setting(session, TOKEN_KEY, token)
+
+
+def join_plant(db: Database, plant_id: str) -> int:
+    """Adopt the token's plant on first contact; a station of another plant may not sync here.
+
+    Events written before the station joined a plant (plant 'unassigned') have never left it, so
+    they take the plant now, before their first push: every copy then holds the same envelope.
+    Returns how many such events were assigned."""
+    with db.writing() as session:
+        mine = identity.get_setting(session, PLANT_ID)
+        if mine is None:
+            identity.set_setting(session, PLANT_ID, plant_id)
+            return int(cast(CursorResult[Any], session.execute(
+                update(EVENTS).where(EVENTS.c.plant_id == UNASSIGNED_PLANT, EVENTS.c.sync_state != SYNCED)
+                .values(plant_id=plant_id)
+            )).rowcount)
+        elif mine != plant_id:
+            raise KnownError(f"this station belongs to plant '{mine}' but its sync token is for plant "
+                             f"'{plant_id}': ask the administrator for the right token")
+        return 0
+
+
+def outbox(db: Database, limit: int, max_bytes: int) -> tuple[bytes, list[str]]:
+    """The next push body (JSON, at most `limit` events and about `max_bytes`) and its event ids."""
+    with db.reading() as session:
+        rows = session.execute(
+            select(EVENTS.c.event_id, EVENTS.c.plant_id, EVENTS.c.device_id, EVENTS.c.device_seq,
+                   EVENTS.c.hlc, EVENTS.c.wall_time, EVENTS.c.kind, EVENTS.c.entity_id, EVENTS.c.actor,
+                   EVENTS.c.payload, EVENTS.c.schema_version)
+            .where(EVENTS.c.sync_state == PENDING).order_by(EVENTS.c.id).limit(limit)
+        ).all()
+    parts: list[str] = []
+    ids: list[str] = []
+    size = 16
+    for r in rows:
+        # The payload is stored as canonical JSON text: splice it in rather than parse and re-dump.
+        head = json.dumps({"event_id": r[0], "plant_id": r[1], "device_id": r[2], "device_seq": r[3],
+                           "hlc": r[4], "wall_time": r[5], "kind": r[6], "entity_id": r[7], "actor": r[8],
+                           "schema_version": r[10]}, ensure_ascii=False, separators=(",", ":"))
+        item = head[:-1] + ',"payload":' + r[9] + "}"
+        if ids and size + len(item) + 1 > max_bytes:
+            break
+        parts.append(item)
+        ids.append(r[0])
+        size += len(item.encode()) + 1
+    return ('{"events":[' + ",".join(parts) + "]}").encode(), ids
+
+
+def record_push(db: Database, sent: Sequence[str], results: Sequence[dict[str, Any]]) -> Changes:
+    """Mark events the server holds as SYNCED (with its server_seq) and quarantine refused ones."""
+    synced: list[dict[str, Any]] = []
+    refused: list[tuple[str, str]] = []
+    for event_id, result in zip(sent, results, strict=False):
+        if not isinstance(result, dict):
+            continue
+        status = result.get("status")
+        if status in ("accepted", "duplicate"):
+            seq = result.get("server_seq")
+            synced.append({"eid": event_id, "seq": seq if isinstance(seq, int) else None})
+        elif status == "rejected":
+            refused.append((event_id, str(result.get("reason") or "refused by the server")[:1000]))
+    stamp = iso_utc(wall_clock_ms())
+    with transaction(db) as tx:
+        if synced:
+            tx.session.execute(
+                update(EVENTS).where(EVENTS.c.event_id == bindparam("eid"))
+                .values(sync_state=SYNCED, server_seq=func.coalesce(EVENTS.c.server_seq, bindparam("seq"))),
+                synced,
+            )
+        if refused:
+            tx.session.execute(
+                update(EVENTS).where(EVENTS.c.event_id == bindparam("eid")).values(sync_state=QUARANTINED),
+                [{"eid": e} for e, _ in refused],
+            )
+            for event_id, reason in refused:
+                stmt = sqlite_insert(QUARANTINE).values(event_id=event_id, reason=reason, at=stamp)
+                tx.session.execute(stmt.on_conflict_do_update(
+                    index_elements=[QUARANTINE.c.event_id], set_={"reason": reason, "at": stamp}))
+            tx.touch(SYNC_PROJECTION, "quarantine")
+    return tx.changes
+
+
+def apply_page(db: Database, page: Sequence[tuple[Event, bool]], cursor: int, server_id: str) -> Changes:
+    """Store a pulled page (event, foldable) and the cursor after it, in one transaction."""
+    with transaction(db) as tx:
+        for event, foldable in page:
+            if foldable:
+                tx.ingest(event)
+            else:
+                eventlog.insert_foreign(tx.session, event)
+        _save_peer(tx.session, cursor=cursor, server_id=server_id)
+    return tx.changes
+
+
+def peer(db: Database) -> PeerState:
+    with db.reading() as session:
+        row = session.execute(select(PEERS).where(PEERS.c.name == UPSTREAM)).first()
+    if row is None:
+        return PeerState(None, None, 0, None, None, None)
+    return PeerState(row.server_id, row.protocol, row.cursor, row.last_success, row.skew_ms, row.message)
+
+
+def record_contact(db: Database, *, success: bool, skew_ms: int | None = None,
+                   message: str | None = None, protocol: int | None = None) -> None:
+    values: dict[str, Any] = {"message": message}
+    if success:
+        values["last_success"] = iso_utc(wall_clock_ms())
+    if skew_ms is not None:
+        values["skew_ms"] = skew_ms
+    if protocol is not None:
+        values["protocol"] = protocol
+    with db.writing() as session:
+        _save_peer(session, **values)
+
+
+def resync(db: Database, server_id: str | None, protocol: int | None) -> int:
+    """Start pulling from 0 again, keeping the outbox. If the server is a new one (its database was
+    replaced or restored), this device's events it may have lost go up again: the server answers
+    `duplicate` for those it holds. Returns how many events were queued again."""
+    with db.writing() as session:
+        old = session.execute(select(PEERS.c.server_id).where(PEERS.c.name == UPSTREAM)).scalar_one_or_none()
+        requeued = 0
+        if old is not None:
+            requeued = cast(CursorResult[Any], session.execute(
+                update(EVENTS).where(EVENTS.c.device_id == db.device_id, EVENTS.c.sync_state == SYNCED)
+                .values(sync_state=PENDING, server_seq=None)
+            )).rowcount
+        _save_peer(session, cursor=0, server_id=server_id, protocol=protocol)
+        return int(requeued)
+
+
+def counts(db: Database) -> tuple[int, int]:
+    """(events waiting to go up, quarantined events)."""
+    with db.reading() as session:
+        found = [int(session.execute(select(func.count()).select_from(EVENTS)
+                                     .where(EVENTS.c.sync_state == state)).scalar_one())
+                 for state in (PENDING, QUARANTINED)]
+    return found[0], found[1]
+
+
+def _save_peer(session: Any, **values: Any) -> None:
+    stmt = sqlite_insert(PEERS).values(name=UPSTREAM, **values)
+    if values:
+        stmt = stmt.on_conflict_do_update(index_elements=[PEERS.c.name], set_=values)
+    else:
+        stmt = stmt.on_conflict_do_nothing()
+    session.execute(stmt)

@@ -1,0 +1,296 @@
+"""The station's sync client: plain asyncio coroutines (the app runs them in the qasync loop).
+
+    client = SyncClient(db, url, token, on_status=..., on_changes=..., worker=hub.worker)
+    task = asyncio.ensure_future(client.run())   # until client.stop()
+    client.kick()                                 # after a local change: push now
+
+While the server answers, two loops run side by side: the pusher sends the outbox in batches
+(capped in count and bytes) whenever it is kicked or finds pending events, and the puller long-polls
+`GET /v1/events` so events from other stations arrive within a second, applying each page and its
+cursor in one transaction. When the server cannot be reached, the client waits with exponential
+backoff and jitter and tries again; the station keeps working on its own database meanwhile.
+All database work runs on the DB worker thread; the event loop never blocks on SQLite.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from jitdesk.domain.errors import BadInput, KnownError
+from jitdesk.domain.events import Event
+from jitdesk.services import sync_apply
+from jitdesk.services.changes import Changes
+from jitdesk.services.syncstatus import CONNECTING, OFFLINE, ONLINE, SyncStatus
+from jitdesk.services.worker import DbWorker
+from jitdesk.storage.database import Database
+from jitdesk.sync import wire
+from jitdesk.sync.remote import HelloInfo, Refused, Remote, ResyncNeeded, Unreachable
+
+log = logging.getLogger("jitdesk.sync")
+
+
+def wall_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+class SyncClient:
+    def __init__(
+        self, db: Database, url: str, token: str, *,
+        on_status: Callable[[SyncStatus], None] | None = None,
+        on_changes: Callable[[Changes], None] | None = None,
+        worker: DbWorker | None = None,
+        verify: bool | str = True,
+        batch_events: int = 500, batch_bytes: int = 1_000_000,
+        long_poll_s: float = 20.0, outbox_poll_s: float = 2.0,
+        backoff_base_s: float = 0.5, backoff_cap_s: float = 60.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.db = db
+        self.url, self._token, self._verify, self._transport = url, token, verify, transport
+        self._on_status = on_status
+        self._on_changes = on_changes
+        self._own_worker = worker is None
+        self.worker = worker or DbWorker()
+        self.batch_events, self.batch_bytes = batch_events, batch_bytes
+        self.long_poll_s, self.outbox_poll_s = long_poll_s, outbox_poll_s
+        self.backoff_base_s, self.backoff_cap_s = backoff_base_s, backoff_cap_s
+        self._rng = rng or random.Random()
+        self._stop = asyncio.Event()
+        self._kick = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._status = SyncStatus(state=CONNECTING)
+        self._server_id: str | None = None
+        self.hello_info: HelloInfo | None = None
+        self.failures = 0
+
+    # --- control --------------------------------------------------------------------------------
+    @property
+    def status(self) -> SyncStatus:
+        return self._status
+
+    def kick(self) -> None:
+        """Push now (call after a local change); safe from any thread."""
+        loop = self._loop
+        if loop is not None and loop.is_running():
+            loop.call_soon_threadsafe(self._kick.set)
+        else:
+            self._kick.set()
+
+    def stop(self) -> None:
+        loop = self._loop
+        if loop is not None and loop.is_running():
+            loop.call_soon_threadsafe(self._stop.set)
+        else:
+            self._stop.set()
+
+    async def close(self) -> None:
+        if self._own_worker:
+            self.worker.shutdown()
+
+    # --- one pass, for `jitdesk sync --once` and tests --------------------------------------------
+    async def sync_once(self) -> SyncStatus:
+        """Hello, push the whole outbox, pull until caught up; raises KnownError if the server fails."""
+        self._loop = asyncio.get_running_loop()
+        remote = self._remote()
+        try:
+            for _attempt in range(3):
+                try:
+                    await self._hello(remote)
+                    await self._push_all(remote)
+                    while await self._pull_once(remote, wait=0.0):
+                        pass
+                    break
+                except ResyncNeeded as need:
+                    await self._resync(need)
+            else:
+                raise Unreachable("the server keeps asking for a resync; try again later")
+            await self._contact(success=True)
+            return self._status
+        except KnownError as error:
+            await self._problem(error)
+            raise
+        finally:
+            await remote.aclose()
+
+    # --- background task ------------------------------------------------------------------------
+    async def run(self) -> None:
+        """Sync until stop(): online while the server answers, backing off while it does not."""
+        self._loop = asyncio.get_running_loop()
+        self._stop.clear()
+        while not self._stop.is_set():
+            remote = self._remote()
+            try:
+                await self._hello(remote)
+                self.failures = 0
+                await self._contact(success=True)
+                await self._connected(remote)
+            except ResyncNeeded as need:
+                await self._resync(need)
+                continue
+            except KnownError as error:
+                self.failures += 1
+                await self._problem(error)
+            finally:
+                await remote.aclose()
+            if not self._stop.is_set():
+                await self._sleep(self._backoff())
+
+    def _backoff(self) -> float:
+        step = min(self.backoff_cap_s, self.backoff_base_s * (2 ** min(self.failures - 1, 16)))
+        return step * (0.5 + self._rng.random())  # jitter: stations do not all come back at once
+
+    async def _sleep(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stop.wait(), timeout=seconds)
+
+    async def _connected(self, remote: Remote) -> None:
+        """Push and pull side by side until stop() or the first failure (which is raised)."""
+        await run_until_first(self._pusher(remote), self._puller(remote), self._stop.wait())
+
+    async def _pusher(self, remote: Remote) -> None:
+        while True:
+            self._kick.clear()
+            if await self._push_all(remote):
+                await self._contact(success=True)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._kick.wait(), timeout=self.outbox_poll_s)
+
+    async def _puller(self, remote: Remote) -> None:
+        caught_up = False
+        while True:
+            more = await self._pull_once(remote, wait=self.long_poll_s if caught_up else 0.0)
+            caught_up = not more
+            await self._contact(success=True)
+
+    # --- steps ----------------------------------------------------------------------------------
+    def _remote(self) -> Remote:
+        return Remote(self.url, self._token, verify=self._verify, transport=self._transport)
+
+    async def _hello(self, remote: Remote) -> None:
+        self._set_status(state=CONNECTING if self._status.state != ONLINE else ONLINE)
+        t0 = wall_ms()
+        info = await remote.hello()
+        t1 = wall_ms()
+        self.hello_info = info
+        skew = (t0 + t1) // 2 - info.server_time_ms
+        await self.worker.run(sync_apply.join_plant, self.db, info.plant_id)
+        peer = await self.worker.run(sync_apply.peer, self.db)
+        if peer.server_id != info.server_id or peer.protocol != info.protocol:
+            if peer.server_id is not None:
+                log.warning("server %s is not the one this station synced with (%s): resync",
+                            info.server_id, peer.server_id)
+            await self.worker.run(sync_apply.resync, self.db, info.server_id, info.protocol)
+        self._server_id = info.server_id
+        self.batch_events = min(self.batch_events, info.max_batch_events)
+        self.batch_bytes = min(self.batch_bytes, info.max_batch_bytes // 2)
+        await self.worker.run(sync_apply.record_contact, self.db, success=True, skew_ms=skew)
+        self._set_status(skew_ms=skew)
+
+    async def _resync(self, need: ResyncNeeded) -> None:
+        log.warning("%s", need)
+        requeued = await self.worker.run(sync_apply.resync, self.db, need.server_id, wire.PROTOCOL)
+        if requeued:
+            log.warning("resync: %d events of this station queued again for the server", requeued)
+
+    async def _push_all(self, remote: Remote) -> int:
+        """Push until the outbox is empty; returns how many events went up."""
+        total = 0
+        while True:
+            body, ids = await self.worker.run(sync_apply.outbox, self.db, self.batch_events, self.batch_bytes)
+            if not ids:
+                return total
+            results = await remote.push(body)
+            if len(results) != len(ids):
+                raise Unreachable("the server answered a push with the wrong number of results")
+            changes = await self.worker.run(sync_apply.record_push, self.db, ids, results)
+            total += len(ids)
+            self._changed(changes)
+            await self._refresh_counts()
+
+    async def _pull_once(self, remote: Remote, wait: float) -> bool:
+        """Pull and apply one page; True when the server has more right away."""
+        cursor = (await self.worker.run(sync_apply.peer, self.db)).cursor
+        page = await remote.pull(cursor, limit=500, wait=wait, server_id=self._server_id)
+        if page.events or page.next != cursor:
+            items = [item for item in (_parse(raw) for raw in page.events) if item is not None]
+            changes = await self.worker.run(sync_apply.apply_page, self.db, items, page.next, page.server_id)
+            self._changed(changes)
+        return page.more
+
+    async def _refresh_counts(self) -> None:
+        pending, quarantined = await self.worker.run(sync_apply.counts, self.db)
+        self._set_status(pending=pending, quarantined=quarantined)
+
+    async def _contact(self, success: bool) -> None:
+        peer = await self.worker.run(sync_apply.peer, self.db)
+        pending, quarantined = await self.worker.run(sync_apply.counts, self.db)
+        last = peer.last_success
+        if success:
+            last = sync_apply.iso_utc(wall_ms())
+        self._set_status(state=ONLINE, last_success=last, pending=pending, quarantined=quarantined,
+                         skew_ms=peer.skew_ms, message="")
+
+    async def _problem(self, error: KnownError) -> None:
+        message = str(error)
+        if isinstance(error, Refused):
+            log.error("sync refused: %s", message)
+        else:
+            log.info("sync offline: %s", message)
+        try:
+            await self.worker.run(sync_apply.record_contact, self.db, success=False, message=message)
+            peer = await self.worker.run(sync_apply.peer, self.db)
+            pending, quarantined = await self.worker.run(sync_apply.counts, self.db)
+            self._set_status(state=OFFLINE, message=message, last_success=peer.last_success,
+                             pending=pending, quarantined=quarantined, skew_ms=peer.skew_ms)
+        except KnownError as db_error:
+            self._set_status(state=OFFLINE, message=f"{message}; {db_error}")
+
+    def _set_status(self, **changes: Any) -> None:
+        values = {**self._status.__dict__, **changes}
+        status = SyncStatus(**values)
+        if status != self._status:
+            self._status = status
+            if self._on_status is not None:
+                self._on_status(status)
+
+    def _changed(self, changes: Changes) -> None:
+        if changes and self._on_changes is not None:
+            self._on_changes(changes)
+
+
+async def run_until_first(*coros: Any) -> None:
+    """Run coroutines together; when one ends, cancel the rest and raise its exception, if any."""
+    tasks = [asyncio.ensure_future(c) for c in coros]
+    try:
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    for task in done:
+        if not task.cancelled() and task.exception() is not None:
+            raise task.exception()
+
+
+def _parse(raw: Any) -> tuple[Event, bool] | None:
+    """A pulled event and whether this station can fold it; None (logged) for a broken envelope."""
+    try:
+        event = wire.parse_event(raw, from_server=True)
+        return event, wire.foldable(event)
+    except BadInput as error:
+        try:
+            event = wire.parse_event(raw, from_server=True, check_payload=False)
+        except BadInput:
+            log.error("server sent an event that is not an envelope (%s); skipped", error)
+            return None
+        log.warning("event %s kept unfolded: %s", event.event_id, error)
+        return event, False

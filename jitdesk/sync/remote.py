@@ -1,0 +1,149 @@
+"""The protocol's client side over httpx: hello, push, pull. Shared by stations and the hub relay.
+
+Errors are sorted by who is to blame, in plain words: `Unreachable` (network, TLS, timeouts, a
+server error: try again later with backoff), `Refused` (the token or request is wrong: a person
+must act), `ResyncNeeded` (the cursor is no good on this server: start again from 0).
+"""
+
+from __future__ import annotations
+
+import json
+import ssl
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from jitdesk.domain.errors import KnownError
+from jitdesk.sync import wire
+
+
+class Unreachable(KnownError):
+    """The server cannot be reached or answered with a server-side error; retry later."""
+
+
+class Refused(KnownError):
+    """The server refused the request (token unknown or revoked, wrong protocol...)."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(f"server refused ({status}): {reason}")
+        self.status = status
+        self.reason = reason
+
+
+class ResyncNeeded(KnownError):
+    def __init__(self, reason: str, server_id: str | None) -> None:
+        super().__init__(f"resync needed: {reason}")
+        self.server_id = server_id
+
+
+@dataclass(frozen=True)
+class HelloInfo:
+    plant_id: str
+    device: str
+    role: str
+    server_id: str
+    protocol: int
+    server_time_ms: int
+    head: int
+    max_batch_events: int
+    max_batch_bytes: int
+
+
+@dataclass(frozen=True)
+class Page:
+    events: list[dict[str, Any]]
+    next: int
+    more: bool
+    server_id: str
+    server_time_ms: int
+
+
+class Remote:
+    def __init__(self, url: str, token: str, *, verify: bool | str = True, timeout: float = 15.0,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+        if not url.startswith(("http://", "https://")):
+            raise KnownError(f"the server address '{url}' must start with http:// or https://")
+        if not token:
+            raise KnownError("no sync token: create one with `jitdesk server token create` on the server")
+        verify_arg: bool | ssl.SSLContext = verify if isinstance(verify, bool) else ssl.create_default_context(
+            cafile=verify)
+        self.url = url.rstrip("/")
+        self._timeout = timeout
+        self._http = httpx.AsyncClient(
+            base_url=self.url, verify=verify_arg, transport=transport,
+            headers={"Authorization": f"Bearer {token}", wire.PROTOCOL_HEADER: str(wire.PROTOCOL)},
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+            limits=httpx.Limits(max_connections=4, max_keepalive_connections=4),
+        )
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def _request(self, method: str, path: str, *, timeout: float | None = None,
+                       **kwargs: Any) -> httpx.Response:
+        try:
+            if timeout is not None:
+                kwargs["timeout"] = httpx.Timeout(timeout, connect=5.0)
+            response = await self._http.request(method, path, **kwargs)
+        except httpx.ConnectError as error:
+            raise Unreachable(_connect_problem(self.url, error)) from error
+        except httpx.TimeoutException as error:
+            raise Unreachable(f"the server {self.url} did not answer in time") from error
+        except (httpx.TransportError, ssl.SSLError) as error:
+            raise Unreachable(f"the link to {self.url} broke ({type(error).__name__}: {error})") from error
+        if response.status_code == 409:
+            body = _json(response)
+            raise ResyncNeeded(str(body.get("detail", "the server asks for a resync")), body.get("server_id"))
+        if response.status_code >= 500:
+            raise Unreachable(f"the server {self.url} had a problem ({response.status_code}); retrying later")
+        if response.status_code >= 400:
+            body = _json(response)
+            raise Refused(response.status_code, str(body.get("detail", response.reason_phrase))[:300])
+        return response
+
+    async def hello(self) -> HelloInfo:
+        data = _json(await self._request("GET", "/v1/hello"))
+        try:
+            return HelloInfo(**{k: data[k] for k in HelloInfo.__dataclass_fields__})
+        except KeyError as error:
+            raise Unreachable(f"{self.url} does not look like a jitdesk sync server") from error
+
+    async def push(self, batch: list[dict[str, Any]] | bytes) -> list[dict[str, Any]]:
+        body = batch if isinstance(batch, bytes) else json.dumps({"events": batch}).encode()
+        response = await self._request("POST", "/v1/events", content=body,
+                                       headers={"Content-Type": "application/json"})
+        results = _json(response).get("results")
+        if not isinstance(results, list):
+            raise Unreachable(f"{self.url} answered a push without results")
+        return results
+
+    async def pull(self, after: int, *, limit: int = 500, wait: float = 0.0,
+                   server_id: str | None = None) -> Page:
+        params: dict[str, Any] = {"after": after, "limit": limit, "wait": wait}
+        if server_id:
+            params["server_id"] = server_id
+        response = await self._request("GET", "/v1/events", params=params, timeout=self._timeout + wait)
+        data = _json(response)
+        try:
+            return Page(data["events"], int(data["next"]), bool(data["more"]), data["server_id"],
+                        int(data["server_time_ms"]))
+        except (KeyError, TypeError, ValueError) as error:
+            raise Unreachable(f"{self.url} answered a pull in an unknown form") from error
+
+
+def _json(response: httpx.Response) -> dict[str, Any]:
+    try:
+        data = response.json()
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _connect_problem(url: str, error: httpx.ConnectError) -> str:
+    text = str(error)
+    if "CERTIFICATE_VERIFY_FAILED" in text or "certificate" in text.lower():
+        return f"the server {url} has a certificate this station does not trust ({text[:160]})"
+    if "SSL" in text or "TLS" in text or "WRONG_VERSION" in text:
+        return f"TLS problem talking to {url} (is it https on both sides?): {text[:160]}"
+    return f"server unreachable at {url} ({text[:160] or 'connection refused'})"

@@ -1,0 +1,305 @@
+"""The sync server's HTTP API (DESIGN section 4), a FastAPI app over `ServerStore`.
+
+    GET  /v1/health            liveness, server identity and time (no token)
+    GET  /v1/hello             who the token is (plant, device, role), server id, protocol, time
+    POST /v1/events            push a batch: per event accepted / duplicate / rejected with a reason
+    GET  /v1/events            pull the token's plant after a cursor, long-polling up to `wait` s
+
+Bodies are parsed by hand (byte cap first, then JSON, then per-event validation) so a bad event
+is refused on its own and never fails its batch; the pydantic models below only describe the API
+for the OpenAPI document. Every refused request is answered with a status and a short `detail`,
+and logged on `jitdesk.sync.server`.
+
+Long-poll: a push wakes the waiters of its plant in this process at once; waiters also look again
+every `RECHECK_S` so pushes through other API processes (behind a load balancer) are seen too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager, suppress
+from typing import Annotated, Any, Literal
+
+from anyio import to_thread
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from jitdesk import __version__
+from jitdesk.domain.errors import KnownError
+from jitdesk.sync import wire
+from jitdesk.sync.server.store import AuthError, Principal, ServerStore
+
+log = logging.getLogger("jitdesk.sync.server")
+RECHECK_S = 0.5
+
+
+# --- OpenAPI description only ---------------------------------------------------------------------
+class Problem(BaseModel):
+    detail: str = Field(description="short reason in plain words")
+    resync: bool = False
+    server_id: str | None = None
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    server_id: str
+    protocol: int
+    version: str
+    server_time_ms: int
+
+
+class Hello(BaseModel):
+    plant_id: str
+    device: str
+    role: Literal["station", "hub", "admin"]
+    server_id: str
+    protocol: int
+    server_time_ms: int
+    head: int
+    max_batch_events: int
+    max_batch_bytes: int
+
+
+class Envelope(BaseModel):
+    event_id: str
+    plant_id: str
+    device_id: str
+    device_seq: int
+    hlc: int
+    wall_time: str
+    kind: str
+    entity_id: str
+    actor: str | None
+    payload: dict[str, Any]
+    schema_version: int
+    server_seq: int
+    received_at: str
+
+
+class PushResult(BaseModel):
+    event_id: str | None
+    status: Literal["accepted", "duplicate", "rejected"]
+    server_seq: int | None
+    reason: str | None
+
+
+class PushResponse(BaseModel):
+    results: list[PushResult]
+    server_time_ms: int
+
+
+class PullResponse(BaseModel):
+    events: list[Envelope]
+    next: int = Field(description="the cursor to send as `after` next time")
+    more: bool
+    server_id: str
+    server_time_ms: int
+
+
+PUSH_BODY = {
+    "required": True,
+    "content": {"application/json": {"schema": {
+        "type": "object", "required": ["events"], "additionalProperties": False,
+        "properties": {"events": {
+            "type": "array", "maxItems": wire.MAX_BATCH_EVENTS,
+            "description": "event envelopes (DESIGN section 3); each is checked on its own",
+            "items": {"type": "object"},
+        }},
+    }}},
+}
+
+
+def _problems(*codes: int) -> dict[int | str, dict[str, Any]]:
+    return {code: {"model": Problem} for code in codes}
+
+
+# --- long-poll wake-ups ---------------------------------------------------------------------------
+class Wakeups:
+    """One asyncio.Event per plant, replaced after each wake-up."""
+
+    def __init__(self) -> None:
+        self._events: dict[str, asyncio.Event] = {}
+
+    def current(self, plant_id: str) -> asyncio.Event:
+        event = self._events.get(plant_id)
+        if event is None:
+            event = self._events[plant_id] = asyncio.Event()
+        return event
+
+    def wake(self, plant_id: str) -> None:
+        event = self._events.pop(plant_id, None)
+        if event is not None:
+            event.set()
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def refuse(request: Request, status: int, reason: str, **extra: Any) -> JSONResponse:
+    who = getattr(request.state, "who", None)
+    log.warning("refused %s %s from %s%s: %d %s", request.method, request.url.path,
+                request.client.host if request.client else "?",
+                f" (plant {who.plant_id} device {who.device})" if who else "", status, reason)
+    return JSONResponse({"detail": reason, **extra}, status_code=status)
+
+
+class Refusal(Exception):
+    def __init__(self, status: int, reason: str, **extra: Any) -> None:
+        super().__init__(reason)
+        self.status, self.reason, self.extra = status, reason, extra
+
+
+def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[Any, Any, None]] | None = None,
+               ) -> FastAPI:
+    """The API over `store`; `background(wakeups)` runs for the app's lifetime (the hub relay)."""
+    wakeups = Wakeups()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        task = asyncio.create_task(background(wakeups)) if background else None
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+                with suppress(asyncio.CancelledError):
+                    await task
+
+    app = FastAPI(
+        title="jitdesk sync", version=__version__, lifespan=lifespan,
+        description="Push and pull plant events between jitdesk stations, plant hubs and the centre.",
+    )
+    app.state.store = store
+    app.state.wakeups = wakeups
+    bearer = HTTPBearer(auto_error=False, description="a device token from `jitdesk server token create`")
+
+    async def principal(request: Request,
+                        creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Principal:
+        protocol = request.headers.get(wire.PROTOCOL_HEADER)
+        if protocol is not None and protocol.strip() != str(wire.PROTOCOL):
+            raise Refusal(426, f"this server speaks sync protocol {wire.PROTOCOL}, not {protocol[:20]}; "
+                               "install the matching jitdesk")
+        if creds is None and request.headers.get("authorization"):
+            raise Refusal(401, "malformed Authorization header: send 'Bearer <token>'")
+        token = creds.credentials if creds is not None else None
+        try:
+            who = await to_thread.run_sync(store.authenticate, token)
+        except AuthError as error:
+            raise Refusal(error.status, error.reason) from None
+        request.state.who = who
+        return who
+
+    @app.exception_handler(Refusal)
+    async def _refusal(request: Request, error: Refusal) -> JSONResponse:
+        return refuse(request, error.status, error.reason, **error.extra)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:
+        first = error.errors()[0] if error.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("query", "body"))
+        return refuse(request, 422, f"{where or 'request'}: {first.get('msg', 'is not valid')}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        return refuse(request, error.status_code, str(error.detail))
+
+    @app.exception_handler(KnownError)
+    async def _known(request: Request, error: KnownError) -> JSONResponse:
+        return refuse(request, 503, f"server problem: {error}")
+
+    @app.get("/v1/health", response_model=Health, tags=["sync"])
+    async def health() -> dict[str, Any]:
+        return {"status": "ok", "server_id": store.server_id, "protocol": wire.PROTOCOL,
+                "version": __version__, "server_time_ms": now_ms()}
+
+    @app.get("/v1/hello", response_model=Hello, responses=_problems(401, 426), tags=["sync"])
+    async def hello(who: Annotated[Principal, Depends(principal)]) -> dict[str, Any]:
+        head = await to_thread.run_sync(store.head, who.plant_id)
+        return {"plant_id": who.plant_id, "device": who.device, "role": who.role,
+                "server_id": store.server_id, "protocol": wire.PROTOCOL, "server_time_ms": now_ms(),
+                "head": head, "max_batch_events": wire.MAX_BATCH_EVENTS,
+                "max_batch_bytes": wire.MAX_BATCH_BYTES}
+
+    @app.post("/v1/events", responses={200: {"model": PushResponse}, **_problems(400, 401, 413, 415, 422, 426)},
+              openapi_extra={"requestBody": PUSH_BODY}, tags=["sync"])
+    async def push(request: Request, who: Annotated[Principal, Depends(principal)]) -> JSONResponse:
+        ctype = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
+        if ctype not in ("application/json", ""):
+            return refuse(request, 415, "send the batch as application/json")
+        declared = request.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > wire.MAX_BATCH_BYTES:
+            return refuse(request, 413, f"batch larger than {wire.MAX_BATCH_BYTES} bytes; send smaller batches")
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > wire.MAX_BATCH_BYTES:
+                return refuse(request, 413, f"batch larger than {wire.MAX_BATCH_BYTES} bytes; send smaller batches")
+        try:
+            data = json.loads(bytes(body), parse_constant=_no_constants)
+        except (ValueError, RecursionError) as error:
+            return refuse(request, 400, f"malformed JSON: {str(error)[:120]}")
+        if not isinstance(data, dict) or not isinstance(data.get("events"), list):
+            return refuse(request, 422, "the body must be a JSON object with a list 'events'")
+        extra = [k for k in data if k != "events"]
+        if extra:
+            return refuse(request, 422, f"unknown field '{str(extra[0])[:40]}' in the body")
+        batch = data["events"]
+        if len(batch) > wire.MAX_BATCH_EVENTS:
+            return refuse(request, 413, f"batch of {len(batch)} events; at most {wire.MAX_BATCH_EVENTS} per batch")
+        results = await to_thread.run_sync(store.push, who, batch)
+        if any(r["status"] == wire.ACCEPTED for r in results):
+            wakeups.wake(who.plant_id)
+        return JSONResponse({"results": results, "server_time_ms": now_ms()})
+
+    @app.get("/v1/events", response_model=PullResponse, responses=_problems(401, 403, 409, 422, 426),
+             tags=["sync"])
+    async def pull(
+        request: Request,
+        who: Annotated[Principal, Depends(principal)],
+        after: int = Query(0, ge=0, le=(1 << 63) - 1, description="the last server_seq the client has"),
+        limit: int = Query(500, ge=1, le=wire.MAX_PULL_LIMIT),
+        wait: float = Query(0.0, ge=0.0, le=wire.MAX_WAIT_S, description="long-poll up to this many seconds"),
+        server_id: str | None = Query(None, max_length=64, description="the server id the cursor is from"),
+        plant: str | None = Query(None, max_length=200, description="must be the token's plant if given"),
+    ) -> Any:
+        if plant is not None and plant != who.plant_id:
+            return refuse(request, 403, "this token may not read another plant's events")
+        if server_id is not None and server_id != store.server_id:
+            return refuse(request, 409, "this is a different server (its database was replaced): resync",
+                          resync=True, server_id=store.server_id)
+        newest_any = await to_thread.run_sync(store.max_seq)
+        if after > newest_any:
+            return refuse(request, 409, "the cursor is ahead of this server (restored from a backup?): resync",
+                          resync=True, server_id=store.server_id)
+        if 0 < after < await to_thread.run_sync(store.retained_from):
+            return refuse(request, 409, "the cursor is older than the events this server keeps: resync",
+                          resync=True, server_id=store.server_id)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait
+        while True:
+            woken = wakeups.current(who.plant_id)  # taken before the query, so no wake-up is missed
+            page, newest = await to_thread.run_sync(store.pull, who.plant_id, after, limit)
+            remaining = deadline - loop.time()
+            if page or remaining <= 0 or await request.is_disconnected():
+                break
+            with suppress(TimeoutError):
+                await asyncio.wait_for(woken.wait(), timeout=min(remaining, RECHECK_S))
+        last = page[-1]["server_seq"] if page else max(after, 0)
+        more = bool(page) and last < newest
+        return JSONResponse({"events": page, "next": last, "more": more, "server_id": store.server_id,
+                             "server_time_ms": now_ms()})
+
+    return app
+
+
+def _no_constants(name: str) -> None:
+    raise ValueError(f"{name} is not allowed in JSON")

@@ -1,0 +1,70 @@
+"""The server's tables, on their own MetaData (migrated by migrations/server, not the station chain).
+
+`events.server_seq` is the primary key and follows commit order (see `store`). `origin` marks events
+that came down from an upstream server, so a hub never pushes them back up. `devices` binds an
+envelope device_id to the (plant, device name) of the token that first wrote it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, SmallInteger, String, Table, Text
+
+from jitdesk.storage.schema import NAMING_CONVENTION
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+S = 200  # the envelope allows strings of up to 200 characters
+
+events = Table(
+    "events", metadata,
+    Column("server_seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("event_id", String(S), nullable=False, unique=True),
+    Column("plant_id", String(S), nullable=False),
+    Column("device_id", String(S), nullable=False),
+    Column("device_seq", BigInteger, nullable=False),
+    Column("hlc", BigInteger, nullable=False),
+    Column("wall_time", String(S), nullable=False),
+    Column("kind", String(S), nullable=False),
+    Column("entity_id", String(S), nullable=False),
+    Column("actor", String(S)),
+    Column("payload", Text, nullable=False),
+    Column("schema_version", Integer, nullable=False),
+    Column("received_at", String(32), nullable=False),
+    Column("origin", SmallInteger, nullable=False, server_default="0"),
+    Index("ix_events_plant_seq", "plant_id", "server_seq"),
+    Index("uq_events_device_seq", "device_id", "device_seq", unique=True),
+)
+
+tokens = Table(
+    "tokens", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("plant_id", String(S), nullable=False),
+    Column("device", String(S), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("revoked_at", String(32)),
+)
+
+devices = Table(
+    "devices", metadata,
+    Column("device_id", String(S), primary_key=True),
+    Column("plant_id", String(S), nullable=False),
+    Column("device", String(S), nullable=False),
+    Column("first_seen", String(32), nullable=False),
+)
+
+meta = Table(
+    "meta", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+relay_rejects = Table(
+    "relay_rejects", metadata,
+    Column("event_id", String(S), primary_key=True),
+    Column("reason", Text, nullable=False),
+    Column("at", String(32), nullable=False),
+)
+
+ORIGIN_LOCAL, ORIGIN_UPSTREAM = 0, 1

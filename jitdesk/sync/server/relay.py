@@ -1,0 +1,119 @@
+"""The hub relay: a plant server that syncs its plant with an upstream (central) server.
+
+`jitdesk server --upstream URL --token T` runs this beside the API. It is a client of the same
+protocol: it pushes the plant's events that arrived locally (in local commit order, after a
+watermark kept in the server's meta table) and pulls the plant's events from upstream (master data
+from the centre, events other hubs or direct stations wrote), storing them with origin=upstream so
+they are never pushed back. Stations on the plant network keep working together while the link to
+the centre is down; the relay backs off and catches up when it returns. Events upstream refuses are
+kept in `relay_rejects` with the reason (they stay in the plant's log).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+
+from jitdesk.domain.errors import BadInput, KnownError
+from jitdesk.sync import wire
+from jitdesk.sync.client import run_until_first
+from jitdesk.sync.remote import Remote, ResyncNeeded
+from jitdesk.sync.server.api import Wakeups
+from jitdesk.sync.server.store import ServerStore
+
+log = logging.getLogger("jitdesk.sync.relay")
+
+PUSHED, CURSOR, UP_ID = "upstream_pushed", "upstream_cursor", "upstream_server_id"
+
+
+class Relay:
+    def __init__(self, store: ServerStore, url: str, token: str, *, verify: bool | str = True,
+                 long_poll_s: float = 20.0, batch: int = 500, backoff_cap_s: float = 30.0) -> None:
+        self.store, self.url, self.token, self.verify = store, url, token, verify
+        self.long_poll_s, self.batch, self.backoff_cap_s = long_poll_s, batch, backoff_cap_s
+        self.plant_id: str | None = None
+        self.online = False
+        self.message = ""
+
+    async def run(self, wakeups: Wakeups) -> None:
+        failures = 0
+        while True:
+            remote = Remote(self.url, self.token, verify=self.verify)
+            try:
+                info = await remote.hello()
+                if info.role != "hub":
+                    log.warning("the upstream token is a %s token; relaying other devices needs a hub token",
+                                info.role)
+                self.plant_id = info.plant_id
+                known = await asyncio.to_thread(self.store.get_meta, UP_ID)
+                if known != info.server_id:
+                    await asyncio.to_thread(self._reset, info.server_id)
+                self.online, self.message, failures = True, "", 0
+                log.info("relaying plant %s to %s", info.plant_id, self.url)
+                await run_until_first(self._pusher(remote, wakeups), self._puller(remote, wakeups))
+            except ResyncNeeded as need:
+                log.warning("upstream %s", need)
+                await asyncio.to_thread(self._reset, need.server_id)
+                continue
+            except KnownError as error:
+                failures += 1
+                self.online, self.message = False, str(error)
+                log.info("upstream offline: %s", error)
+            finally:
+                await remote.aclose()
+            delay = min(self.backoff_cap_s, 0.5 * 2 ** min(failures, 10)) * (0.5 + random.random())
+            await asyncio.sleep(delay)
+
+    def _reset(self, server_id: str | None) -> None:
+        """A new upstream (or a resync): pull from 0 and push everything again (duplicates are free)."""
+        self.store.set_meta(CURSOR, "0")
+        self.store.set_meta(PUSHED, "0")
+        if server_id:
+            self.store.set_meta(UP_ID, server_id)
+
+    async def _pusher(self, remote: Remote, wakeups: Wakeups) -> None:
+        assert self.plant_id is not None
+        while True:
+            woken = wakeups.current(self.plant_id)
+            watermark = int(await asyncio.to_thread(self.store.get_meta, PUSHED) or 0)
+            rows = await asyncio.to_thread(self.store.unrelayed, self.plant_id, watermark, self.batch)
+            if rows:
+                last = rows[-1]["server_seq"]
+                for row in rows:
+                    del row["server_seq"], row["received_at"]
+                results = await remote.push(rows)
+                rejects = [(str(r.get("event_id")), str(r.get("reason"))) for r in results
+                           if r.get("status") == wire.REJECTED]
+                if rejects:
+                    log.warning("upstream refused %d events, first: %s", len(rejects), rejects[0][1])
+                    await asyncio.to_thread(self.store.note_relay_rejects, rejects)
+                await asyncio.to_thread(self.store.set_meta, PUSHED, str(last))
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(woken.wait(), timeout=2.0)
+
+    async def _puller(self, remote: Remote, wakeups: Wakeups) -> None:
+        assert self.plant_id is not None
+        caught_up = False
+        while True:
+            cursor = int(await asyncio.to_thread(self.store.get_meta, CURSOR) or 0)
+            up_id = await asyncio.to_thread(self.store.get_meta, UP_ID)
+            page = await remote.pull(cursor, wait=self.long_poll_s if caught_up else 0.0, server_id=up_id,
+                                     limit=self.batch)
+            parsed = []
+            for raw in page.events:
+                try:
+                    event = wire.parse_event(raw, from_server=True, check_payload=False)
+                except BadInput as error:
+                    log.error("upstream sent a broken envelope (%s); skipped", error)
+                    continue
+                # Server fields are per server: this hub numbers the event itself.
+                parsed.append(event.__class__(**{**{k: getattr(event, k) for k in event.__slots__},
+                                                 "server_seq": None, "received_at": None}))
+            stored = await asyncio.to_thread(self.store.insert_trusted, parsed,
+                                             meta_values={CURSOR: str(page.next)})
+            if stored:
+                wakeups.wake(self.plant_id)
+            caught_up = not page.more

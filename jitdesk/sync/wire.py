@@ -1,0 +1,118 @@
+"""The wire protocol shared by the client, the server and the hub relay (DESIGN section 4).
+
+Events travel as their envelope (the 11 fields of `ENVELOPE_FIELDS`) in JSON. The server adds
+`server_seq` and `received_at` on the way out; a pushed event carrying either is refused.
+
+Unknown kinds: the envelope is always validated, the payload only when this process knows the kind
+and its schema version. An event of a kind (or a newer schema version) this process does not know is
+stored and relayed as it is, so a new event kind needs no change to the protocol or the server:
+only the stations that fold it need the new code. Master data is recognised by the registry's
+`master` flag and, for kinds not known here, by the `master.` name prefix.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from jitdesk.domain.errors import BadInput
+from jitdesk.domain.events import ENVELOPE_FIELDS, REGISTRY, Event, Registry, event_from_dict
+from jitdesk.sync.kinds import register_all
+
+PROTOCOL = 1
+PROTOCOL_HEADER = "X-Jitdesk-Protocol"
+SERVER_FIELDS = ("server_seq", "received_at")
+MAX_BATCH_EVENTS = 1000
+MAX_BATCH_BYTES = 4 * 1024 * 1024
+MAX_PULL_LIMIT = 1000
+MAX_WAIT_S = 30.0
+ACCEPTED, DUPLICATE, REJECTED = "accepted", "duplicate", "rejected"
+
+
+class _Lenient(Registry):
+    """Validates payloads of known kinds and versions; lets unknown ones through as JSON objects."""
+
+    def __init__(self, known: Registry) -> None:
+        super().__init__()
+        self._known = known
+
+    def validate(self, kind: str, version: int, payload: object) -> None:
+        if kind in self._known:
+            spec = self._known.get(kind)
+            if version <= spec.version:
+                self._known.validate(kind, version, payload)
+                return
+        if not isinstance(payload, Mapping):
+            raise BadInput(f"{kind}: field 'payload' must be a JSON object")
+
+
+class _Unchecked(Registry):
+    def validate(self, kind: str, version: int, payload: object) -> None:
+        if not isinstance(payload, Mapping):
+            raise BadInput(f"{kind}: field 'payload' must be a JSON object")
+
+
+LENIENT = _Lenient(REGISTRY)
+UNCHECKED = _Unchecked()
+
+
+def parse_event(data: object, *, from_server: bool = False, check_payload: bool = True) -> Event:
+    """An event from the wire; BadInput names the problem. Pushed events may not carry server fields."""
+    register_all()
+    if not isinstance(data, Mapping):
+        raise BadInput("an event must be a JSON object")
+    extra = [k for k in data if k not in ENVELOPE_FIELDS and not (from_server and k in SERVER_FIELDS)]
+    if extra:
+        name = extra[0]
+        if name in SERVER_FIELDS:
+            raise BadInput(f"event field '{name}' is set by the server; a client may not send it")
+        raise BadInput(f"event field '{name}' is not part of the envelope")
+    event = event_from_dict(data, LENIENT if check_payload else UNCHECKED)
+    if event.device_seq >= 1 << 63:
+        raise BadInput("event field 'device_seq' is out of range")
+    if event.actor is not None and not 0 < len(event.actor) <= 200:
+        raise BadInput("event field 'actor' must be 1 to 200 characters or null")
+    for name in ("event_id", "plant_id", "device_id", "wall_time", "kind", "entity_id", "actor"):
+        value = getattr(event, name)
+        if value is not None and not _storable(value):
+            raise BadInput(f"event field '{name}' holds a NUL or an invalid character")
+    try:
+        size = len(json.dumps(event.payload, allow_nan=False))
+    except (ValueError, TypeError):
+        raise BadInput("event payload holds a number that is not finite") from None
+    if size > 64 * 1024:
+        raise BadInput("event payload is larger than 64 KiB")
+    return event
+
+
+def _storable(value: str) -> bool:
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def is_master(kind: str) -> bool:
+    register_all()
+    if kind in REGISTRY:
+        return REGISTRY.get(kind).master
+    return kind.startswith("master.")
+
+
+def foldable(event: Event) -> bool:
+    """True when this process knows the kind and schema version well enough to fold the event."""
+    register_all()
+    return event.kind in REGISTRY and event.schema_version <= REGISTRY.get(event.kind).version
+
+
+def to_wire(event: Event, *, with_server_fields: bool = False) -> dict[str, Any]:
+    out = event.envelope()
+    out["payload"] = dict(event.payload)
+    if with_server_fields:
+        out["server_seq"] = event.server_seq
+        out["received_at"] = event.received_at
+    return out
