@@ -1,0 +1,114 @@
+"""What the Admin view knows about each kind of master data: table columns and form fields."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from typing import Any
+
+from jitdesk.domain.auth import ROLE_NAMES
+from jitdesk.domain.master import STATION_ROLES, CallType, Line, Part, Plant, ShiftCalendar, Station, User
+from jitdesk.gui.admin.fields import (
+    CheckEditor,
+    ChoiceEditor,
+    ColorEditor,
+    DaysEditor,
+    Editor,
+    MinutesEditor,
+    PinEditor,
+    RefEditor,
+    TextEditor,
+)
+from jitdesk.gui.admin.shifts import ShiftsEditor
+
+Lines = dict[str, str]  # line id -> "L1 Line 1 ..."
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    text: Callable[[Any, Lines], str]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    make: Callable[[], Editor]
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    key: str  # tab name, e.g. "parts"
+    title: str
+    state_type: type
+    columns: tuple[Column, ...]
+    fields: tuple[FieldSpec, ...]
+    uses_lines: bool = False
+
+    @property
+    def has_active(self) -> bool:
+        return any(f.name == "active" for f in fields(self.state_type))
+
+    def build(self, values: dict[str, Any]) -> Any:
+        return self.state_type(**values)
+
+
+def _active(record: Any, _lines: Lines) -> str:
+    return "active" if getattr(record, "active", True) else "✕ inactive"
+
+
+def _line(record: Any, lines: Lines) -> str:
+    return lines.get(record.line_id or "", "—")
+
+
+def _col(header: str, attr: str) -> Column:
+    return Column(header, lambda record, _lines: str(getattr(record, attr)))
+
+
+ACTIVE = FieldSpec("active", lambda: CheckEditor("Active", "Active (in use)"))
+STATUS = Column("Status", _active)
+
+KINDS: tuple[KindSpec, ...] = (
+    KindSpec("plant", "Plant", Plant, (_col("Code", "code"), _col("Name", "name"), _col("Time zone", "timezone")),
+             (FieldSpec("code", lambda: TextEditor("Code", "e.g. RVS")),
+              FieldSpec("name", lambda: TextEditor("Name", "plant name")),
+              FieldSpec("timezone", lambda: TextEditor("Time zone", "e.g. Europe/Berlin", default="UTC")))),
+    KindSpec("lines", "Lines", Line, (_col("Code", "code"), _col("Name", "name"), STATUS),
+             (FieldSpec("code", lambda: TextEditor("Code", "e.g. L1")),
+              FieldSpec("name", lambda: TextEditor("Name", "line name")), ACTIVE)),
+    KindSpec("stations", "Stations", Station,
+             (_col("Code", "code"), _col("Name", "name"), _col("Role", "role"), Column("Line", _line), STATUS),
+             (FieldSpec("code", lambda: TextEditor("Code", "e.g. L1-S1")),
+              FieldSpec("name", lambda: TextEditor("Name", "station name")),
+              FieldSpec("role", lambda: ChoiceEditor("Role", STATION_ROLES)),
+              FieldSpec("line_id", lambda: RefEditor("Line")), ACTIVE),
+             uses_lines=True),
+    KindSpec("parts", "Parts", Part, (_col("Part number", "number"), _col("Name", "name"), _col("Unit", "unit"),
+                                      STATUS),
+             (FieldSpec("number", lambda: TextEditor("Part number", "e.g. 100-1001")),
+              FieldSpec("name", lambda: TextEditor("Name", "what it is")),
+              FieldSpec("unit", lambda: TextEditor("Unit", "pcs, kg, m, l", default="pcs")), ACTIVE)),
+    KindSpec("users", "Users", User, (_col("Name", "name"), _col("Badge", "badge"), _col("Role", "role"), STATUS),
+             (FieldSpec("name", lambda: TextEditor("Name", "first and last name")),
+              FieldSpec("badge", lambda: TextEditor("Badge", "scan or type the badge")),
+              FieldSpec("role", lambda: ChoiceEditor("Role", ROLE_NAMES)),
+              FieldSpec("pin", lambda: PinEditor("PIN")), ACTIVE)),
+    KindSpec("call_types", "Andon calls", CallType,
+             (_col("Code", "code"), _col("Name", "name"), _col("Colour", "color"),
+              Column("Escalation (min)", lambda r, _l: " → ".join(map(str, r.escalate_minutes))), STATUS),
+             (FieldSpec("code", lambda: TextEditor("Code", "e.g. MAT")),
+              FieldSpec("name", lambda: TextEditor("Name", "e.g. Material")),
+              FieldSpec("color", lambda: ColorEditor("Colour")),
+              FieldSpec("escalate_minutes", lambda: MinutesEditor("Escalate after (min)")),
+              FieldSpec("needs_ack", lambda: CheckEditor("Acknowledge", "Needs acknowledging")), ACTIVE)),
+    KindSpec("calendars", "Shift calendars", ShiftCalendar,
+             (_col("Name", "name"), Column("Line", lambda r, lines: lines.get(r.line_id or "", "every line")),
+              Column("Shifts", lambda r, _l: ", ".join(f"{s['name']} {s['start']}-{s['end']}" for s in r.shifts)),
+              STATUS),
+             (FieldSpec("name", lambda: TextEditor("Name", "e.g. Two shifts Mon-Fri")),
+              FieldSpec("days", lambda: DaysEditor("Days")),
+              FieldSpec("line_id", lambda: RefEditor("Line", "— every line —")),
+              FieldSpec("shifts", lambda: ShiftsEditor("Shifts")), ACTIVE),
+             uses_lines=True),
+)
+BY_KEY = {kind.key: kind for kind in KINDS}
