@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from jitdesk.domain.errors import BadInput, PayloadError
 from jitdesk.domain.schema import Schema
@@ -15,8 +15,10 @@ ENVELOPE_FIELDS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
+    """One immutable fact. A named tuple rather than a frozen dataclass: folds build millions of
+    these, and a tuple is built several times faster; `event._replace(...)` makes a changed copy."""
+
     event_id: str
     plant_id: str
     device_id: str
@@ -104,9 +106,7 @@ class Registry:
 
 
 def _replace_payload(event: Event, payload: Mapping[str, Any], version: int) -> Event:
-    values = {name: getattr(event, name) for name in Event.__slots__}
-    values.update(payload=payload, schema_version=version)
-    return Event(**values)
+    return event._replace(payload=payload, schema_version=version)
 
 
 REGISTRY = Registry()

@@ -117,22 +117,8 @@ def kind_of(state_type: type) -> str:
 
 
 def from_payload(state_type: type[T], payload: Mapping[str, Any]) -> T:
-    values = {}
-    for name in _field_names(state_type):
-        if name in payload:
-            value = payload[name]
-            values[name] = tuple(value) if isinstance(value, list) else value
-    return state_type(**values)
-
-
-def _field_names(state_type: type) -> tuple[str, ...]:
-    names = _FIELD_NAMES.get(state_type)
-    if names is None:
-        names = _FIELD_NAMES[state_type] = tuple(f.name for f in fields(state_type))
-    return names
-
-
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+    """The record from a validated payload (its keys are the record's fields; lists become tuples)."""
+    return state_type(**{k: tuple(v) if type(v) is list else v for k, v in payload.items()})
 
 
 def to_payload(record: Any) -> dict[str, Any]:

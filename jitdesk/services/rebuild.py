@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from json import loads
+import gc
+
+from orjson import loads
 from typing import Any
 
 import jitdesk.domain.catalog  # noqa: F401  (registers every event kind and projector)
@@ -31,6 +33,16 @@ def rebuild_all(db: Database) -> RebuildReport:
     The log is read in storage order (a sequential scan, far cheaper than walking the entity
     index) and grouped by entity in memory; each entity's events are then sorted into fold order.
     """
+    gc_was_on = gc.isenabled()
+    gc.disable()  # a million short-lived tuples would trigger many full collections for nothing
+    try:
+        return _rebuild(db)
+    finally:
+        if gc_was_on:
+            gc.enable()
+
+
+def _rebuild(db: Database) -> RebuildReport:
     with db.writing() as session:
         for projector in PROJECTORS.all():
             projections.clear(session, projector)

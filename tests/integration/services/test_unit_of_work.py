@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 from sqlalchemy import select
 
@@ -75,15 +73,15 @@ def test_master_edits_need_an_admin_once_one_exists(db: Database) -> None:
 def test_a_late_older_event_refolds_its_entity(db: Database) -> None:
     part_id, _ = master.save(db, Part("P-1", "newest name"), actor=None)
     (newest,) = log(db)
-    older = dataclasses.replace(
-        newest, event_id="01900000-0000-7000-8000-000000000001", device_id="other-device", device_seq=1,
+    older = newest._replace(
+        event_id="01900000-0000-7000-8000-000000000001", device_id="other-device", device_seq=1,
         hlc=newest.hlc - 10_000, payload={"number": "P-1", "name": "older name"},
     )
     with transaction(db) as tx:
         assert tx.ingest(older) is True
         assert tx.ingest(older) is False  # duplicates are ignored
     assert master.get(db, Part, part_id).name == "newest name"
-    newer = dataclasses.replace(older, event_id="01900000-0000-7000-8000-000000000002", device_seq=2,
+    newer = older._replace(event_id="01900000-0000-7000-8000-000000000002", device_seq=2,
                                 hlc=newest.hlc + 10_000, payload={"number": "P-1", "name": "from afar"})
     with transaction(db) as tx:
         tx.ingest(newer)
