@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import gc
+from dataclasses import dataclass
+from typing import Any
 
 from orjson import loads
-from typing import Any
 
 import jitdesk.domain.catalog  # noqa: F401  (registers every event kind and projector)
 from jitdesk.domain.events import REGISTRY, Event
