@@ -14,7 +14,6 @@ Long-poll: a push wakes the waiters of its plant in this process at once; waiter
 every `RECHECK_S` so pushes through other API processes (behind a load balancer) are seen too.
 """
 
-from __future__ import annotations
 
 import asyncio
 import json
