@@ -107,6 +107,7 @@ def _run_qt(args: argparse.Namespace, hub: ServiceHub, loaded: LoadedSettings, p
     from jitdesk.gui.views import spec
 
     spec(view)  # an unknown --view is a plain error before any window opens
+    _route_qt_messages()
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
     app.setApplicationName("jitdesk")
@@ -171,6 +172,23 @@ async def _screenshot(window: MainWindow, ctx: AppContext, path: Path, view: str
         raise KnownError(f"Cannot write the screenshot {path} (check the folder and the .png name).")
     print(f"{path}: {image.width()}x{image.height()} view {view}")
     return 0
+
+
+def _route_qt_messages() -> None:
+    """Qt's own warnings go to the `jitdesk.qt` logger (and so to the log file), not to a bare stderr."""
+    from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
+
+    qt_log = logging.getLogger("jitdesk.qt")
+    levels = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+              QtMsgType.QtFatalMsg: logging.CRITICAL}
+
+    def handler(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+        if message.startswith("This plugin does not support"):  # offscreen platform chatter
+            return
+        qt_log.log(levels.get(kind, logging.WARNING), "%s", message)
+
+    qInstallMessageHandler(handler)
 
 
 def _startup_probe(window: MainWindow) -> None:
