@@ -53,6 +53,7 @@ class SyncClient:
         backoff_base_s: float = 0.5, backoff_cap_s: float = 60.0,
         transport: httpx.AsyncBaseTransport | None = None,
         rng: random.Random | None = None,
+        clock_ms: Callable[[], int] = wall_ms,
     ) -> None:
         self.db = db
         self.url, self._token, self._verify, self._transport = url, token, verify, transport
@@ -64,6 +65,7 @@ class SyncClient:
         self.long_poll_s, self.outbox_poll_s = long_poll_s, outbox_poll_s
         self.backoff_base_s, self.backoff_cap_s = backoff_base_s, backoff_cap_s
         self._rng = rng or random.Random()
+        self._clock_ms = clock_ms  # this station's wall clock (tests skew it)
         self._stop = asyncio.Event()
         self._kick = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -177,9 +179,9 @@ class SyncClient:
 
     async def _hello(self, remote: Remote) -> None:
         self._set_status(state=CONNECTING if self._status.state != ONLINE else ONLINE)
-        t0 = wall_ms()
+        t0 = self._clock_ms()
         info = await remote.hello()
-        t1 = wall_ms()
+        t1 = self._clock_ms()
         self.hello_info = info
         skew = (t0 + t1) // 2 - info.server_time_ms
         await self.worker.run(sync_apply.join_plant, self.db, info.plant_id)
