@@ -26,6 +26,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument("--token", metavar="T", help="hub token for the upstream server "
                         "(or $JITDESK_UPSTREAM_TOKEN)")
     parser.add_argument("--upstream-ca", metavar="FILE", help="CA certificate to trust for the upstream")
+    parser.add_argument("--upstream-retry-max", type=float, default=30.0, metavar="S",
+                        help="longest wait between tries while the upstream is unreachable (default 30)")
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     actions = parser.add_subparsers(dest="server_action", metavar="ACTION")
     token = actions.add_parser("token", help="issue, revoke and list device tokens")
@@ -72,7 +74,8 @@ def run(args: argparse.Namespace) -> int:
         if path and not os.path.isfile(path):
             raise BadInput(f"the TLS {label} file {path} does not exist")
     return serve(server_db(args.db), host=args.host, port=args.port, cert=args.cert, key=args.key,
-                 upstream=args.upstream, token=token, upstream_ca=args.upstream_ca, log_level=args.log_level)
+                 upstream=args.upstream, token=token, upstream_ca=args.upstream_ca, log_level=args.log_level,
+                 retry_max=args.upstream_retry_max)
 
 
 def _token(store: object, args: argparse.Namespace) -> int:
@@ -98,7 +101,7 @@ def _token(store: object, args: argparse.Namespace) -> int:
 
 def serve(db: str, *, host: str, port: int, cert: str | None = None, key: str | None = None,
           upstream: str | None = None, token: str | None = None, upstream_ca: str | None = None,
-          log_level: str = "info") -> int:
+          log_level: str = "info", retry_max: float = 30.0) -> int:
     import logging
 
     import uvicorn
@@ -113,7 +116,7 @@ def serve(db: str, *, host: str, port: int, cert: str | None = None, key: str | 
         from jitdesk.sync.server.relay import Relay
 
         assert token is not None
-        background = Relay(store, upstream, token, verify=upstream_ca or True).run
+        background = Relay(store, upstream, token, verify=upstream_ca or True, backoff_cap_s=retry_max).run
     app = create_app(store, background=background)
     config = uvicorn.Config(
         app, host=host, port=port, ssl_certfile=cert, ssl_keyfile=key, log_level=log_level,

@@ -15,6 +15,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument("--url", help="server address, e.g. https://hub.plant:8470 (saved for next time)")
     parser.add_argument("--token", help="this device's token (saved for next time)")
     parser.add_argument("--ca", metavar="FILE", help="CA certificate to trust for https")
+    parser.add_argument("--retry-max", type=float, default=60.0, metavar="S",
+                        help="longest wait between tries while the server is unreachable (default 60)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,7 +43,8 @@ def run(args: argparse.Namespace) -> int:
             if not args.once:
                 print(_line(status), flush=True)
 
-        client = SyncClient(db, url, token, on_status=show, verify=args.ca or True)
+        client = SyncClient(db, url, token, on_status=show, verify=args.ca or True,
+                            backoff_cap_s=args.retry_max)
 
         async def main() -> int:
             try:

@@ -63,7 +63,7 @@ class Relay:
                 log.info("upstream offline: %s", error)
             finally:
                 await remote.aclose()
-            delay = min(self.backoff_cap_s, 0.5 * 2 ** min(failures, 10)) * (0.5 + random.random())
+            delay = min(self.backoff_cap_s, 0.25 * 2 ** min(failures, 10)) * (0.5 + random.random())
             await asyncio.sleep(delay)
 
     def _reset(self, server_id: str | None) -> None:
@@ -110,8 +110,7 @@ class Relay:
                     log.error("upstream sent a broken envelope (%s); skipped", error)
                     continue
                 # Server fields are per server: this hub numbers the event itself.
-                parsed.append(event.__class__(**{**{k: getattr(event, k) for k in event.__slots__},
-                                                 "server_seq": None, "received_at": None}))
+                parsed.append(event._replace(server_seq=None, received_at=None))
             stored = await asyncio.to_thread(self.store.insert_trusted, parsed,
                                              meta_values={CURSOR: str(page.next)})
             if stored:
