@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -56,6 +57,9 @@ class MainWindow(QMainWindow):
         self.plant_label.setObjectName("plantName")
         self.station_label = QLabel("")
         self.station_label.setObjectName("stationName")
+        for label in (self.plant_label, self.station_label):
+            # Long names are clipped, never allowed to push the clock off a small screen.
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         who = QVBoxLayout()
         who.setSpacing(2)
         who.addWidget(self.plant_label)

@@ -21,7 +21,7 @@ def sizes(font_scale: float = 1.0) -> dict[str, int]:
     return {
         "base": base, "small": round(base * 0.8), "large": round(base * 1.3),
         "huge": round(base * 1.9), "giant": round(base * 3.2),
-        "target": max(56, round(base * 2.8)), "input": max(44, round(base * 2.0)),
+        "target": max(56, round(base * 2.8)), "nav": max(52, round(base * 2.4)), "input": max(44, round(base * 2.0)),
         "check": round(base * 1.4),
     }
 

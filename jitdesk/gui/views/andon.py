@@ -84,8 +84,10 @@ def _card(call: CallType) -> QFrame:
     name = QLabel(f"{call.name.upper()}")
     name.setObjectName("sectionTitle")
     text.addWidget(name)
-    text.addWidget(QLabel(f"Code {call.code}  ·  colour {call.color.upper()}"))
-    text.addWidget(QLabel(escalation_words(call.escalate_minutes)))
-    text.addWidget(QLabel("Needs acknowledging" if call.needs_ack else "No acknowledgement needed"))
+    for line in (f"Code {call.code}  ·  colour {call.color.upper()}", escalation_words(call.escalate_minutes),
+                 "Needs acknowledging" if call.needs_ack else "No acknowledgement needed"):
+        label = QLabel(line)
+        label.setWordWrap(True)
+        text.addWidget(label)
     row.addLayout(text, 1)
     return card
