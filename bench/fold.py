@@ -23,40 +23,57 @@ from jitdesk.services.rebuild import rebuild_all
 from jitdesk.storage.database import open_database
 
 DEVICES = [uuid7() for _ in range(8)]
-
-
-def payload_for(kind: str, n: int) -> dict[str, object]:
-    if kind == "master.part.upserted":
-        return {"number": f"P-{n:06d}", "name": f"Part {n} rev {random.randint(1, 9)}", "unit": "pcs",
-                "active": True}
-    if kind == "master.station.upserted":
-        return {"code": f"S-{n:06d}", "name": f"Station {n}", "role": "line", "line_id": None, "active": True}
-    return {"code": f"L-{n:06d}", "name": f"Line {n}", "active": random.random() > 0.1}
+BASE_HLC = 1_795_000_000_000 << 16
+CYCLE = ("kanban.card.emptied", "kanban.card.picked", "kanban.card.shipped", "kanban.card.filled")
 
 
 def generate(path: Path, total: int) -> None:
-    """A realistic mix: many entities, several events each, from several devices."""
+    """A plant's log: parts, stations and loops (master data), cards added to the loops, and then
+    mostly card moves (empty -> pick -> ship -> fill cycles) from several devices, as on a real floor."""
     random.seed(7)
-    kinds = ["master.part.upserted"] * 6 + ["master.station.upserted"] * 3 + ["master.line.upserted"]
-    entities = max(1, total // 10)
-    entity_ids = [uuid7(1_700_000_000_000 + i) for i in range(entities)]
-    entity_kind = [random.choice(kinds) for _ in range(entities)]
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=OFF")
     seqs = dict.fromkeys(DEVICES, 0)
-    rows = []
-    base = 1_795_000_000_000 << 16
-    for i in range(total):
-        e = random.randrange(entities)
+    rows: list[tuple[object, ...]] = []
+    clock = [0]
+
+    def emit(kind: str, entity: str, payload: dict[str, object]) -> None:
         device = random.choice(DEVICES)
         seqs[device] += 1
-        kind = entity_kind[e]
-        rows.append((uuid7(), "plant", device, seqs[device], base + i * 7, "2026-11-22T05:00:00.000Z", kind,
-                     entity_ids[e], None, json.dumps(payload_for(kind, e), separators=(",", ":")), 1, i + 1,
-                     None, 1))
-        if len(rows) == 50_000:
+        clock[0] += random.randint(1, 40)
+        rows.append((uuid7(), "plant", device, seqs[device], BASE_HLC + (clock[0] << 16),
+                     "2026-11-22T05:00:00.000Z", kind, entity, None, json.dumps(payload, separators=(",", ":")),
+                     1, len(rows) + 1, None, 1))
+        if len(rows) >= 50_000:
             _insert(conn, rows)
+
+    n_loops = max(10, total // 200)
+    stations = [uuid7() for _ in range(40)]
+    for i, station in enumerate(stations):
+        emit("master.station.upserted", station, {"code": f"S{i:03d}", "name": f"Station {i}",
+                                                  "role": "line", "line_id": None})
+    parts = [uuid7() for _ in range(n_loops // 2)]
+    for i, part in enumerate(parts):
+        emit("master.part.upserted", part, {"number": f"P-{i:06d}", "name": f"Part {i}", "unit": "pcs"})
+    cards: list[tuple[str, str]] = []
+    for i in range(n_loops):
+        loop_id = uuid7()
+        emit("master.loop.upserted", loop_id, {
+            "code": f"L{i:06d}", "part_id": random.choice(parts), "supplier_kind": "supermarket",
+            "supplier_location": "SM-1", "consumer_station_id": random.choice(stations), "qty_per_card": 20,
+            "lead_time_minutes": 120, "safety_factor": 0.2, "supplier_station_id": None,
+            "wait_rule": "not_allowed", "picking_rule": "optional", "in_transit_rule": "required", "active": True})
+        for number in range(1, random.randint(2, 6) + 1):
+            card_id = uuid7()
+            emit("kanban.card.added", card_id, {"loop_id": loop_id, "number": number, "code": f"K{len(cards):07d}"})
+            cards.append((card_id, random.choice(stations)))
+    position = dict.fromkeys((c for c, _ in cards), 0)
+    while sum(seqs.values()) < total:
+        card_id, station = random.choice(cards)
+        step = position[card_id]
+        emit(CYCLE[step], card_id, {"station_id": station})
+        position[card_id] = (step + 1) % len(CYCLE)
     _insert(conn, rows)
     conn.close()
 
