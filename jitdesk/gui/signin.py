@@ -41,7 +41,7 @@ class SignInDialog(QDialog):
         form.addRow("Badge", self.badge)
         form.addRow("PIN", self.badge_pin)
         form.addRow(hint("Operators: the badge is enough. Supervisors and admins: add your PIN."))
-        self.tabs.addTab(badge_page, "▮▯ Badge")
+        self.tabs.addTab(badge_page, "Scan badge")
         # Name tab.
         self.name = QLineEdit()
         self.name.setPlaceholderText("your name as registered")
@@ -50,7 +50,7 @@ class SignInDialog(QDialog):
         form = QFormLayout(name_page)
         form.addRow("Name", self.name)
         form.addRow("PIN", self.name_pin)
-        self.tabs.addTab(name_page, "✎ Name + PIN")
+        self.tabs.addTab(name_page, "Name + PIN")
         self.message = FormMessage()
         self.sign_in_button = big_button("Sign in", primary=True)
         self.cancel_button = big_button("Cancel")

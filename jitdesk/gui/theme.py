@@ -30,7 +30,7 @@ def stylesheet(name: str = "floor", font_scale: float = 1.0) -> str:
     text = resource("themes", f"{name}.qss").read_text(encoding="utf-8")
     for token, px in sizes(font_scale).items():
         text = text.replace(f"@{token}@", str(px))
-    return text
+    return text.replace("@themes@", resource("themes").as_posix())
 
 
 def apply(app: QApplication, font_scale: float = 1.0, name: str = "floor") -> None:

@@ -76,7 +76,11 @@ class MasterTab(ReloadingPage):
         for spec in kind.fields:
             editor = spec.make()
             self.editors[spec.name] = editor
-            form.addRow(QLabel(editor.label), editor.widget)
+            label = QLabel(editor.label)
+            # Centre the label on a one-line field; tall editors (the shifts table) keep it on top.
+            label.setMinimumHeight(min(editor.widget.sizeHint().height(), 80))
+            label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            form.addRow(label, editor.widget)
         self.form_title = section_title("")
         self.message = FormMessage()
         self.new_button = big_button("+ New")
@@ -107,7 +111,7 @@ class MasterTab(ReloadingPage):
         layout.setContentsMargins(12, 12, 12, 12)
         layout.setSpacing(20)
         layout.addWidget(self.table, 3)
-        layout.addWidget(scroll, 2)
+        layout.addWidget(scroll, kind.form_share)
         self.new_record()
         self.load()
 

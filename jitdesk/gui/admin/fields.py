@@ -170,6 +170,8 @@ class DaysEditor(Editor):
             button = QPushButton(name)
             button.setCheckable(True)
             button.setObjectName("dayButton")
+            # A tick as well as the colour: colour is never the only signal.
+            button.toggled.connect(lambda on, b=button, n=name: b.setText(f"✔{n}" if on else n))
             row.addWidget(button)
             self.buttons.append(button)
         self.widget = host

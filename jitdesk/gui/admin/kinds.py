@@ -44,6 +44,7 @@ class KindSpec:
     columns: tuple[Column, ...]
     fields: tuple[FieldSpec, ...]
     uses_lines: bool = False
+    form_share: int = 2  # the form's share of the tab's width, against the table's 3
 
     @property
     def has_active(self) -> bool:
@@ -109,6 +110,6 @@ KINDS: tuple[KindSpec, ...] = (
               FieldSpec("days", lambda: DaysEditor("Days")),
               FieldSpec("line_id", lambda: RefEditor("Line", "— every line —")),
               FieldSpec("shifts", lambda: ShiftsEditor("Shifts")), ACTIVE),
-             uses_lines=True),
+             uses_lines=True, form_share=4),
 )
 BY_KEY = {kind.key: kind for kind in KINDS}
