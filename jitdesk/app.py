@@ -131,6 +131,12 @@ def _run_qt(args: argparse.Namespace, hub: ServiceHub, loaded: LoadedSettings, p
             done: asyncio.Future[int] = loop.create_future()
 
             def finish() -> None:
+                # Cancel what is still running (simulation, loads) so nothing is left pending at exit.
+                for task in asyncio.all_tasks(loop):
+                    task.cancel()
+                loop.call_soon(settle)
+
+            def settle() -> None:
                 if not done.done():
                     done.set_result(0)
 

@@ -56,6 +56,9 @@ def test_bad_settings_still_start_and_say_which_line(tmp_path: Path) -> None:
                       "--size", "800x600")
     assert result.returncode == 0, result.stderr
     assert "line 3" in result.stderr and shot.exists()
+    # The same message is in the rotating log file in the user log dir (private to each test).
+    log_file = Path(os.environ["JITDESK_LOG_DIR"]) / "jitdesk.log"
+    assert "line 3" in log_file.read_text(encoding="utf-8")
 
 
 def test_unknown_view_and_bad_size_are_plain_messages(tmp_path: Path) -> None:
