@@ -17,8 +17,8 @@ from jitdesk.domain.master import CallType, Line, Part, Plant, ShiftCalendar, St
 from jitdesk.services.access import require_role
 from jitdesk.services.changes import Changes
 from jitdesk.services.uow import Tx, transaction
-from jitdesk.storage import identity, projections
-from jitdesk.storage.database import PLANT_ID, Database
+from jitdesk.storage import projections
+from jitdesk.storage.database import UNASSIGNED_PLANT, Database
 
 T = TypeVar("T")
 
@@ -55,12 +55,12 @@ def save_in(tx: Tx, record: Any, *, actor: str | None, entity_id: str | None = N
     require_role(tx, actor, Role.ADMIN)
     _check(tx, record, entity_id)
     entity_id = entity_id or new_id()
+    if state_type is Plant and tx.plant_id == UNASSIGNED_PLANT:
+        tx.adopt_plant(entity_id)  # the first plant is this database's plant, from its own event on
     try:
         tx.append(master.kind_of(state_type), entity_id, master.to_payload(record), actor)
     except PayloadError as error:
         raise BadInput(f"{LABELS[state_type]}: {error.field} {error.problem}.") from error
-    if state_type is Plant and identity.get_setting(tx.session, PLANT_ID) is None:
-        identity.set_setting(tx.session, PLANT_ID, entity_id)
     return entity_id
 
 

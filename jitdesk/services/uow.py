@@ -26,7 +26,7 @@ from jitdesk.domain.fold import PROJECTORS, fold
 from jitdesk.domain.ids import uuid7
 from jitdesk.services.changes import Changes
 from jitdesk.storage import eventlog, identity, projections
-from jitdesk.storage.database import Database
+from jitdesk.storage.database import PLANT_ID, UNASSIGNED_PLANT, Database
 
 
 def wall_clock_ms() -> int:
@@ -51,7 +51,13 @@ class Tx:
     @property
     def plant_id(self) -> str:
         self._local_clock()
-        return self._plant_id or "unassigned"
+        return self._plant_id or UNASSIGNED_PLANT
+
+    def adopt_plant(self, plant_id: str) -> None:
+        """Make this database belong to `plant_id`; events appended from now on carry it."""
+        self._local_clock()
+        identity.set_setting(self.session, PLANT_ID, plant_id)
+        self._plant_id = plant_id
 
     def now_ms(self) -> int:
         return self._now_ms()

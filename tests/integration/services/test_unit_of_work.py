@@ -144,3 +144,12 @@ def test_disk_full_is_a_plain_message_and_loses_nothing(db: Database) -> None:
     assert numbers == list(range(1, len(numbers) + 1))  # gapless: nothing half-written
     assert master.records(db, Part)[0].value.name == "kept"
     master.save(db, Part("P-2", "after space was freed"), actor=None)
+
+
+def test_the_first_plant_event_carries_its_own_plant_id(db: Database) -> None:
+    with transaction(db) as tx:
+        plant_id = master.save_in(tx, Plant("PL", "Plant"), actor=None)
+        part_id = master.save_in(tx, Part("P-1", "Bolt"), actor=None)
+    assert {e.plant_id for e in tx.changes.events} == {plant_id}
+    assert db.plant_id == plant_id
+    assert part_id
