@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from jitdesk.domain.errors import StorageProblem
 from jitdesk.domain.ids import new_id
-from jitdesk.storage import identity, migrate
+from jitdesk.storage import identity, migrate, models  # noqa: F401  (models: every table on Base.metadata)
 from jitdesk.storage.engine import make_engine
 
 DEVICE_ID, PLANT_ID, STATION_ID = "device_id", "plant_id", "station_id"

@@ -1,0 +1,87 @@
+"""The kanban board's read: one row per loop with its cards by status and its risk, a page at a time.
+
+Loops are paged in SQL (by code, with the filters); cards are read and risk is assessed for the
+visible page only, so the first screen costs the same on a plant of fifty loops or fifty thousand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jitdesk.domain.kanban.card import Card
+from jitdesk.domain.kanban.loop import Loop
+from jitdesk.domain.kanban.risk import LoopRisk, RiskThresholds, assess_loop
+from jitdesk.domain.kanban.status import Admin, Supply
+from jitdesk.storage import kanban_repo
+from jitdesk.storage.database import Database
+from jitdesk.storage.kanban_repo import BoardQuery
+
+__all__ = ["BoardChoices", "BoardPage", "BoardQuery", "BoardRow", "board_choices", "board_page"]
+
+DEFAULT_PAGE_SIZE = 30
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    loop_id: str
+    loop: Loop
+    part_number: str
+    part_name: str
+    station_code: str
+    station_name: str
+    line_code: str
+    cards: tuple[Card, ...]  # cards not retired, by number
+    risk: LoopRisk
+
+    def count(self, supply: Supply) -> int:
+        return sum(1 for c in self.cards if c.in_use and c.supply is supply)
+
+    @property
+    def held(self) -> int:
+        return sum(1 for c in self.cards if c.admin is Admin.ON_HOLD)
+
+
+@dataclass(frozen=True)
+class BoardPage:
+    rows: tuple[BoardRow, ...]
+    total: int  # loops matching the filters
+    page: int
+    page_size: int
+    now_ms: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+@dataclass(frozen=True)
+class BoardChoices:
+    lines: tuple[tuple[str, str], ...]  # (id, label)
+    stations: tuple[tuple[str, str], ...]
+    suppliers: tuple[str, ...]
+
+
+def board_page(db: Database, query: BoardQuery | None = None, *, page: int = 0, page_size: int = DEFAULT_PAGE_SIZE,
+               now_ms: int, thresholds: RiskThresholds | None = None) -> BoardPage:
+    query = query or BoardQuery()
+    page_size = max(1, min(page_size, 200))
+    page = max(0, page)
+    with db.reading() as session:
+        loops, total = kanban_repo.board_loops(session, query, page * page_size, page_size)
+        if not loops and total and page:
+            page = (total - 1) // page_size  # the filter shrank the list under the current page
+            loops, total = kanban_repo.board_loops(session, query, page * page_size, page_size)
+        cards = kanban_repo.cards_of_loops(session, [r.loop_id for r in loops])
+    rows = []
+    for r in loops:
+        live = tuple(c for c in cards[r.loop_id] if c.admin is not Admin.RETIRED)
+        risk = assess_loop(r.loop, live, now_ms, thresholds)
+        rows.append(BoardRow(r.loop_id, r.loop, r.part_number, r.part_name, r.station_code, r.station_name,
+                             r.line_code, live, risk))
+    return BoardPage(tuple(rows), total, page, page_size, now_ms)
+
+
+def board_choices(db: Database) -> BoardChoices:
+    with db.reading() as session:
+        lines, stations, suppliers = kanban_repo.board_choices(session)
+    return BoardChoices(tuple(lines), tuple(stations), tuple(suppliers))

@@ -1,0 +1,121 @@
+"""`record_scan`: the one service call every scanner (serial, keyboard wedge, a typed code) feeds.
+
+One transaction: read the station and the card, let the domain decide (`decide_scan`), append the
+card event when the decision is a move, and write the scan to the local scan log either way. What
+the scanner sent is only ever read through the domain's parser, which never raises, so no input can
+crash the station or write an event the rules do not allow. Each scan is also logged to the
+`jitdesk.scan` logger with its result.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from jitdesk.domain.fold import PROJECTORS
+from jitdesk.domain.kanban.card import CARD_PROJECTOR, Card
+from jitdesk.domain.kanban.codes import ParsedCode, parse_scan
+from jitdesk.domain.kanban.loop import LOOP_PROJECTOR
+from jitdesk.domain.kanban.scan import ScanDecision, ScanResult, ScanStation, decide_scan
+from jitdesk.services.changes import NO_CHANGES, Changes
+from jitdesk.services.kanban import SCAN_LOG
+from jitdesk.services.uow import Tx, transaction, wall_clock_ms
+from jitdesk.storage import identity, kanban_repo, projections
+from jitdesk.storage.database import STATION_ID, Database
+
+log = logging.getLogger("jitdesk.scan")
+
+MAX_LOGGED = 60  # characters of what the scanner sent kept in the scan log
+DEFAULT_DOUBLE_SCAN_SECONDS = 3.0
+
+
+@dataclass(frozen=True)
+class ScanOutcome:
+    """What one scan did, for the station's flash, sound and scan list."""
+
+    result: str  # a ScanResult value, or "no_station"
+    tone: str  # success, info or refused
+    message: str  # plain words
+    text: str  # what was read, printable
+    at_ms: int
+    station_id: str | None
+    source: str
+    card_id: str | None = None
+    card_code: str | None = None
+    event_id: str | None = None
+    log_id: int = 0
+    changes: Changes = NO_CHANGES
+
+    @property
+    def ok(self) -> bool:
+        return self.event_id is not None
+
+
+def printable(text: object) -> str:
+    """What a scanner sent, safe to show and store: control and odd characters as escapes, cut short."""
+    if isinstance(text, bytes | bytearray):
+        text = bytes(text).decode("latin-1")
+    if not isinstance(text, str):
+        text = repr(text)
+    shown = "".join(ch if ch.isprintable() and ord(ch) < 0x10000 else f"\\x{ord(ch):02x}"[:8] for ch in text)
+    return shown if len(shown) <= MAX_LOGGED else shown[: MAX_LOGGED - 1] + "…"
+
+
+def record_scan(
+    db: Database,
+    code_text: str,
+    station_id: str | None = None,
+    *,
+    now_ms: int | None = None,
+    double_scan_seconds: float = DEFAULT_DOUBLE_SCAN_SECONDS,
+    source: str = "manual",
+    actor: str | None = None,
+) -> ScanOutcome:
+    """Record one scan at `station_id` (default: the station this device acts as)."""
+    now = wall_clock_ms() if now_ms is None else now_ms
+    shown = printable(code_text)
+    with transaction(db, now_ms=lambda: now) as tx:
+        station = station_id if station_id is not None else identity.get_setting(tx.session, STATION_ID)
+        decision, code = _decide(tx, code_text, station, now, int(double_scan_seconds * 1000))
+        event_id = None
+        if decision.ok:
+            assert decision.kind is not None and decision.payload is not None and decision.card_id is not None
+            event_id = tx.append(decision.kind, decision.card_id, decision.payload, actor).event_id
+        result = decision.result.value if isinstance(decision.result, ScanResult) else str(decision.result)
+        log_id = kanban_repo.add_scan_log(
+            tx.session, at_ms=now, station_id=station, source=source, text=shown, result=result,
+            tone=decision.tone, message=decision.message, card_id=decision.card_id, event_id=event_id)
+        tx.touch(SCAN_LOG, str(log_id))
+    level = logging.INFO if decision.ok or decision.tone == "info" else logging.WARNING
+    log.log(level, "scan %r at station %s (%s): %s: %s", shown, station, source, result, decision.message)
+    return ScanOutcome(result, decision.tone, decision.message, shown, now, station, source, decision.card_id,
+                       code, event_id, log_id, tx.changes)
+
+
+def _decide(tx: Tx, code_text: str, station_id: str | None, now: int, window_ms: int
+            ) -> tuple[ScanDecision, str | None]:
+    """The decision, and the code of the card it is about (None when no card was found)."""
+    if not station_id:
+        return ScanDecision(ScanResult.WRONG_STATION, "this device has no station yet: "
+                            "an admin chooses it in Admin, This station"), None
+    found = projections.load(tx.session, PROJECTORS.get("station"), station_id)
+    if found is None or not found[0].active:
+        return ScanDecision(ScanResult.WRONG_STATION,
+                            "this device's station is not known or not in use: ask an admin"), None
+    station = ScanStation(station_id, found[0].role)
+    parsed = parse_scan(code_text if isinstance(code_text, str) else "")
+    card: Card | None = None
+    loop = None
+    last: int | None = None
+    if isinstance(parsed, ParsedCode):
+        card_id = kanban_repo.card_id_by_code(tx.session, parsed.code)
+        if card_id is not None:
+            loaded = projections.load(tx.session, CARD_PROJECTOR, card_id)
+            card = None if loaded is None else loaded[0]
+        if card is not None:
+            loop_found = projections.load(tx.session, LOOP_PROJECTOR, card.loop_id)
+            loop = None if loop_found is None else loop_found[0]
+            last = kanban_repo.last_written_scan_ms(tx.session, card.card_id, station_id)
+    decision = decide_scan(parsed, card, loop, station, now, last, window_ms)
+    return decision, None if card is None or not card.added else card.code
+

@@ -1,0 +1,318 @@
+"""Kanban reads and the scan log: hand-written SQL over the `loop`, `card` and `scan_log` tables.
+
+Each function takes the Session of the caller's transaction. The queries are shaped for their
+indexes (see kanban_tables.py): a scan looks a card up by its unique code; the queue reads only the
+cards in replenishment and sorts them by due time in SQL; the board pages loops by code and reads
+the cards of the visible page only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from jitdesk.domain.kanban.card import Card
+from jitdesk.domain.kanban.loop import Loop
+from jitdesk.domain.kanban.status import Supply
+from jitdesk.storage.projections import raw, row_to_state
+
+_CARD_COLUMNS = ("card_id", "loop_id", "number", "code", "supply", "admin", "print_version", "status_since_hlc",
+                 "status_since_ms", "status_station_id", "emptied_ms", "last_moved_ms", "added", "anomalies",
+                 "anomaly_count")
+_LOOP_COLUMNS = ("code", "part_id", "supplier_kind", "supplier_location", "consumer_station_id", "qty_per_card",
+                 "lead_time_minutes", "safety_factor", "supplier_station_id", "wait_rule", "picking_rule",
+                 "in_transit_rule", "active")
+_CARD_SELECT = ", ".join(f"c.{c}" for c in _CARD_COLUMNS)
+_LOOP_SELECT = "l.id, " + ", ".join(f"l.{c}" for c in _LOOP_COLUMNS)
+IN_REPLENISHMENT = tuple(s.value for s in Supply if s is not Supply.FULL)
+_IN_REPL_SQL = "(" + ", ".join(f"'{s}'" for s in IN_REPLENISHMENT) + ")"
+
+
+def card_from_row(row: Sequence[Any]) -> Card:
+    values = dict(zip(_CARD_COLUMNS, row, strict=True))
+    values["added"] = bool(values["added"])
+    values["anomalies"] = json.loads(values["anomalies"]) if values["anomalies"] else []
+    return row_to_state(Card, values)
+
+
+def loop_from_row(row: Sequence[Any]) -> tuple[str, Loop]:
+    """(loop id, Loop) from a row that starts with the id followed by the loop's columns."""
+    values = dict(zip(_LOOP_COLUMNS, row[1:], strict=True))
+    values["active"] = bool(values["active"])
+    return row[0], row_to_state(Loop, values)
+
+
+# -- scans ----------------------------------------------------------------------------------------
+
+def card_id_by_code(session: Session, code: str) -> str | None:
+    found = raw(session).execute("SELECT id FROM card WHERE code = ? AND code <> ''", (code,)).fetchone()
+    return None if found is None else str(found[0])
+
+
+def last_written_scan_ms(session: Session, card_id: str, station_id: str) -> int | None:
+    """When a scan of `card_id` at `station_id` last wrote an event (for the double-scan rule)."""
+    found = raw(session).execute(
+        "SELECT at_ms FROM scan_log WHERE card_id = ? AND station_id = ? AND event_id IS NOT NULL"
+        " ORDER BY id DESC LIMIT 1", (card_id, station_id)).fetchone()
+    return None if found is None else int(found[0])
+
+
+def add_scan_log(session: Session, *, at_ms: int, station_id: str | None, source: str, text: str, result: str,
+                 tone: str, message: str, card_id: str | None, event_id: str | None) -> int:
+    cursor = raw(session).execute(
+        "INSERT INTO scan_log (at_ms, station_id, source, text, result, tone, message, card_id, event_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (at_ms, station_id, source, text, result, tone, message, card_id, event_id))
+    return int(cursor.lastrowid or 0)
+
+
+@dataclass(frozen=True)
+class ScanLogRecord:
+    id: int
+    at_ms: int
+    station_id: str | None
+    source: str
+    text: str
+    result: str
+    tone: str
+    message: str
+    card_id: str | None
+    event_id: str | None
+
+
+def recent_scans(session: Session, station_id: str | None, limit: int) -> list[ScanLogRecord]:
+    sql = ("SELECT id, at_ms, station_id, source, text, result, tone, message, card_id, event_id FROM scan_log"
+           " WHERE station_id IS ? ORDER BY id DESC LIMIT ?")
+    return [ScanLogRecord(*row) for row in raw(session).execute(sql, (station_id, limit))]
+
+
+# -- loops and cards ------------------------------------------------------------------------------
+
+def loop_by_code(session: Session, code: str) -> str | None:
+    found = raw(session).execute("SELECT id FROM loop WHERE code = ?", (code,)).fetchone()
+    return None if found is None else str(found[0])
+
+
+def max_card_code(session: Session) -> str | None:
+    """The highest card code in the plant (serials are fixed-width, so the highest code has the highest
+    serial); read from the unique code index."""
+    found = raw(session).execute("SELECT max(code) FROM card WHERE code <> ''").fetchone()
+    return None if found is None or found[0] is None else str(found[0])
+
+
+def max_card_number(session: Session, loop_id: str) -> int:
+    found = raw(session).execute("SELECT max(number) FROM card WHERE loop_id = ?", (loop_id,)).fetchone()
+    return int(found[0] or 0) if found is not None else 0
+
+
+def cards_of_loops(session: Session, loop_ids: Iterable[str]) -> dict[str, list[Card]]:
+    """The cards of each loop (every admin status), by number."""
+    ids = list(loop_ids)
+    out: dict[str, list[Card]] = {loop_id: [] for loop_id in ids}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        rows = raw(session).execute(
+            f"SELECT {_CARD_SELECT} FROM card c WHERE c.loop_id IN ({marks}) ORDER BY c.loop_id, c.number",
+            chunk)
+        for row in rows:
+            card = card_from_row(row)
+            out[card.loop_id].append(card)
+    return out
+
+
+def cards_by_id(session: Session, card_ids: Iterable[str]) -> dict[str, Card]:
+    ids = list(card_ids)
+    out: dict[str, Card] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        for row in raw(session).execute(f"SELECT {_CARD_SELECT} FROM card c WHERE c.id IN ({marks})", chunk):
+            card = card_from_row(row)
+            out[card.card_id] = card
+    return out
+
+
+def loops_by_id(session: Session, loop_ids: Iterable[str]) -> dict[str, Loop]:
+    ids = list(loop_ids)
+    out: dict[str, Loop] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        for row in raw(session).execute(f"SELECT {_LOOP_SELECT} FROM loop l WHERE l.id IN ({marks})", chunk):
+            loop_id, loop = loop_from_row(row)
+            out[loop_id] = loop
+    return out
+
+
+def loops_of_station(session: Session, station_id: str) -> list[tuple[str, Loop]]:
+    """Active loops the station consumes or supplies, by code."""
+    sql = (f"SELECT {_LOOP_SELECT} FROM loop l WHERE l.active = 1 AND l.consumer_station_id = ?"
+           f" UNION SELECT {_LOOP_SELECT} FROM loop l WHERE l.active = 1 AND l.supplier_station_id = ?"
+           " ORDER BY 2")
+    return [loop_from_row(row) for row in raw(session).execute(sql, (station_id, station_id))]
+
+
+def card_events(session: Session, card_ids: Sequence[str], kinds: Iterable[str]) -> list[tuple[Any, ...]]:
+    """Raw event rows (eventlog column order) of the given cards."""
+    kind_list = list(kinds)
+    out: list[tuple[Any, ...]] = []
+    for start in range(0, len(card_ids), 400):
+        chunk = list(card_ids[start:start + 400])
+        sql = ("SELECT event_id, plant_id, device_id, device_seq, hlc, wall_time, kind, entity_id, actor, payload,"
+               " schema_version, server_seq, received_at FROM events"
+               f" WHERE entity_id IN ({', '.join('?' * len(chunk))}) AND kind IN ({', '.join('?' * len(kind_list))})")
+        out.extend(raw(session).execute(sql, [*chunk, *kind_list]).fetchall())
+    return out
+
+
+# -- board ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BoardQuery:
+    """Filters of the kanban board; None or "" means any."""
+
+    line_id: str | None = None
+    station_id: str | None = None  # the consumer station
+    supplier_location: str | None = None
+    search: str = ""  # part number or name, or loop code
+
+
+@dataclass(frozen=True)
+class BoardLoopRow:
+    loop_id: str
+    loop: Loop
+    part_number: str
+    part_name: str
+    station_code: str
+    station_name: str
+    line_code: str
+
+
+def _board_where(query: BoardQuery) -> tuple[str, list[Any]]:
+    where = ["l.active = 1"]
+    args: list[Any] = []
+    if query.station_id:
+        where.append("l.consumer_station_id = ?")
+        args.append(query.station_id)
+    if query.line_id:
+        where.append("l.consumer_station_id IN (SELECT id FROM station WHERE line_id = ?)")
+        args.append(query.line_id)
+    if query.supplier_location:
+        where.append("l.supplier_location = ?")
+        args.append(query.supplier_location)
+    text = query.search.strip()
+    if text:
+        like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        where.append("(l.code LIKE ? ESCAPE '\\' OR l.part_id IN (SELECT id FROM part WHERE number LIKE ? ESCAPE '\\'"
+                     " OR name LIKE ? ESCAPE '\\'))")
+        args.extend([like, like, like])
+    return " AND ".join(where), args
+
+
+def board_loops(session: Session, query: BoardQuery, offset: int, limit: int) -> tuple[list[BoardLoopRow], int]:
+    """One page of active loops by code, and how many match in all."""
+    where, args = _board_where(query)
+    conn = raw(session)
+    total = int(conn.execute(f"SELECT count(*) FROM loop l WHERE {where}", args).fetchone()[0])
+    sql = (f"SELECT {_LOOP_SELECT}, coalesce(p.number, ''), coalesce(p.name, ''), coalesce(s.code, ''),"
+           " coalesce(s.name, ''), coalesce(ln.code, '')"
+           f" FROM (SELECT * FROM loop l WHERE {where} ORDER BY l.code LIMIT ? OFFSET ?) l"
+           " LEFT JOIN part p ON p.id = l.part_id LEFT JOIN station s ON s.id = l.consumer_station_id"
+           " LEFT JOIN line ln ON ln.id = s.line_id ORDER BY l.code")
+    rows = []
+    width = 1 + len(_LOOP_COLUMNS)
+    for row in conn.execute(sql, [*args, limit, offset]):
+        loop_id, loop = loop_from_row(row[:width])
+        rows.append(BoardLoopRow(loop_id, loop, *row[width:]))
+    return rows, total
+
+
+def board_choices(session: Session) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[str]]:
+    """(lines as (id, label), consumer stations as (id, label), supplier locations) for the board's filters."""
+    conn = raw(session)
+    lines = [(r[0], f"{r[1]}  {r[2]}") for r in conn.execute("SELECT id, code, name FROM line ORDER BY code")]
+    stations = [(r[0], f"{r[1]}  {r[2]}") for r in conn.execute(
+        "SELECT id, code, name FROM station WHERE id IN (SELECT DISTINCT consumer_station_id FROM loop)"
+        " ORDER BY code")]
+    suppliers = [r[0] for r in conn.execute("SELECT DISTINCT supplier_location FROM loop ORDER BY 1")]
+    return lines, stations, suppliers
+
+
+# -- replenishment queue --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class QueueRecord:
+    card_id: str
+    code: str
+    number: int
+    supply: str
+    emptied_ms: int
+    due_ms: int
+    status_since_ms: int
+    loop_id: str
+    loop_code: str
+    supplier_location: str
+    qty_per_card: int
+    part_number: str
+    part_name: str
+    station_code: str
+
+
+def queue(session: Session, now_ms: int, limit: int, supplier_location: str | None = None
+          ) -> tuple[list[QueueRecord], int, int]:
+    """Cards in use awaiting replenishment by due time (the late ones come first by nature: their due
+    time has passed), at most `limit`; with how many there are in all and how many are late.
+
+    The card side comes only from the partial index of cards in replenishment; each loop is found by
+    its primary key. Part and station names are looked up for the returned page only.
+    """
+    extra = " AND l.supplier_location = :supplier" if supplier_location else ""
+    sql = (
+        "WITH q AS (SELECT c.id AS card_id, c.code, c.number, c.supply, c.emptied_ms, c.loop_id,"
+        " c.emptied_ms + l.lead_time_minutes * 60000 AS due FROM card c JOIN loop l ON l.id = c.loop_id"
+        f" WHERE c.supply IN {_IN_REPL_SQL} AND c.supply <> 'FULL' AND c.admin = 'ACTIVE'"
+        f" AND c.emptied_ms IS NOT NULL AND l.active = 1{extra})"
+        " SELECT card_id, code, number, supply, emptied_ms, loop_id, due,"
+        " count(*) OVER (), sum(due < :now) OVER () FROM q ORDER BY due, code LIMIT :limit"
+    )
+    rows = raw(session).execute(sql, {"now": now_ms, "supplier": supplier_location, "limit": limit}).fetchall()
+    if not rows:
+        return [], 0, 0
+    total, late = int(rows[0][7]), int(rows[0][8] or 0)
+    card_ids = [r[0] for r in rows]
+    details = _queue_details(session, card_ids)
+    out = []
+    for r in rows:
+        d = details[r[0]]
+        out.append(QueueRecord(r[0], r[1], r[2], r[3], r[4], r[6], d[0], r[5], d[1], d[2], d[3], d[4], d[5], d[6]))
+    return out, total, late
+
+
+def _queue_details(session: Session, card_ids: list[str]) -> Mapping[str, tuple[Any, ...]]:
+    marks = ", ".join("?" * len(card_ids))
+    sql = ("SELECT c.id, c.status_since_ms, l.code, l.supplier_location, l.qty_per_card, coalesce(p.number, ''),"
+           " coalesce(p.name, ''), coalesce(s.code, '') FROM card c JOIN loop l ON l.id = c.loop_id"
+           " LEFT JOIN part p ON p.id = l.part_id LEFT JOIN station s ON s.id = l.consumer_station_id"
+           f" WHERE c.id IN ({marks})")
+    return {r[0]: r[1:] for r in raw(session).execute(sql, card_ids)}
+
+
+# -- admin ----------------------------------------------------------------------------------------
+
+def admin_loops(session: Session, search: str, limit: int) -> tuple[list[tuple[str, str, str, str, str, bool]], int]:
+    """(id, code, part label, supplier location, consumer label, active) by code, and the total matching."""
+    query = BoardQuery(search=search)
+    where, args = _board_where(query)
+    where = where.removeprefix("l.active = 1").removeprefix(" AND ") or "1"
+    conn = raw(session)
+    total = int(conn.execute(f"SELECT count(*) FROM loop l WHERE {where}", args).fetchone()[0])
+    sql = ("SELECT l.id, l.code, coalesce(p.number || '  ' || p.name, ''), l.supplier_location,"
+           " coalesce(s.code || '  ' || s.name, ''), l.active"
+           f" FROM loop l LEFT JOIN part p ON p.id = l.part_id LEFT JOIN station s ON s.id = l.consumer_station_id"
+           f" WHERE {where} ORDER BY l.code LIMIT ?")
+    return [(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in conn.execute(sql, [*args, limit])], total

@@ -1,0 +1,94 @@
+"""Kanban tables: the `loop` and `card` projections and the station's local scan log.
+
+`loop` and `card` follow the projection convention (named after their projector, one column per
+field of the state dataclass plus id and the fold order key). Their indexes serve the hot reads:
+* card by code (every scan): a unique index; cards known only from events older than their `added`
+  event have the empty code, so the index leaves those out;
+* the replenishment queue: a covering index over the cards in replenishment, so the queue query
+  reads only those cards and never the FULL majority;
+* the board: loops by code (paging), by consumer station, supplier and part (filters), cards by loop.
+
+`scan_log` is local to this station and never synced: every scan, written or refused, with its
+result and plain-words message, for the station view and for finding out what a scanner sent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Float, Index, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from jitdesk.storage.schema import Base, Projection
+
+IN_REPLENISHMENT = "supply <> 'FULL'"
+
+
+class LoopRow(Projection, Base):
+    __tablename__ = "loop"
+    code: Mapped[str] = mapped_column(String(40))
+    part_id: Mapped[str] = mapped_column(String(64))
+    supplier_kind: Mapped[str] = mapped_column(String(16))
+    supplier_location: Mapped[str] = mapped_column(String(120))
+    consumer_station_id: Mapped[str] = mapped_column(String(64))
+    qty_per_card: Mapped[int]
+    lead_time_minutes: Mapped[int]
+    safety_factor: Mapped[float] = mapped_column(Float)
+    supplier_station_id: Mapped[str | None] = mapped_column(String(64))
+    wait_rule: Mapped[str] = mapped_column(String(16))
+    picking_rule: Mapped[str] = mapped_column(String(16))
+    in_transit_rule: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool]
+    __table_args__ = (
+        Index("ix_loop_active_code", "active", "code"),
+        Index("ix_loop_consumer", "consumer_station_id", "code"),
+        Index("ix_loop_supplier_station", "supplier_station_id", "code"),
+        Index("ix_loop_supplier_location", "supplier_location", "code"),
+        Index("ix_loop_part", "part_id"),
+    )
+
+
+class CardRow(Projection, Base):
+    __tablename__ = "card"
+    card_id: Mapped[str] = mapped_column(String(64))
+    loop_id: Mapped[str] = mapped_column(String(64))
+    number: Mapped[int]
+    code: Mapped[str] = mapped_column(String(20))
+    supply: Mapped[str] = mapped_column(String(16))
+    admin: Mapped[str] = mapped_column(String(16))
+    print_version: Mapped[int]
+    status_since_hlc: Mapped[int]
+    status_since_ms: Mapped[int]
+    status_station_id: Mapped[str | None] = mapped_column(String(64))
+    emptied_ms: Mapped[int | None]
+    last_moved_ms: Mapped[int | None]
+    added: Mapped[bool]
+    anomalies: Mapped[list[Any]]
+    anomaly_count: Mapped[int]
+    __table_args__ = (
+        Index("uq_card_code", "code", unique=True, sqlite_where=text("code <> ''")),
+        Index("ix_card_loop", "loop_id", "number"),
+        # The queue reads only cards in replenishment, straight from this index (covering).
+        Index("ix_card_queue", "supply", "admin", "loop_id", "emptied_ms", "code", "number",
+              sqlite_where=text(IN_REPLENISHMENT)),
+    )
+
+
+class ScanLogRow(Base):
+    """One scan at this station: what was read, what it did (or why not), and the event it wrote."""
+
+    __tablename__ = "scan_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at_ms: Mapped[int]
+    station_id: Mapped[str | None] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(16))  # serial, wedge, manual, simulator
+    text: Mapped[str] = mapped_column(String(80))  # what the scanner sent, made printable and cut short
+    result: Mapped[str] = mapped_column(String(24))
+    tone: Mapped[str] = mapped_column(String(8))  # success, info, refused
+    message: Mapped[str] = mapped_column(Text)
+    card_id: Mapped[str | None] = mapped_column(String(64))
+    event_id: Mapped[str | None] = mapped_column(String(36))
+    __table_args__ = (
+        Index("ix_scan_log_station", "station_id", "id"),
+        Index("ix_scan_log_card", "card_id", "station_id", "id"),
+    )
