@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from jitdesk.domain.kanban.card import Card
 from jitdesk.domain.kanban.loop import Loop
-from jitdesk.domain.kanban.status import Supply
 from jitdesk.storage.projections import raw, row_to_state
 
 _CARD_COLUMNS = ("card_id", "loop_id", "number", "code", "supply", "admin", "print_version", "status_since_hlc",
@@ -28,8 +27,6 @@ _LOOP_COLUMNS = ("code", "part_id", "supplier_kind", "supplier_location", "consu
                  "in_transit_rule", "active")
 _CARD_SELECT = ", ".join(f"c.{c}" for c in _CARD_COLUMNS)
 _LOOP_SELECT = "l.id, " + ", ".join(f"l.{c}" for c in _LOOP_COLUMNS)
-IN_REPLENISHMENT = tuple(s.value for s in Supply if s is not Supply.FULL)
-_IN_REPL_SQL = "(" + ", ".join(f"'{s}'" for s in IN_REPLENISHMENT) + ")"
 
 
 def card_from_row(row: Sequence[Any]) -> Card:
@@ -268,35 +265,41 @@ def queue(session: Session, now_ms: int, limit: int, supplier_location: str | No
     """Cards in use awaiting replenishment by due time (the late ones come first by nature: their due
     time has passed), at most `limit`; with how many there are in all and how many are late.
 
-    The card side comes only from the partial index of cards in replenishment; each loop is found by
-    its primary key. Part and station names are looked up for the returned page only.
+    Reads `card_queue` (kept by triggers, see kanban_tables.py) along its due-time index, so the cost
+    is the page asked for plus two index counts, not the number of cards in the plant.
     """
-    extra = " AND l.supplier_location = :supplier" if supplier_location else ""
-    sql = (
-        "WITH q AS (SELECT c.id AS card_id, c.code, c.number, c.supply, c.emptied_ms, c.loop_id,"
-        " c.emptied_ms + l.lead_time_minutes * 60000 AS due FROM card c JOIN loop l ON l.id = c.loop_id"
-        f" WHERE c.supply IN {_IN_REPL_SQL} AND c.supply <> 'FULL' AND c.admin = 'ACTIVE'"
-        f" AND c.emptied_ms IS NOT NULL AND l.active = 1{extra})"
-        " SELECT card_id, code, number, supply, emptied_ms, loop_id, due,"
-        " count(*) OVER (), sum(due < :now) OVER () FROM q ORDER BY due, code LIMIT :limit"
-    )
-    rows = raw(session).execute(sql, {"now": now_ms, "supplier": supplier_location, "limit": limit}).fetchall()
+    conn = raw(session)
+    if supplier_location:
+        where, args = "WHERE q.supplier_location = :supplier", {"supplier": supplier_location}
+        counts = ("SELECT (SELECT count(*) FROM card_queue WHERE supplier_location = :supplier),"
+                  " (SELECT count(*) FROM card_queue WHERE supplier_location = :supplier AND due_ms < :now)")
+    else:
+        where, args = "", {}
+        counts = "SELECT (SELECT count(*) FROM card_queue), (SELECT count(*) FROM card_queue WHERE due_ms < :now)"
+    total, late = conn.execute(counts, {**args, "now": now_ms}).fetchone()
+    rows = conn.execute(
+        "SELECT q.card_id, q.due_ms FROM card_queue q"
+        f" {where} ORDER BY q.due_ms, q.card_id LIMIT :limit", {**args, "limit": limit}).fetchall()
     if not rows:
-        return [], 0, 0
-    total, late = int(rows[0][7]), int(rows[0][8] or 0)
-    card_ids = [r[0] for r in rows]
-    details = _queue_details(session, card_ids)
+        return [], int(total), int(late)
+    details = _queue_details(session, [r[0] for r in rows])
     out = []
-    for r in rows:
-        d = details[r[0]]
-        out.append(QueueRecord(r[0], r[1], r[2], r[3], r[4], r[6], d[0], r[5], d[1], d[2], d[3], d[4], d[5], d[6]))
-    return out, total, late
+    for card_id, due_ms in rows:
+        d = details.get(card_id)
+        if d is not None:
+            out.append(QueueRecord(card_id, d[0], d[1], d[2], d[3], due_ms, d[4], d[5], d[6], d[7], d[8], d[9], d[10],
+                                   d[11]))
+    return out, int(total), int(late)
 
 
 def _queue_details(session: Session, card_ids: list[str]) -> Mapping[str, tuple[Any, ...]]:
+    """Per card: code, number, supply, emptied_ms, then status_since_ms, loop id, loop code, supplier
+    location, qty per card, part number, part name, consumer station code (QueueRecord's order
+    around due_ms)."""
     marks = ", ".join("?" * len(card_ids))
-    sql = ("SELECT c.id, c.status_since_ms, l.code, l.supplier_location, l.qty_per_card, coalesce(p.number, ''),"
-           " coalesce(p.name, ''), coalesce(s.code, '') FROM card c JOIN loop l ON l.id = c.loop_id"
+    sql = ("SELECT c.id, c.code, c.number, c.supply, c.emptied_ms, c.status_since_ms, l.id, l.code,"
+           " l.supplier_location, l.qty_per_card, coalesce(p.number, ''), coalesce(p.name, ''),"
+           " coalesce(s.code, '') FROM card c JOIN loop l ON l.id = c.loop_id"
            " LEFT JOIN part p ON p.id = l.part_id LEFT JOIN station s ON s.id = l.consumer_station_id"
            f" WHERE c.id IN ({marks})")
     return {r[0]: r[1:] for r in raw(session).execute(sql, card_ids)}
@@ -306,13 +309,12 @@ def _queue_details(session: Session, card_ids: list[str]) -> Mapping[str, tuple[
 
 def admin_loops(session: Session, search: str, limit: int) -> tuple[list[tuple[str, str, str, str, str, bool]], int]:
     """(id, code, part label, supplier location, consumer label, active) by code, and the total matching."""
-    query = BoardQuery(search=search)
-    where, args = _board_where(query)
+    where, args = _board_where(BoardQuery(search=search))
     where = where.removeprefix("l.active = 1").removeprefix(" AND ") or "1"
     conn = raw(session)
     total = int(conn.execute(f"SELECT count(*) FROM loop l WHERE {where}", args).fetchone()[0])
     sql = ("SELECT l.id, l.code, coalesce(p.number || '  ' || p.name, ''), l.supplier_location,"
            " coalesce(s.code || '  ' || s.name, ''), l.active"
-           f" FROM loop l LEFT JOIN part p ON p.id = l.part_id LEFT JOIN station s ON s.id = l.consumer_station_id"
+           " FROM loop l LEFT JOIN part p ON p.id = l.part_id LEFT JOIN station s ON s.id = l.consumer_station_id"
            f" WHERE {where} ORDER BY l.code LIMIT ?")
     return [(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in conn.execute(sql, [*args, limit])], total

@@ -4,8 +4,11 @@
 field of the state dataclass plus id and the fold order key). Their indexes serve the hot reads:
 * card by code (every scan): a unique index; cards known only from events older than their `added`
   event have the empty code, so the index leaves those out;
-* the replenishment queue: a covering index over the cards in replenishment, so the queue query
-  reads only those cards and never the FULL majority;
+* the replenishment queue: `card_queue`, one row per card in use awaiting replenishment with its due
+  time (emptied + the loop's lead time), kept by SQLite triggers on `card` and `loop` (created in
+  migration 0003), so the queue is an index walk by due time however many cards the plant has. The
+  triggers follow every write, rebuilds and re-folds included; the generic projection code needs
+  to know nothing about it;
 * the board: loops by code (paging), by consumer station, supplier and part (filters), cards by loop.
 
 `scan_log` is local to this station and never synced: every scan, written or refused, with its
@@ -20,8 +23,6 @@ from sqlalchemy import Float, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jitdesk.storage.schema import Base, Projection
-
-IN_REPLENISHMENT = "supply <> 'FULL'"
 
 
 class LoopRow(Projection, Base):
@@ -68,9 +69,21 @@ class CardRow(Projection, Base):
     __table_args__ = (
         Index("uq_card_code", "code", unique=True, sqlite_where=text("code <> ''")),
         Index("ix_card_loop", "loop_id", "number"),
-        # The queue reads only cards in replenishment, straight from this index (covering).
-        Index("ix_card_queue", "supply", "admin", "loop_id", "emptied_ms", "code", "number",
-              sqlite_where=text(IN_REPLENISHMENT)),
+    )
+
+
+class CardQueueRow(Base):
+    """Derived by triggers (never written by code): cards awaiting replenishment and when they are due."""
+
+    __tablename__ = "card_queue"
+    card_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    loop_id: Mapped[str] = mapped_column(String(64))
+    due_ms: Mapped[int]
+    supplier_location: Mapped[str] = mapped_column(String(120))
+    __table_args__ = (
+        Index("ix_card_queue_due", "due_ms", "card_id"),
+        Index("ix_card_queue_supplier", "supplier_location", "due_ms", "card_id"),
+        Index("ix_card_queue_loop", "loop_id"),
     )
 
 

@@ -15,6 +15,33 @@ down_revision = '0002'
 branch_labels = None
 depends_on = None
 
+# card_queue holds every card in use awaiting replenishment (of an active loop) with its due time;
+# these triggers keep it in step with every write to card and loop (folds, re-folds, rebuilds).
+_CARD_ROW = """
+    DELETE FROM card_queue WHERE card_id = NEW.id;
+    INSERT INTO card_queue (card_id, loop_id, due_ms, supplier_location)
+        SELECT NEW.id, l.id, NEW.emptied_ms + l.lead_time_minutes * 60000, l.supplier_location FROM loop l
+        WHERE l.id = NEW.loop_id AND l.active AND NEW.supply <> 'FULL' AND NEW.admin = 'ACTIVE'
+          AND NEW.emptied_ms IS NOT NULL;
+"""
+_LOOP_ROWS = """
+    DELETE FROM card_queue WHERE loop_id = NEW.id;
+    INSERT INTO card_queue (card_id, loop_id, due_ms, supplier_location)
+        SELECT c.id, NEW.id, c.emptied_ms + NEW.lead_time_minutes * 60000, NEW.supplier_location FROM card c
+        WHERE c.loop_id = NEW.id AND NEW.active AND c.supply <> 'FULL' AND c.admin = 'ACTIVE'
+          AND c.emptied_ms IS NOT NULL;
+"""
+QUEUE_TRIGGERS = (
+    f"CREATE TRIGGER card_queue_card_insert AFTER INSERT ON card BEGIN {_CARD_ROW} END",
+    f"CREATE TRIGGER card_queue_card_update AFTER UPDATE ON card BEGIN {_CARD_ROW} END",
+    "CREATE TRIGGER card_queue_card_delete AFTER DELETE ON card BEGIN"
+    " DELETE FROM card_queue WHERE card_id = OLD.id; END",
+    f"CREATE TRIGGER card_queue_loop_insert AFTER INSERT ON loop BEGIN {_LOOP_ROWS} END",
+    f"CREATE TRIGGER card_queue_loop_update AFTER UPDATE ON loop BEGIN {_LOOP_ROWS} END",
+    "CREATE TRIGGER card_queue_loop_delete AFTER DELETE ON loop BEGIN"
+    " DELETE FROM card_queue WHERE loop_id = OLD.id; END",
+)
+
 
 def upgrade() -> None:
     op.create_table('card',
@@ -41,8 +68,19 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('card', schema=None) as batch_op:
         batch_op.create_index('ix_card_loop', ['loop_id', 'number'], unique=False)
-        batch_op.create_index('ix_card_queue', ['supply', 'admin', 'loop_id', 'emptied_ms', 'code', 'number'], unique=False, sqlite_where=sa.text("supply <> 'FULL'"))
         batch_op.create_index('uq_card_code', ['code'], unique=True, sqlite_where=sa.text("code <> ''"))
+
+    op.create_table('card_queue',
+    sa.Column('card_id', sa.String(length=64), nullable=False),
+    sa.Column('loop_id', sa.String(length=64), nullable=False),
+    sa.Column('due_ms', sa.Integer(), nullable=False),
+    sa.Column('supplier_location', sa.String(length=120), nullable=False),
+    sa.PrimaryKeyConstraint('card_id', name=op.f('pk_card_queue'))
+    )
+    with op.batch_alter_table('card_queue', schema=None) as batch_op:
+        batch_op.create_index('ix_card_queue_due', ['due_ms', 'card_id'], unique=False)
+        batch_op.create_index('ix_card_queue_loop', ['loop_id'], unique=False)
+        batch_op.create_index('ix_card_queue_supplier', ['supplier_location', 'due_ms', 'card_id'], unique=False)
 
     op.create_table('loop',
     sa.Column('code', sa.String(length=40), nullable=False),
@@ -88,8 +126,20 @@ def upgrade() -> None:
         batch_op.create_index('ix_scan_log_card', ['card_id', 'station_id', 'id'], unique=False)
         batch_op.create_index('ix_scan_log_station', ['station_id', 'id'], unique=False)
 
+    for statement in QUEUE_TRIGGERS:
+        op.execute(statement)
+
 
 def downgrade() -> None:
+    for name in ('card_queue_card_insert', 'card_queue_card_update', 'card_queue_card_delete',
+                 'card_queue_loop_insert', 'card_queue_loop_update', 'card_queue_loop_delete'):
+        op.execute(f'DROP TRIGGER IF EXISTS {name}')
+    with op.batch_alter_table('card_queue', schema=None) as batch_op:
+        batch_op.drop_index('ix_card_queue_supplier')
+        batch_op.drop_index('ix_card_queue_loop')
+        batch_op.drop_index('ix_card_queue_due')
+
+    op.drop_table('card_queue')
     with op.batch_alter_table('scan_log', schema=None) as batch_op:
         batch_op.drop_index('ix_scan_log_station')
         batch_op.drop_index('ix_scan_log_card')
@@ -105,7 +155,6 @@ def downgrade() -> None:
     op.drop_table('loop')
     with op.batch_alter_table('card', schema=None) as batch_op:
         batch_op.drop_index('uq_card_code', sqlite_where=sa.text("code <> ''"))
-        batch_op.drop_index('ix_card_queue', sqlite_where=sa.text("supply <> 'FULL'"))
         batch_op.drop_index('ix_card_loop')
 
     op.drop_table('card')
