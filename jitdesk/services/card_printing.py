@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from jitdesk.domain.auth import Role
 from jitdesk.domain.errors import BadInput, KnownError, NotFound
@@ -38,7 +38,7 @@ from jitdesk.services.access import require_role
 from jitdesk.services.card_sheet import CardFace, render_sheets
 from jitdesk.services.changes import NO_CHANGES, Changes
 from jitdesk.services.uow import Tx, transaction, wall_clock_ms
-from jitdesk.storage import projections
+from jitdesk.storage import kanban_repo, projections
 from jitdesk.storage.database import Database
 
 log = logging.getLogger("jitdesk.print")
@@ -63,8 +63,10 @@ class PrintJob:
     face: CardFace
 
 
-@dataclass(frozen=True)
-class PrintReport:
+class PrintReport(NamedTuple):
+    """What was printed. A tuple on purpose: `AppContext.run` finds the `Changes` inside a tuple
+    result and tells every view, exactly as for the other use cases' `(id, Changes)` results."""
+
     out: Path
     cards: int
     loops: int
@@ -155,16 +157,21 @@ def plan(loops: Mapping[str, Loop], cards: Mapping[str, Card], parts: Mapping[st
 
 
 def _nothing_message(loops: Mapping[str, Loop], loop_ids: Sequence[str], cards: Mapping[str, Card],
-                     reprint: bool) -> str:
+                     every_loop: bool) -> str:
     if not loop_ids:
         return "Nothing to print: there is no active loop."
     chosen = set(loop_ids)
-    held = sum(1 for c in _live(cards.values()) if c.loop_id in chosen)
-    what = (f"loop {loops[loop_ids[0]].code}" if len(loop_ids) == 1 else f"the {len(loop_ids)} chosen loops")
-    if held == 0 or reprint:
-        return f"Nothing to print: {what} {'has' if len(loop_ids) == 1 else 'have'} no cards in use."
-    return (f"Nothing to print: every card of {what} has been printed already. "
-            "Choose reprint to print them again.")
+    in_use = sum(1 for c in _live(cards.values()) if c.loop_id in chosen)
+    if every_loop:
+        what, has = "the active loops", "have"
+    elif len(loop_ids) == 1:
+        what, has = f"loop {loops[loop_ids[0]].code}", "has"
+    else:
+        what, has = f"the {len(loop_ids)} chosen loops", "have"
+    if in_use == 0:
+        return f"Nothing to print: {what} {has} no cards in use."
+    return (f"Nothing to print: every card of {what} has been printed already "
+            "(a reprint prints them again, with a new print version).")
 
 
 # --- writing the file --------------------------------------------------------------------------
@@ -231,6 +238,11 @@ def _states(session: Any, name: str) -> dict[str, Any]:
     return projections.all_states(session, PROJECTORS.get(name))
 
 
+def _cards_of(session: Any, loop_ids: Sequence[str]) -> dict[str, Card]:
+    """Every card of the loops (any admin status), by card id, read through the loop index."""
+    return {card.card_id: card for cards in kanban_repo.cards_of_loops(session, loop_ids).values() for card in cards}
+
+
 def _footer(count: int, now_ms: int) -> str:
     when = datetime.fromtimestamp(now_ms / 1000).astimezone().strftime("%Y-%m-%d %H:%M %Z")
     return f"jitdesk kanban cards · {count} card{'s' * (count != 1)} · printed {when} · cut along the marks"
@@ -250,12 +262,12 @@ def print_cards(db: Database, *, loop_ids: Sequence[str] | None, reprint: bool, 
             require_role(Tx(db, session, now_ms), actor, PRINT_ROLE)
         loops: dict[str, Loop] = _states(session, "loop")
         chosen = resolve_loops(loops, loop_ids)
-        cards: dict[str, Card] = _states(session, "card")
+        cards = _cards_of(session, chosen)
         parts: dict[str, Part] = _states(session, "part")
         stations: dict[str, Station] = _states(session, "station")
     jobs = plan(loops, cards, parts, stations, chosen, reprint=reprint)
     if not jobs:
-        raise NothingToPrint(_nothing_message(loops, chosen, cards, reprint))
+        raise NothingToPrint(_nothing_message(loops, chosen, cards, loop_ids is None))
 
     faces = [job.face for job in jobs]
     pages: list[int] = []
@@ -300,7 +312,7 @@ def printable_loops(db: Database) -> list[LoopChoice]:
     """Every active loop with its card counts, in loop-code order (for the print dialog)."""
     with db.reading() as session:
         loops: dict[str, Loop] = _states(session, "loop")
-        cards: dict[str, Card] = _states(session, "card")
+        cards = _cards_of(session, [loop_id for loop_id, loop in loops.items() if loop.active])
         parts: dict[str, Part] = _states(session, "part")
     counts: dict[str, list[int]] = {loop_id: [0, 0] for loop_id, loop in loops.items() if loop.active}
     for card in _live(cards.values()):

@@ -206,24 +206,27 @@ def draw_card(c: Canvas, card: CardFace, x: float, y: float, layout: SheetLayout
     top = y + layout.card_height * mm - pad
     inner = right - left
 
-    # Reprint mark, top right: white on black so it cannot be missed.
+    # Top right: "card n of N", and under it the reprint mark, white on black so it cannot be missed.
+    n_of = f"card {card.number} of {card.of}"
+    n_w = pdfmetrics.stringWidth(n_of, f["bold"], 12)
+    c.setFont(f["bold"], 12)
+    c.drawRightString(right, top - 7 * mm, n_of)
     badge_w = 0.0
     if card.version > 1:
         badge = f"REPRINT {card.version}"
         c.setFont(f["bold"], 9)
         badge_w = pdfmetrics.stringWidth(badge, f["bold"], 9) + 3 * mm
-        c.roundRect(right - badge_w, top - 5.2 * mm, badge_w, 5.2 * mm, 1 * mm, stroke=0, fill=1)
+        c.roundRect(right - badge_w, top - 13.4 * mm, badge_w, 4.8 * mm, 1 * mm, stroke=0, fill=1)
         c.setFillColorRGB(1, 1, 1)
-        c.drawCentredString(right - badge_w / 2, top - 3.7 * mm, badge)
+        c.drawCentredString(right - badge_w / 2, top - 12 * mm, badge)
         c.setFillColorRGB(0, 0, 0)
         badge_w += 2 * mm
 
-    # Part number, as large as fits next to the mark.
-    text, size = fit(card.part_number, f["bold"], 22, inner - badge_w, 10)
+    # Part number, as large as fits; part name on one line beside the reprint mark.
+    text, size = fit(card.part_number, f["bold"], 22, inner - n_w - 3 * mm, 10)
     c.setFont(f["bold"], size)
     c.drawString(left, top - 7 * mm, text)
-    # Part name, one line.
-    text, size = fit(card.part_name, f["sans"], 11, inner, 8)
+    text, size = fit(card.part_name, f["sans"], 11, inner - badge_w, 8)
     c.setFont(f["sans"], size)
     c.drawString(left, top - 12 * mm, text)
 
@@ -250,7 +253,7 @@ def draw_card(c: Canvas, card: CardFace, x: float, y: float, layout: SheetLayout
     c.setLineWidth(0.5)
     c.line(left, top - 27.5 * mm, right, top - 27.5 * mm)
 
-    # Quantity per card (large), card n of N, the loop.
+    # Quantity per card (large) and the loop.
     row_y = top - 34 * mm
     _label(c, "QTY", left, row_y, f)
     qty = f"{card.qty:,}".replace(",", " ")  # a space groups thousands in any language
@@ -263,20 +266,18 @@ def draw_card(c: Canvas, card: CardFace, x: float, y: float, layout: SheetLayout
     c.setFont(f["sans"], 9)
     c.drawString(unit_x, row_y, unit)
     qty_end = unit_x + pdfmetrics.stringWidth(unit, f["sans"], 9)
-    # "card n of N" near the middle, pushed right by a long quantity; the loop takes what is left.
-    n_of = f"card {card.number} of {card.of}"
-    n_w = pdfmetrics.stringWidth(n_of, f["bold"], 11)
-    n_x = max(left + inner * 0.54 - n_w / 2, qty_end + 3 * mm)
-    c.setFont(f["bold"], 11)
-    c.drawString(n_x, row_y, n_of)
-    loop_text, loop_size = fit(f"loop {card.loop_code}", f["sans"], 9.5, right - (n_x + n_w + 3 * mm), 6.5)
-    c.setFont(f["sans"], loop_size)
-    c.drawRightString(right, row_y, loop_text)
+    # The loop, right-aligned in what the quantity leaves.
+    loop_x = qty_end + 5 * mm
+    code_text, code_size = fit(card.loop_code, f["bold"], 10.5, right - loop_x - 10 * mm, 7)
+    code_w = pdfmetrics.stringWidth(code_text, f["bold"], code_size)
+    c.setFont(f["bold"], code_size)
+    c.drawRightString(right, row_y, code_text)
+    _label(c, "LOOP", right - code_w - 8.5 * mm, row_y, f)
 
     # The barcode: centred, as wide as its X dimension asks, narrower only when it must be.
     bottom = y + pad
     modules = code128_modules(card.code) + 20  # quiet zones included
-    module = max(layout.min_module_width, min(layout.module_width, layout.card_width / modules))
+    module = max(layout.min_module_width, min(layout.module_width, (layout.card_width - 2 * layout.padding) / modules))
     bar_top = bottom + (layout.bar_height + 5.5) * mm
     draw_barcode(c, card.code, center_x=x + layout.card_width * mm / 2, top=bar_top, module_width=module,
                  bar_height=layout.bar_height)

@@ -1,4 +1,5 @@
-"""Reading printed card sheets back as a person with a scanner would: PDF -> PNG pages -> decoded barcodes.
+"""Printing test helpers: a small plant with loops and cards, and reading printed sheets back as a
+person with a scanner would: PDF -> PNG pages -> decoded barcodes.
 
 pdftoppm (poppler-utils) rasterises each page at a printer-like resolution and zbarimg (zbar-tools)
 decodes every Code 128 symbol on it. Both are Debian packages that scripts/setup.sh installs; tests
@@ -9,9 +10,17 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from jitdesk.domain.kanban.card import Card
+from jitdesk.domain.kanban.loop import Loop
+from jitdesk.domain.master import Part, Station
+from jitdesk.services import master
+from jitdesk.services.kanban import loops as kanban_loops
+from jitdesk.storage.database import Database
 
 PDFTOPPM = shutil.which("pdftoppm")
 ZBARIMG = shutil.which("zbarimg")
@@ -57,3 +66,44 @@ def pdf_text(pdf: Path) -> str:
     done = subprocess.run([PDFTOTEXT, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True,
                           timeout=60)
     return done.stdout
+
+
+# --- a small plant ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Plant:
+    """Ids of what `small_plant` made. Loops: A (7 cards, one retired, one held), B (9), OLD (inactive, 2)."""
+
+    path: Path
+    loop_ids: dict[str, str] = field(default_factory=dict)  # loop code -> id
+    card_ids: dict[str, list[str]] = field(default_factory=dict)  # loop code -> card ids by number
+    retired: str = ""
+    held: str = ""
+
+
+def build_plant(db: Database, path: Path) -> Plant:
+    plant = Plant(path)
+    part_a, _ = master.save(db, Part("BRK-2210", "Brake caliper left", "pcs"), actor=None)
+    part_b, _ = master.save(db, Part("SCR-0840", "Hex screw M8x40 zinc", "pcs"), actor=None)
+    line, _ = master.save(db, Station("ST-07", "Brake line", "line"), actor=None)
+    specs = [("L-BRK-01", part_a, 7, 12), ("L-SCR-02", part_b, 9, 500), ("L-OLD-09", part_b, 2, 50)]
+    for code, part_id, count, qty in specs:
+        loop_id, _ = kanban_loops.save_loop(db, Loop(code=code, part_id=part_id, supplier_kind="warehouse",
+                                                     supplier_location="Warehouse W2, rack 14",
+                                                     consumer_station_id=line, qty_per_card=qty,
+                                                     lead_time_minutes=240), actor=None)
+        plant.loop_ids[code] = loop_id
+        plant.card_ids[code], _ = kanban_loops.add_cards(db, loop_id, count, actor=None)
+    old = plant.loop_ids["L-OLD-09"]
+    kanban_loops.save_loop(db, Loop(**{**kanban_loops.loop_detail(db, old).loop.__dict__, "active": False}),
+                           actor=None, loop_id=old)
+    plant.retired = plant.card_ids["L-BRK-01"][6]  # card 7 of loop A leaves the loop
+    plant.held = plant.card_ids["L-BRK-01"][2]
+    kanban_loops.retire_cards(db, [plant.retired], actor=None)
+    kanban_loops.hold_cards(db, [plant.held], actor=None)
+    return plant
+
+
+def cards_of(db: Database, plant: Plant, code: str) -> list[Card]:
+    return list(kanban_loops.loop_detail(db, plant.loop_ids[code]).cards)

@@ -71,7 +71,7 @@ def test_card_shows_what_the_floor_reads(tmp_path: Path) -> None:
              face(2, version=2)]
     text = pdf_text(write(tmp_path, cards))
     for shown in ("BRK-2210", "Brake caliper left", "1 200", "pcs", "FROM", "Warehouse W2", "TO",
-                  "ST-07 · Brake line", "card 3 of 6", "loop L-BRK-01", card_code(1), "REPRINT 2",
+                  "ST-07 · Brake line", "card 3 of 6", "LOOP", "L-BRK-01", card_code(1), "REPRINT 2",
                   "page 1 of 1"):
         assert shown in text, shown
     assert text.count("REPRINT") == 1  # the first print carries no mark
