@@ -118,6 +118,10 @@ def _run_qt(args: argparse.Namespace, hub: ServiceHub, loaded: LoadedSettings, p
     asyncio.set_event_loop(loop)
     crash = CrashHandler(ctx.log_file, known=ctx.notify)
     crash.install(loop)
+    if screenshot is None:
+        from jitdesk.gui.scanning import install_scanning
+
+        install_scanning(ctx, app)  # serial scanner (if configured) and keyboard wedge -> record_scan
     window = MainWindow(ctx, view)
     for problem in problems:
         ctx.notify(problem)

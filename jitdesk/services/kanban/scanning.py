@@ -119,3 +119,19 @@ def _decide(tx: Tx, code_text: str, station_id: str | None, now: int, window_ms:
     decision = decide_scan(parsed, card, loop, station, now, last, window_ms)
     return decision, None if card is None or not card.added else card.code
 
+
+
+def record_unreadable(db: Database, reason: str, raw: bytes = b"", *, source: str = "serial",
+                      now_ms: int | None = None) -> ScanOutcome:
+    """Log a frame the scanner layer refused (noise, too long, wrong affixes) with its reason; no event."""
+    now = wall_clock_ms() if now_ms is None else now_ms
+    shown = printable(raw)
+    with transaction(db, now_ms=lambda: now) as tx:
+        station = identity.get_setting(tx.session, STATION_ID)
+        log_id = kanban_repo.add_scan_log(tx.session, at_ms=now, station_id=station, source=source, text=shown,
+                                          result="unreadable", tone="refused", message=reason, card_id=None,
+                                          event_id=None)
+        tx.touch(SCAN_LOG, str(log_id))
+    log.warning("unreadable scan %r at station %s (%s): %s", shown, station, source, reason)
+    return ScanOutcome("unreadable", "refused", reason, shown, now, station, source, log_id=log_id,
+                       changes=tx.changes)
