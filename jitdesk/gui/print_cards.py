@@ -27,9 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jitdesk.gui import theme
 from jitdesk.gui.context import AppContext
 from jitdesk.gui.widgets import big_button, hint, section_title
 from jitdesk.gui.widgets.form_message import FormMessage
+from jitdesk.resources import resource
 from jitdesk.services.card_printing import LoopChoice, PrintReport, print_cards, printable_loops
 
 LOOP_ID_ROLE = Qt.ItemDataRole.UserRole
@@ -40,6 +42,18 @@ def default_pdf_path(now: datetime | None = None) -> Path:
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M")
     return Path(folder or Path.home()) / f"kanban-cards-{stamp}.pdf"
+
+
+def _list_style(ctx: AppContext) -> str:
+    """Glove-sized tick boxes in the loop list, drawn like the theme's QCheckBox (the theme styles
+    checkboxes, not the indicators of item views)."""
+    check = theme.sizes(ctx.settings.ui.font_scale)["check"]
+    tick = resource("themes", "check.svg").as_posix()
+    return (f"QListWidget::item {{ padding: 6px 4px; }}"
+            f"QListWidget::indicator {{ width: {check}px; height: {check}px; border: 3px solid #C7D0DA;"
+            f" border-radius: 6px; background: #1A2029; }}"
+            f"QListWidget::indicator:checked {{ background: {theme.ACCENT}; border-color: #FFFFFF;"
+            f" image: url({tick}); }}")
 
 
 class PrintCardsDialog(QDialog):
@@ -59,13 +73,16 @@ class PrintCardsDialog(QDialog):
         self.all_loops.setChecked(not self._preselected)
         self.loop_list = QListWidget()
         self.loop_list.setObjectName("printLoopList")
-        self.loop_list.setMinimumHeight(240)
+        self.loop_list.setMinimumHeight(180)
+        self.loop_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.loop_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.loop_list.setStyleSheet(_list_style(ctx))
         self.reprint = QCheckBox("Reprint: print every card again (not only never-printed ones)")
         self.out = QLineEdit(str(default_pdf_path()))
         self.out.setObjectName("printOutFile")
         self.choose_button = big_button("Choose…")
         self.message = FormMessage()
-        self.print_button = big_button("🖨  Print cards", primary=True)
+        self.print_button = big_button("Print cards", primary=True)
         self.open_button = big_button("Open the PDF")
         self.open_button.hide()
         self.close_button = big_button("Close")
@@ -83,9 +100,8 @@ class PrintCardsDialog(QDialog):
         layout.addWidget(self.all_loops)
         layout.addWidget(self.loop_list, 1)
         layout.addWidget(self.reprint)
-        layout.addWidget(hint("Without reprint only cards never printed are printed. A reprint carries "
-                              "\"REPRINT n\" so older copies on the floor can be told apart; retired "
-                              "cards are never printed. 8 cards to an A4 page: cut along the marks."))
+        layout.addWidget(hint("Only never-printed cards, unless reprint: a reprint is marked \"REPRINT n\". "
+                              "8 cards to an A4 page; cut along the marks."))
         layout.addWidget(section_title("Save the PDF as"))
         layout.addLayout(out_row)
         layout.addWidget(self.message)
@@ -96,7 +112,7 @@ class PrintCardsDialog(QDialog):
         self.print_button.clicked.connect(self.submit)
         self.open_button.clicked.connect(self.open_pdf)
         self.close_button.clicked.connect(self.reject)
-        self.resize(860, 720)
+        self.resize(900, 860)
         self._all_toggled(self.all_loops.isChecked())
         self.load()
 
@@ -108,9 +124,9 @@ class PrintCardsDialog(QDialog):
         keep = self.chosen_loop_ids() if self.loop_list.count() else self._preselected
         self.loop_list.clear()
         for choice in choices:
-            fresh = f", {choice.unprinted} never printed" if choice.unprinted else ", all printed"
+            fresh = f"{choice.unprinted} never printed" if choice.unprinted else "all printed"
             name = f" {choice.part_name}" if choice.part_name else ""
-            text = f"{choice.code}   ·   {choice.part_number}{name}   ·   {choice.cards} cards{fresh}"
+            text = f"{choice.code}  ·  {choice.part_number}{name}  ·  {choice.cards} cards, {fresh}"
             item = QListWidgetItem(text)
             item.setData(LOOP_ID_ROLE, choice.loop_id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -179,9 +195,9 @@ class PrintCardsDialog(QDialog):
         self.busy = False
         self.print_button.setEnabled(True)
         self.last_report = report
-        pages = f" on {report.pages} page{'s' * (report.pages != 1)}"
-        self.message.info(f"{report.summary[0].upper()}{report.summary[1:]}{pages}. "
-                          f"Saved as {report.out}.")
+        cards = f"{report.cards} card{'s' * (report.cards != 1)} of {report.loops} loop{'s' * (report.loops != 1)}"
+        pages = f"{report.pages} page{'s' * (report.pages != 1)}"
+        self.message.info(f"Printed {cards} on {pages} to {report.out}. Open it to send it to the printer.")
         self.open_button.show()
         self.printed.emit(report)
         self.load()  # the never-printed counts changed
