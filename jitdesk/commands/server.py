@@ -28,6 +28,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument("--upstream-ca", metavar="FILE", help="CA certificate to trust for the upstream")
     parser.add_argument("--upstream-retry-max", type=float, default=30.0, metavar="S",
                         help="longest wait between tries while the upstream is unreachable (default 30)")
+    parser.add_argument("--max-wait", type=float, default=30.0, metavar="S",
+                        help="longest long-poll a client may ask for (default 30 s)")
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     actions = parser.add_subparsers(dest="server_action", metavar="ACTION")
     token = actions.add_parser("token", help="issue, revoke and list device tokens")
@@ -75,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
             raise BadInput(f"the TLS {label} file {path} does not exist")
     return serve(server_db(args.db), host=args.host, port=args.port, cert=args.cert, key=args.key,
                  upstream=args.upstream, token=token, upstream_ca=args.upstream_ca, log_level=args.log_level,
-                 retry_max=args.upstream_retry_max)
+                 retry_max=args.upstream_retry_max, max_wait=args.max_wait)
 
 
 def _token(store: object, args: argparse.Namespace) -> int:
@@ -101,7 +103,7 @@ def _token(store: object, args: argparse.Namespace) -> int:
 
 def serve(db: str, *, host: str, port: int, cert: str | None = None, key: str | None = None,
           upstream: str | None = None, token: str | None = None, upstream_ca: str | None = None,
-          log_level: str = "info", retry_max: float = 30.0) -> int:
+          log_level: str = "info", retry_max: float = 30.0, max_wait: float = 30.0) -> int:
     import logging
 
     import uvicorn
@@ -117,7 +119,7 @@ def serve(db: str, *, host: str, port: int, cert: str | None = None, key: str | 
 
         assert token is not None
         background = Relay(store, upstream, token, verify=upstream_ca or True, backoff_cap_s=retry_max).run
-    app = create_app(store, background=background)
+    app = create_app(store, background=background, max_wait=max_wait)
     config = uvicorn.Config(
         app, host=host, port=port, ssl_certfile=cert, ssl_keyfile=key, log_level=log_level,
         access_log=False, timeout_graceful_shutdown=3, log_config=None,

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, bindparam, func, select, update
+from sqlalchemy import CursorResult, bindparam, func, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from jitdesk.domain.errors import KnownError
@@ -78,15 +78,17 @@ def join_plant(db: Database, plant_id: str) -> int:
         return 0
 
 
-def outbox(db: Database, limit: int, max_bytes: int) -> tuple[bytes, list[str]]:
-    """The next push body (JSON, at most `limit` events and about `max_bytes`) and its event ids."""
+def outbox(db: Database, limit: int, max_bytes: int, after_id: int = 0) -> tuple[bytes, list[str], int]:
+    """The next push body (JSON, at most `limit` events and about `max_bytes`), its event ids, and
+    the last row id in it (pass it as `after_id` to read the batch after one still in flight)."""
     with db.reading() as session:
         rows = session.execute(
             select(EVENTS.c.event_id, EVENTS.c.plant_id, EVENTS.c.device_id, EVENTS.c.device_seq,
                    EVENTS.c.hlc, EVENTS.c.wall_time, EVENTS.c.kind, EVENTS.c.entity_id, EVENTS.c.actor,
-                   EVENTS.c.payload, EVENTS.c.schema_version)
-            .where(EVENTS.c.sync_state == PENDING).order_by(EVENTS.c.id).limit(limit)
+                   EVENTS.c.payload, EVENTS.c.schema_version, EVENTS.c.id)
+            .where(EVENTS.c.sync_state == PENDING, EVENTS.c.id > after_id).order_by(EVENTS.c.id).limit(limit)
         ).all()
+    last_id = after_id
     parts: list[str] = []
     ids: list[str] = []
     size = 16
@@ -100,30 +102,33 @@ def outbox(db: Database, limit: int, max_bytes: int) -> tuple[bytes, list[str]]:
             break
         parts.append(item)
         ids.append(r[0])
+        last_id = r[11]
         size += len(item.encode()) + 1
-    return ('{"events":[' + ",".join(parts) + "]}").encode(), ids
+    return ('{"events":[' + ",".join(parts) + "]}").encode(), ids, last_id
 
 
 def record_push(db: Database, sent: Sequence[str], results: Sequence[dict[str, Any]]) -> Changes:
     """Mark events the server holds as SYNCED (with its server_seq) and quarantine refused ones."""
-    synced: list[dict[str, Any]] = []
+    synced: list[str] = []
     refused: list[tuple[str, str]] = []
     for event_id, result in zip(sent, results, strict=False):
         if not isinstance(result, dict):
             continue
         status = result.get("status")
         if status in ("accepted", "duplicate"):
-            seq = result.get("server_seq")
-            synced.append({"eid": event_id, "seq": seq if isinstance(seq, int) else None})
+            synced.append(event_id)
         elif status == "rejected":
             refused.append((event_id, str(result.get("reason") or "refused by the server")[:1000]))
     stamp = iso_utc(wall_clock_ms())
     with transaction(db) as tx:
         if synced:
+            # One statement over a JSON array of ids (not hundreds of bound parameters). server_seq
+            # is filled in when the event comes back in a pull.
             tx.session.execute(
-                update(EVENTS).where(EVENTS.c.event_id == bindparam("eid"))
-                .values(sync_state=SYNCED, server_seq=func.coalesce(EVENTS.c.server_seq, bindparam("seq"))),
-                synced,
+                update(EVENTS).where(EVENTS.c.event_id.in_(
+                    select(text("value")).select_from(func.json_each(bindparam("ids"))).scalar_subquery()
+                )).values(sync_state=SYNCED),
+                {"ids": json.dumps(synced)},
             )
         if refused:
             tx.session.execute(

@@ -15,6 +15,7 @@ All database work runs on the DB worker thread; the event loop never blocks on S
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 import random
@@ -49,7 +50,7 @@ class SyncClient:
         worker: DbWorker | None = None,
         verify: bool | str = True,
         batch_events: int = 500, batch_bytes: int = 1_000_000,
-        long_poll_s: float = 20.0, outbox_poll_s: float = 2.0,
+        long_poll_s: float = 20.0, outbox_poll_s: float = 2.0, push_window: int = 3,
         backoff_base_s: float = 0.5, backoff_cap_s: float = 60.0,
         transport: httpx.AsyncBaseTransport | None = None,
         rng: random.Random | None = None,
@@ -63,6 +64,7 @@ class SyncClient:
         self.worker = worker or DbWorker()
         self.batch_events, self.batch_bytes = batch_events, batch_bytes
         self.long_poll_s, self.outbox_poll_s = long_poll_s, outbox_poll_s
+        self.push_window = max(1, push_window)
         self.backoff_base_s, self.backoff_cap_s = backoff_base_s, backoff_cap_s
         self._rng = rng or random.Random()
         self._clock_ms = clock_ms  # this station's wall clock (tests skew it)
@@ -99,8 +101,9 @@ class SyncClient:
             self.worker.shutdown()
 
     # --- one pass, for `jitdesk sync --once` and tests --------------------------------------------
-    async def sync_once(self) -> SyncStatus:
-        """Hello, push the whole outbox, pull until caught up; raises KnownError if the server fails."""
+    async def sync_once(self, *, pull: bool = True) -> SyncStatus:
+        """Hello, push the whole outbox, pull until caught up (unless `pull` is false); raises
+        KnownError if the server fails."""
         self._loop = asyncio.get_running_loop()
         remote = self._remote()
         try:
@@ -108,7 +111,7 @@ class SyncClient:
                 try:
                     await self._hello(remote)
                     await self._push_all(remote)
-                    while await self._pull_once(remote, wait=0.0):
+                    while pull and await self._pull_once(remote, wait=0.0):
                         pass
                     break
                 except ResyncNeeded as need:
@@ -204,19 +207,45 @@ class SyncClient:
             log.warning("resync: %d events of this station queued again for the server", requeued)
 
     async def _push_all(self, remote: Remote) -> int:
-        """Push until the outbox is empty; returns how many events went up."""
+        """Push until the outbox is empty; returns how many events went up.
+
+        Up to `push_window` batches are on the wire at once: while the server stores one, it parses
+        the next, and the DB worker records answers and reads the batch after the last row id in
+        flight, so station and server work overlap. Batches may commit on the server in any order
+        (the fold orders by hlc, not server_seq). A crash anywhere only leaves events PENDING: they go
+        up again and come back `duplicate`."""
         total = 0
-        while True:
-            body, ids = await self.worker.run(sync_apply.outbox, self.db, self.batch_events, self.batch_bytes)
-            if not ids:
-                return total
-            results = await remote.push(body)
-            if len(results) != len(ids):
-                raise Unreachable("the server answered a push with the wrong number of results")
-            changes = await self.worker.run(sync_apply.record_push, self.db, ids, results)
-            total += len(ids)
-            self._changed(changes)
+        after = 0
+        inflight: collections.deque[asyncio.Future[int]] = collections.deque()
+        last_counts = time.monotonic()
+        try:
+            while True:
+                while len(inflight) < self.push_window:
+                    body, ids, after = await self.worker.run(
+                        sync_apply.outbox, self.db, self.batch_events, self.batch_bytes, after)
+                    if not ids:
+                        break
+                    inflight.append(asyncio.ensure_future(self._push_batch(remote, body, ids)))
+                if not inflight:
+                    break
+                total += await inflight.popleft()
+                if time.monotonic() - last_counts > 0.5:  # counting is O(outbox): not after every batch
+                    last_counts = time.monotonic()
+                    await self._refresh_counts()
+        finally:
+            for task in inflight:
+                task.cancel()
+            await asyncio.gather(*inflight, return_exceptions=True)
+        if total:
             await self._refresh_counts()
+        return total
+
+    async def _push_batch(self, remote: Remote, body: bytes, ids: list[str]) -> int:
+        results = await remote.push(body)
+        if len(results) != len(ids):
+            raise Unreachable("the server answered a push with the wrong number of results")
+        self._changed(await self.worker.run(sync_apply.record_push, self.db, ids, results))
+        return len(ids)
 
     async def _pull_once(self, remote: Remote, wait: float) -> bool:
         """Pull and apply one page; True when the server has more right away."""

@@ -27,6 +27,7 @@ MAX_BATCH_EVENTS = 1000
 MAX_BATCH_BYTES = 4 * 1024 * 1024
 MAX_PULL_LIMIT = 1000
 MAX_WAIT_S = 30.0
+MAX_PAYLOAD_CHARS = 64 * 1024
 ACCEPTED, DUPLICATE, REJECTED = "accepted", "duplicate", "rejected"
 
 
@@ -57,7 +58,8 @@ LENIENT = _Lenient(REGISTRY)
 UNCHECKED = _Unchecked()
 
 
-def parse_event(data: object, *, from_server: bool = False, check_payload: bool = True) -> Event:
+def parse_event(data: object, *, from_server: bool = False, check_payload: bool = True,
+                check_size: bool = True) -> Event:
     """An event from the wire; BadInput names the problem. Pushed events may not carry server fields."""
     register_all()
     if not isinstance(data, Mapping):
@@ -77,18 +79,27 @@ def parse_event(data: object, *, from_server: bool = False, check_payload: bool 
         value = getattr(event, name)
         if value is not None and not _storable(value):
             raise BadInput(f"event field '{name}' holds a NUL or an invalid character")
+    if check_size:
+        payload_text(event)
+    return event
+
+
+def payload_text(event: Event) -> str:
+    """The payload as compact JSON; BadInput when it is too big or holds NaN/Infinity."""
     try:
-        size = len(json.dumps(event.payload, allow_nan=False))
+        text = json.dumps(event.payload, separators=(",", ":"), allow_nan=False)
     except (ValueError, TypeError):
         raise BadInput("event payload holds a number that is not finite") from None
-    if size > 64 * 1024:
+    if len(text) > MAX_PAYLOAD_CHARS:
         raise BadInput("event payload is larger than 64 KiB")
-    return event
+    return text
 
 
 def _storable(value: str) -> bool:
     if "\x00" in value:
         return False
+    if value.isascii():
+        return True
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:

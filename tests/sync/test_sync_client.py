@@ -138,7 +138,7 @@ def test_duplicated_and_reordered_batches(sqlite_server_db: str, start_server: C
     for i in range(20):
         note(a, f"n{i}")
     sync_apply.join_plant(a, "P1")
-    body, ids = sync_apply.outbox(a, 100, 1_000_000)
+    body, ids, _ = sync_apply.outbox(a, 100, 1_000_000)
     events = json.loads(body)["events"]
 
     async def go() -> list[list[dict[str, Any]]]:

@@ -26,7 +26,7 @@ from typing import Annotated, Any, Literal
 from anyio import to_thread
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -108,9 +108,12 @@ PUSH_BODY = {
     "content": {"application/json": {"schema": {
         "type": "object", "required": ["events"], "additionalProperties": False,
         "properties": {"events": {
-            "type": "array", "maxItems": wire.MAX_BATCH_EVENTS,
-            "description": "event envelopes (DESIGN section 3); each is checked on its own",
-            "items": {"type": "object"},
+            # The caps are enforced with 413 (too large), not described as schema limits: a
+            # batch over the cap is a well-formed request the server declines to take in one go.
+            "type": "array",
+            "description": (f"event envelopes (DESIGN section 3), each checked on its own; at most "
+                            f"{wire.MAX_BATCH_EVENTS} events and {wire.MAX_BATCH_BYTES} bytes per batch (413 above)"),
+            "items": {"description": "an event envelope; anything else is rejected on its own"},
         }},
     }}},
 }
@@ -158,7 +161,7 @@ class Refusal(Exception):
 
 
 def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[Any, Any, None]] | None = None,
-               ) -> FastAPI:
+               max_wait: float = wire.MAX_WAIT_S) -> FastAPI:
     """The API over `store`; `background(wakeups)` runs for the app's lifetime (the hub relay)."""
     wakeups = Wakeups()
 
@@ -183,6 +186,7 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
 
     async def principal(request: Request,
                         creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Principal:
+        _known_query(request)
         protocol = request.headers.get(wire.PROTOCOL_HEADER)
         if protocol is not None and protocol.strip() != str(wire.PROTOCOL):
             raise Refusal(426, f"this server speaks sync protocol {wire.PROTOCOL}, not {protocol[:20]}; "
@@ -209,18 +213,21 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        return refuse(request, error.status_code, str(error.detail))
+        response = refuse(request, error.status_code, str(error.detail))
+        response.headers.update(error.headers or {})
+        return response
 
     @app.exception_handler(KnownError)
     async def _known(request: Request, error: KnownError) -> JSONResponse:
         return refuse(request, 503, f"server problem: {error}")
 
-    @app.get("/v1/health", response_model=Health, tags=["sync"])
-    async def health() -> dict[str, Any]:
+    @app.get("/v1/health", response_model=Health, responses=_problems(422), tags=["sync"])
+    async def health(request: Request) -> dict[str, Any]:
+        _known_query(request)
         return {"status": "ok", "server_id": store.server_id, "protocol": wire.PROTOCOL,
                 "version": __version__, "server_time_ms": now_ms()}
 
-    @app.get("/v1/hello", response_model=Hello, responses=_problems(401, 426), tags=["sync"])
+    @app.get("/v1/hello", response_model=Hello, responses=_problems(401, 422, 426), tags=["sync"])
     async def hello(who: Annotated[Principal, Depends(principal)]) -> dict[str, Any]:
         head = await to_thread.run_sync(store.head, who.plant_id)
         return {"plant_id": who.plant_id, "device": who.device, "role": who.role,
@@ -242,22 +249,14 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
             body += chunk
             if len(body) > wire.MAX_BATCH_BYTES:
                 return refuse(request, 413, f"batch larger than {wire.MAX_BATCH_BYTES} bytes; send smaller batches")
-        try:
-            data = json.loads(bytes(body), parse_constant=_no_constants)
-        except (ValueError, RecursionError) as error:
-            return refuse(request, 400, f"malformed JSON: {str(error)[:120]}")
-        if not isinstance(data, dict) or not isinstance(data.get("events"), list):
-            return refuse(request, 422, "the body must be a JSON object with a list 'events'")
-        extra = [k for k in data if k != "events"]
-        if extra:
-            return refuse(request, 422, f"unknown field '{str(extra[0])[:40]}' in the body")
-        batch = data["events"]
-        if len(batch) > wire.MAX_BATCH_EVENTS:
-            return refuse(request, 413, f"batch of {len(batch)} events; at most {wire.MAX_BATCH_EVENTS} per batch")
-        results = await to_thread.run_sync(store.push, who, batch)
-        if any(r["status"] == wire.ACCEPTED for r in results):
+        # Parsing, checking, storing and encoding the answer all run on a worker thread: the event
+        # loop only moves bytes, so it keeps reading the next batch meanwhile.
+        status, answer, accepted = await to_thread.run_sync(_handle_push, store, who, bytes(body))
+        if status != 200:
+            return refuse(request, status, answer.decode())
+        if accepted:
             wakeups.wake(who.plant_id)
-        return JSONResponse({"results": results, "server_time_ms": now_ms()})
+        return Response(answer, media_type="application/json")
 
     @app.get("/v1/events", response_model=PullResponse, responses=_problems(401, 403, 409, 422, 426),
              tags=["sync"])
@@ -266,7 +265,7 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
         who: Annotated[Principal, Depends(principal)],
         after: int = Query(0, ge=0, le=(1 << 63) - 1, description="the last server_seq the client has"),
         limit: int = Query(500, ge=1, le=wire.MAX_PULL_LIMIT),
-        wait: float = Query(0.0, ge=0.0, le=wire.MAX_WAIT_S, description="long-poll up to this many seconds"),
+        wait: float = Query(0.0, ge=0.0, le=max_wait, description="long-poll up to this many seconds"),
         server_id: str | None = Query(None, max_length=64, description="the server id the cursor is from"),
         plant: str | None = Query(None, max_length=200, description="must be the token's plant if given"),
     ) -> Any:
@@ -298,6 +297,37 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
                              "server_time_ms": now_ms()})
 
     return app
+
+
+QUERY_PARAMS = {"/v1/events": {"GET": {"after", "limit", "wait", "server_id", "plant"}}}
+
+
+def _known_query(request: Request) -> None:
+    """Unknown query parameters are refused, not ignored: a typo ('afer=') must not look like success."""
+    allowed = QUERY_PARAMS.get(request.url.path, {}).get(request.method, set())
+    for name in request.query_params:
+        if name not in allowed:
+            raise Refusal(422, f"unknown query parameter '{name[:40]}'")
+
+
+def _handle_push(store: ServerStore, who: Principal, body: bytes) -> tuple[int, bytes, bool]:
+    """(status, JSON answer or plain reason, whether anything was accepted)."""
+    try:
+        data = json.loads(body, parse_constant=_no_constants)
+    except (ValueError, RecursionError) as error:
+        return 400, f"malformed JSON: {str(error)[:120]}".encode(), False
+    if not isinstance(data, dict) or not isinstance(data.get("events"), list):
+        return 422, b"the body must be a JSON object with a list 'events'", False
+    extra = [k for k in data if k != "events"]
+    if extra:
+        return 422, f"unknown field '{str(extra[0])[:40]}' in the body".encode(), False
+    batch = data["events"]
+    if len(batch) > wire.MAX_BATCH_EVENTS:
+        return 413, f"batch of {len(batch)} events; at most {wire.MAX_BATCH_EVENTS} per batch".encode(), False
+    results = store.push(who, batch)
+    accepted = any(r["status"] == wire.ACCEPTED for r in results)
+    answer = json.dumps({"results": results, "server_time_ms": now_ms()}, separators=(",", ":"))
+    return 200, answer.encode(), accepted
 
 
 def _no_constants(name: str) -> None:
