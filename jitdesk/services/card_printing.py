@@ -115,8 +115,9 @@ def resolve_loops(loops: Mapping[str, Loop], wanted: Sequence[str] | None) -> li
             raise NotFound(f"Unknown loop{'s' * (len(unknown) > 1)} {listed}: no loop has that id or code.")
         inactive = [loops[c].code for c in chosen if not loops[c].active]
         if inactive:
-            raise BadInput(f"Loop{'s' * (len(inactive) > 1)} {', '.join(inactive)} "
-                           f"{'is' if len(inactive) == 1 else 'are'} no longer active: its cards are not printed.")
+            one = len(inactive) == 1
+            raise BadInput(f"Loop{'' if one else 's'} {', '.join(inactive)} {'is' if one else 'are'} no longer "
+                           f"active, so {'its' if one else 'their'} cards are not printed.")
     return sorted(dict.fromkeys(chosen), key=lambda i: (loops[i].code, i))
 
 
