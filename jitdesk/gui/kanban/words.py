@@ -51,4 +51,5 @@ SUPPLY_SHORT: dict[Supply, str] = {
     Supply.FULL: "Full", Supply.EMPTY: "Empty", Supply.WAIT: "Wait", Supply.PICKING: "Picking",
     Supply.IN_TRANSIT: "In transit",
 }
+SUPPLY_COLUMN: dict[Supply, str] = {**SUPPLY_SHORT, Supply.PICKING: "Pick", Supply.IN_TRANSIT: "Transit"}
 SUPPLY_ORDER = (Supply.FULL, Supply.EMPTY, Supply.WAIT, Supply.PICKING, Supply.IN_TRANSIT)

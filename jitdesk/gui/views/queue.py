@@ -1,0 +1,121 @@
+"""Replenishment queue (material handlers): every card awaiting replenishment, late and oldest first,
+grouped by supplier location, with due times. Scanning here moves cards along: scans go through the
+same pipeline as at the station view, and their answer flashes at the top of this page.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from jitdesk.gui.context import AppContext
+from jitdesk.gui.kanban.flash import ScanFlash
+from jitdesk.gui.models.queue import QueueModel
+from jitdesk.gui.scanning import pipeline_for
+from jitdesk.gui.widgets import big_button, page_title
+from jitdesk.gui.widgets.page import ReloadingPage
+from jitdesk.services.kanban.board import BoardChoices, board_choices
+from jitdesk.services.kanban.queue import DEFAULT_LIMIT, Queue, replenishment_queue
+from jitdesk.services.kanban.scanning import ScanOutcome
+from jitdesk.services.uow import wall_clock_ms
+
+REFRESH_MS = 30_000
+
+
+def create_view(ctx: AppContext) -> QWidget:
+    return QueueView(ctx)
+
+
+class QueueView(ReloadingPage):
+    WATCHES = ("card", "loop", "part", "station")
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.pipeline = pipeline_for(ctx)
+        self.model = QueueModel()
+        self.tree = QTreeView()
+        self.tree.setModel(self.model)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setIndentation(28)
+        self.tree.setStyleSheet("QTreeView { alternate-background-color: #171D27; }"
+                                " QTreeView::item { min-height: 50px; padding: 0 12px; }")
+        header = self.tree.header()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.tree.setColumnWidth(0, 360)
+        self.flash = ScanFlash(compact=True, hint_text="Scan a card to move it along")
+        self.summary = QLabel()
+        self.summary.setObjectName("sectionTitle")
+        self.supplier = QComboBox()
+        self.supplier.addItem("All supplier locations", None)
+        self.supplier.setMinimumWidth(320)
+        self.supplier.currentIndexChanged.connect(lambda _i: self.load())
+        self.entry = QLineEdit()
+        self.entry.setPlaceholderText("Type a card code if the scanner cannot read it")
+        self.entry.returnPressed.connect(self.record_typed)
+        record = big_button("✔  Record")
+        record.clicked.connect(self.record_typed)
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.supplier)
+        typed = QHBoxLayout()
+        typed.addWidget(self.entry, 1)
+        typed.addWidget(record)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 14, 24, 14)
+        layout.setSpacing(10)
+        layout.addWidget(page_title("☰  Replenishment queue"))
+        layout.addWidget(self.flash)
+        layout.addLayout(top)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(typed)
+        self.pipeline.scanned.connect(self.on_scanned)
+        self._timer = QTimer(self)
+        self._timer.setInterval(REFRESH_MS)
+        self._timer.timeout.connect(self.load)
+        self._timer.start()
+        self.ctx.submit(board_choices, on_done=self.show_choices)
+        self.load()
+
+    def load(self) -> None:
+        self.ctx.submit(replenishment_queue, now_ms=wall_clock_ms(), limit=DEFAULT_LIMIT,
+                        supplier_location=self.supplier.currentData(), on_done=self.show_queue)
+
+    def show_choices(self, choices: BoardChoices) -> None:
+        self.supplier.blockSignals(True)
+        for location in choices.suppliers:
+            self.supplier.addItem(location, location)
+        self.supplier.blockSignals(False)
+
+    def show_queue(self, queue: Queue) -> None:
+        self.model.set_queue(queue)
+        root = self.tree.rootIndex()
+        for row in range(self.model.rowCount()):
+            self.tree.setFirstColumnSpanned(row, root, True)  # the group's header runs across the page
+        self.tree.expandAll()
+        shown = self.model.card_rows()
+        more = f" (the first {shown} shown)" if shown < queue.total else ""
+        late = f", ▲ {queue.late} late" if queue.late else ""
+        self.summary.setText(f"{queue.total} card(s) awaiting replenishment{late}{more}")
+
+    def on_scanned(self, outcome: ScanOutcome) -> None:
+        self.flash.show_result(outcome.tone, outcome.result, outcome.message)
+
+    def record_typed(self) -> None:
+        text = self.entry.text().strip()
+        if text:
+            self.entry.clear()
+            self.pipeline.submit(text, "manual")
