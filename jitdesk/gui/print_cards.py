@@ -1,6 +1,7 @@
 """The Print cards dialog: choose loops (or all), reprint or not, where to save the PDF, and print.
 
-Open it with `open()` (never `exec()`): `PrintCardsDialog(ctx, loop_ids=[...], parent=view).open()`.
+Open it with `open()` (never `exec()`): `PrintCardsDialog(ctx, loop_ids=[...], parent=view).open()`;
+a view keeps one and calls `prepare(loop_ids)` before each `open()`.
 The loop list and the print itself run on the DB worker through the AppContext; the print's
 `PrintReport` carries the `Changes`, so every view that shows print state reloads. Known problems
 (nothing to print, the folder cannot be written, not signed in as an admin) are shown inside the
@@ -116,6 +117,26 @@ class PrintCardsDialog(QDialog):
         self._all_toggled(self.all_loops.isChecked())
         self.load()
 
+    def prepare(self, loop_ids: Sequence[str] = ()) -> None:
+        """Make a reused dialog fresh before `open()`: tick `loop_ids` (none: all active loops), new
+        file name in the same folder, no old message; the loop list reloads."""
+        if self.busy:
+            return
+        self._preselected = set(loop_ids)
+        self.all_loops.setChecked(not self._preselected)
+        self.reprint.setChecked(False)
+        folder = Path(self.out.text().strip() or default_pdf_path()).expanduser().parent
+        self.out.setText(str(folder / default_pdf_path().name))
+        self.message.clear_message()
+        self.open_button.hide()
+        self.loop_list.clear()
+        self.load()
+
+    def reject(self) -> None:
+        # Not while a print runs: its result must land in a living dialog (and be seen).
+        if not self.busy:
+            super().reject()
+
     # -- the loop list --------------------------------------------------------------------------
     def load(self) -> None:
         self.ctx.submit(printable_loops, on_done=self._show_loops, on_error=self.message.problem)
@@ -188,12 +209,17 @@ class PrintCardsDialog(QDialog):
                 return
         self.busy = True
         self.print_button.setEnabled(False)
+        self.close_button.setEnabled(False)
         self.ctx.submit(print_cards, loop_ids=loop_ids, reprint=self.reprint.isChecked(), out=out,
                         actor=self.ctx.actor, on_done=self._done, on_error=self._refused)
 
-    def _done(self, report: PrintReport) -> None:
+    def _idle(self) -> None:
         self.busy = False
         self.print_button.setEnabled(True)
+        self.close_button.setEnabled(True)
+
+    def _done(self, report: PrintReport) -> None:
+        self._idle()
         self.last_report = report
         cards = f"{report.cards} card{'s' * (report.cards != 1)} of {report.loops} loop{'s' * (report.loops != 1)}"
         pages = f"{report.pages} page{'s' * (report.pages != 1)}"
@@ -203,8 +229,7 @@ class PrintCardsDialog(QDialog):
         self.load()  # the never-printed counts changed
 
     def _refused(self, text: str) -> None:
-        self.busy = False
-        self.print_button.setEnabled(True)
+        self._idle()
         self.message.problem(text)
 
     def open_pdf(self) -> None:

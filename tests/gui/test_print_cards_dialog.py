@@ -111,3 +111,27 @@ def test_preselected_loops_are_ticked(qtbot: QtBot, ctx: AppContext) -> None:
     qtbot.waitUntil(lambda: dlg.loop_list.count() > 0 and not ctx.busy)
     assert not dlg.all_loops.isChecked() and dlg.loop_list.isEnabled()
     assert dlg.chosen_loop_ids() == [choices[1].loop_id]
+
+
+def test_a_reused_dialog_starts_fresh_and_stays_open_while_printing(
+        qtbot: QtBot, dialog: PrintCardsDialog, ctx: AppContext, tmp_path: Path) -> None:
+    choices = ctx.hub.call(printable_loops)
+    dialog.out.setText(str(tmp_path / "first.pdf"))
+    dialog.reprint.setChecked(True)
+    _print(qtbot, dialog, ctx)
+    assert dialog.open_button.isVisible()
+
+    dialog.prepare([choices[2].loop_id])
+    qtbot.waitUntil(lambda: dialog.loop_list.count() > 0 and not ctx.busy)
+    assert dialog.chosen_loop_ids() == [choices[2].loop_id] and not dialog.all_loops.isChecked()
+    assert not dialog.reprint.isChecked()
+    assert not dialog.message.isVisible() and not dialog.open_button.isVisible()
+    out = Path(dialog.out.text())
+    assert out.parent == tmp_path and out.name.startswith("kanban-cards-") and out.suffix == ".pdf"
+
+    dialog.busy = True  # as while a print runs: Close and Esc do nothing
+    dialog.reject()
+    assert dialog.isVisible()
+    dialog.busy = False
+    dialog.reject()
+    assert not dialog.isVisible()
