@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 from jitdesk.domain.auth import Role
 from jitdesk.gui.admin.editor import MasterTab
 from jitdesk.gui.admin.kinds import KINDS
+from jitdesk.gui.admin.loops_tab import LoopsTab
 from jitdesk.gui.admin.station_tab import StationTab
 from jitdesk.gui.context import AppContext
 from jitdesk.gui.widgets import page_title
@@ -33,6 +34,7 @@ class AdminView(QWidget):
             self.tabs.addTab(tab, kind.title)
         self.station_tab = StationTab(ctx)
         self.tabs.addTab(self.station_tab, "This station")
+        self.tabs.addTab(LoopsTab(ctx), "Loops")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 8)
         layout.addWidget(page_title("⚙  Admin: master data"))
