@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from operator import itemgetter
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +49,7 @@ def _rebuild(db: Database) -> RebuildReport:
             projections.clear(session, projector)
         by_entity: dict[str, list[tuple[Any, ...]]] = {}
         folded = {kind for p in PROJECTORS.all() for kind in p.kinds}
+        newest = {kind: REGISTRY.get(kind).version for kind in folded}
         cursor = projections.raw(session).execute(_SQL)
         while chunk := cursor.fetchmany(20_000):
             for raw in chunk:
@@ -60,11 +62,10 @@ def _rebuild(db: Database) -> RebuildReport:
             owner = PROJECTORS.for_kind(raws[0][6])
             assert owner is not None
             state: Any = None
-            newest = REGISTRY.get(owner_kind := raws[0][6]).version
             for r in raws:
                 event = Event(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], loads(r[9]), r[10], r[11],
                               r[12])
-                if r[10] != newest or r[6] != owner_kind:
+                if r[10] != newest[r[6]]:
                     event = REGISTRY.upcast(event)
                 state = owner.apply(state, event)
             events += len(raws)
@@ -81,5 +82,4 @@ def _rebuild(db: Database) -> RebuildReport:
     return RebuildReport(events, len(by_entity))
 
 
-def _order(raw: tuple[Any, ...]) -> tuple[int, str, int]:
-    return raw[4], raw[2], raw[3]
+_order = itemgetter(4, 2, 3)  # (hlc, device_id, device_seq): the fold order

@@ -150,7 +150,7 @@ def _enter(card: Card, event: Event, target: Supply, station: str | None) -> Car
     else:
         emptied = card.emptied_ms
     return replace(card, supply=target, status_since_hlc=event.hlc, status_since_ms=ms,
-                   status_station_id=station, emptied_ms=emptied)
+                   status_station_id=station, emptied_ms=emptied, last_moved_ms=ms)
 
 
 def _move(card: Card, event: Event) -> Card:
@@ -165,8 +165,8 @@ def _move(card: Card, event: Event) -> Card:
         card = _note(card, ms, f"{verb} at station {station} while the card is on hold")
     elif card.admin is Admin.RETIRED:
         card = _note(card, ms, f"{verb} at station {station} after the card was retired")
-    card = replace(card, last_moved_ms=ms)
     if current is target:
+        card = replace(card, last_moved_ms=ms)
         return _note(card, ms, f"{verb} twice at station {station}: already {_since(card)}")
     if target is Supply.EMPTY:
         if current is not Supply.FULL:
@@ -179,8 +179,8 @@ def _move(card: Card, event: Event) -> Card:
         card = _note(card, ms, f"{verb} at station {station} while {_since(card)}: the empty scan was missed")
         return _enter(card, event, target, station)
     if step(target) < step(current):
-        return _note(card, ms, f"{verb} at station {station} after it was already {_since(card)}; "
-                               f"kept {current.value}")
+        return _note(replace(card, last_moved_ms=ms), ms,
+                     f"{verb} at station {station} after it was already {_since(card)}; kept {current.value}")
     return _enter(card, event, target, station)
 
 
