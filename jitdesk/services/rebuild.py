@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import gc
-from operator import itemgetter
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from orjson import loads
