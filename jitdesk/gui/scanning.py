@@ -86,23 +86,25 @@ class ScanPipeline(QObject):
 
     # -- devices ----------------------------------------------------------------------------------
     def attach_devices(self, app: QApplication, *, serial_config: ScannerConfig | None = None,
-                       retry_initial_s: float = 1.0, retry_max_s: float = 5.0) -> None:
+                       wedge_config: WedgeConfig | None = None, retry_initial_s: float = 1.0,
+                       retry_max_s: float = 5.0) -> None:
         """Install the wedge filter and start the serial scanner (`serial_config` or the settings')."""
         if self.wedge is None:
-            self.wedge = WedgeFilter(self, WedgeConfig(min_length=max(1, self.ctx.settings.scanner.min_length)))
+            config = wedge_config or WedgeConfig(min_length=max(1, self.ctx.settings.scanner.min_length))
+            self.wedge = WedgeFilter(self, config)
             self.wedge.scanned.connect(lambda code: self.submit(code, "wedge"))
             app.installEventFilter(self.wedge)
             self._set_state("wedge", "Keyboard scanner ready")
         try:
-            config = serial_config or scanner_config(self.ctx)
+            serial = serial_config or scanner_config(self.ctx)
         except KnownError as error:
             self.ctx.notify(str(error))
             self._set_state("disconnected", str(error))
             return
-        if config is not None and self.serial is None:
-            self.serial = SerialScanner(config, asyncio.get_event_loop(), self.on_frame, self.on_status,
+        if serial is not None and self.serial is None:
+            self.serial = SerialScanner(serial, asyncio.get_event_loop(), self.on_frame, self.on_status,
                                         retry_initial_s=retry_initial_s, retry_max_s=retry_max_s)
-            self._set_state("connecting", f"scanner connecting: {config.port}")
+            self._set_state("connecting", f"scanner connecting: {serial.port}")
             self.serial.start()
 
     def stop(self) -> None:

@@ -6,7 +6,7 @@ import os
 from dataclasses import replace
 
 import pytest
-from conftest import KanbanPlant, loop_record
+from kanban_plant import KanbanPlant, loop_record
 
 from jitdesk.domain.auth import hash_pin
 from jitdesk.domain.errors import BadInput, NotAllowed

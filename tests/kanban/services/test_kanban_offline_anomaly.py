@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import T0, build_plant
+from kanban_plant import T0, build_plant
 
 from jitdesk.domain.kanban.status import Supply
 from jitdesk.services.kanban.scanning import record_scan

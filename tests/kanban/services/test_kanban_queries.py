@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from conftest import MIN, T0, KanbanPlant
+from kanban_plant import MIN, T0, KanbanPlant
 
 from jitdesk.domain.kanban.risk import RiskLevel
 from jitdesk.services.kanban import loops

@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 import pytest
-from conftest import MIN, T0, KanbanPlant
+from kanban_plant import MIN, T0, KanbanPlant
 
 from jitdesk.domain.kanban.codes import card_code, serial_of, status_code
 from jitdesk.domain.kanban.status import Supply

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from conftest import MIN, T0, KanbanPlant
+from kanban_plant import MIN, T0, KanbanPlant
 
 from jitdesk.domain.errors import BadInput
 from jitdesk.services.kanban.scanning import record_scan
