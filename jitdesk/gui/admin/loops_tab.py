@@ -17,11 +17,13 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QScrollArea,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -162,13 +164,22 @@ class LoopsTab(ReloadingPage):
         right.addWidget(section_title("Sizing"))
         right.addWidget(self.sizing)
         right.addLayout(sizing_buttons)
-        layout = QHBoxLayout(self)
+        # In a scroll area: the form is tall, and the tab must never force the window to grow.
+        inner = QWidget()
+        layout = QHBoxLayout(inner)
         layout.setContentsMargins(18, 14, 18, 14)
         layout.addLayout(left, 2)
         layout.addSpacing(14)
         layout.addLayout(middle, 3)
         layout.addSpacing(14)
         layout.addLayout(right, 3)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
         self.load()
 
     # -- loading ------------------------------------------------------------------------------------
