@@ -101,8 +101,8 @@ class SyncClient:
             self.worker.shutdown()
 
     # --- one pass, for `jitdesk sync --once` and tests --------------------------------------------
-    async def sync_once(self, *, pull: bool = True) -> SyncStatus:
-        """Hello, push the whole outbox, pull until caught up (unless `pull` is false); raises
+    async def sync_once(self, *, push: bool = True, pull: bool = True) -> SyncStatus:
+        """Hello, push the whole outbox, pull until caught up (either can be left out); raises
         KnownError if the server fails."""
         self._loop = asyncio.get_running_loop()
         remote = self._remote()
@@ -110,7 +110,8 @@ class SyncClient:
             for _attempt in range(3):
                 try:
                     await self._hello(remote)
-                    await self._push_all(remote)
+                    if push:
+                        await self._push_all(remote)
                     while pull and await self._pull_once(remote, wait=0.0):
                         pass
                     break

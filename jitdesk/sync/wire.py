@@ -55,6 +55,9 @@ class _Unchecked(Registry):
 
 
 LENIENT = _Lenient(REGISTRY)
+_ENVELOPE = frozenset(ENVELOPE_FIELDS)
+_WITH_SERVER = _ENVELOPE | frozenset(SERVER_FIELDS)
+_TEXT_FIELDS = ("event_id", "plant_id", "device_id", "wall_time", "kind", "entity_id", "actor")
 UNCHECKED = _Unchecked()
 
 
@@ -64,8 +67,9 @@ def parse_event(data: object, *, from_server: bool = False, check_payload: bool 
     register_all()
     if not isinstance(data, Mapping):
         raise BadInput("an event must be a JSON object")
-    extra = [k for k in data if k not in ENVELOPE_FIELDS and not (from_server and k in SERVER_FIELDS)]
-    if extra:
+    allowed = _WITH_SERVER if from_server else _ENVELOPE
+    if not data.keys() <= allowed:
+        extra = [k for k in data if k not in allowed]
         name = extra[0]
         if name in SERVER_FIELDS:
             raise BadInput(f"event field '{name}' is set by the server; a client may not send it")
@@ -75,10 +79,12 @@ def parse_event(data: object, *, from_server: bool = False, check_payload: bool 
         raise BadInput("event field 'device_seq' is out of range")
     if event.actor is not None and not 0 < len(event.actor) <= 200:
         raise BadInput("event field 'actor' must be 1 to 200 characters or null")
-    for name in ("event_id", "plant_id", "device_id", "wall_time", "kind", "entity_id", "actor"):
-        value = getattr(event, name)
-        if value is not None and not _storable(value):
-            raise BadInput(f"event field '{name}' holds a NUL or an invalid character")
+    texts = (event.event_id, event.plant_id, event.device_id, event.wall_time, event.kind, event.entity_id,
+             event.actor or "")
+    if not _storable("".join(texts)):  # one check for the common case, then find the culprit
+        for name, value in zip(_TEXT_FIELDS, texts, strict=True):
+            if not _storable(value):
+                raise BadInput(f"event field '{name}' holds a NUL or an invalid character")
     if check_size:
         payload_text(event)
     return event

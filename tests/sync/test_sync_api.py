@@ -130,6 +130,6 @@ def test_tls_with_a_certificate(sqlite_server_db: str, start_server: Callable[..
     assert status.state == "online"
     with pytest.raises(Unreachable, match="certificate"):
         sync_once(station, server.url, token)  # the self-signed certificate is not trusted by default
-    with pytest.raises(Unreachable, match="TLS|broke|unreachable"):
+    with pytest.raises(Unreachable, match=r"TLS|broke|unreachable"):
         sync_once(station, server.url.replace("https", "http"), token)
     assert json.dumps(status.__dict__)

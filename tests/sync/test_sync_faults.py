@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from helpers.faultproxy import FaultProxy
 from synchelpers import ServerProcess, log_digest, make_token, server_events, sync_once, wait_until
-from test_sync_client import NOTE, note
+from test_sync_client import NOTE
 
 from jitdesk.domain.errors import KnownError
 from jitdesk.services import sync_apply

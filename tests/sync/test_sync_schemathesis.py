@@ -3,8 +3,8 @@ breaks the described schema, for valid and invalid requests alike."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest

@@ -237,7 +237,7 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
 
     @app.post("/v1/events", responses={200: {"model": PushResponse}, **_problems(400, 401, 413, 415, 422, 426)},
               openapi_extra={"requestBody": PUSH_BODY}, tags=["sync"])
-    async def push(request: Request, who: Annotated[Principal, Depends(principal)]) -> JSONResponse:
+    async def push(request: Request, who: Annotated[Principal, Depends(principal)]) -> Response:
         ctype = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
         if ctype not in ("application/json", ""):
             return refuse(request, 415, "send the batch as application/json")

@@ -304,7 +304,7 @@ class ServerStore:
         owners = self._device_owners(conn, who, parsed)
         seq = int(conn.execute(select(func.coalesce(func.max(events.c.server_seq), 0))).scalar_one())
         stamp = now_iso()
-        rows: list[dict[str, Any]] = []
+        rows: list[tuple[Any, ...]] = []  # in _ROW_FIELDS order
         stored: list[Event] = []
         for i, event in parsed:
             if event.event_id in known:
@@ -323,7 +323,11 @@ class ServerStore:
             seq += 1
             known[event.event_id] = seq
             taken[(event.device_id, event.device_seq)] = event.event_id
-            rows.append(_row(event, seq, stamp, origin, None if texts is None else texts.get(event.event_id)))
+            text_ = None if texts is None else texts.get(event.event_id)
+            rows.append((seq, event.event_id, event.plant_id, event.device_id, event.device_seq, event.hlc,
+                         event.wall_time, event.kind, event.entity_id, event.actor,
+                         text_ if text_ is not None else wire.payload_text(event), event.schema_version,
+                         stamp, origin))
             stored.append(event)
             results[i] = {"event_id": event.event_id, "status": wire.ACCEPTED, "server_seq": seq,
                           "reason": None}
@@ -333,7 +337,7 @@ class ServerStore:
             mark = "?" if self.is_sqlite else "%s"
             conn.exec_driver_sql(
                 f"INSERT INTO events ({', '.join(_ROW_FIELDS)}) VALUES ({', '.join([mark] * len(_ROW_FIELDS))})",
-                [tuple(row[f] for f in _ROW_FIELDS) for row in rows],
+                rows,
             )
         return stored
 
@@ -463,16 +467,6 @@ def _rejected(event_id: str | None, reason: str) -> dict[str, Any]:
 def _chunks(items: Sequence[Any], size: int) -> Iterator[list[Any]]:
     for start in range(0, len(items), size):
         yield list(items[start:start + size])
-
-
-def _row(event: Event, seq: int, stamp: str, origin: int, text: str | None = None) -> dict[str, Any]:
-    return {
-        "server_seq": seq, "event_id": event.event_id, "plant_id": event.plant_id,
-        "device_id": event.device_id, "device_seq": event.device_seq, "hlc": event.hlc,
-        "wall_time": event.wall_time, "kind": event.kind, "entity_id": event.entity_id,
-        "actor": event.actor, "payload": text if text is not None else wire.payload_text(event),
-        "schema_version": event.schema_version, "received_at": stamp, "origin": origin,
-    }
 
 
 def _wire(r: Any) -> dict[str, Any]:
