@@ -1,0 +1,55 @@
+"""The quarantine view shows refused events with the server's reason (real widgets, offscreen)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jitdesk.domain.master import Part
+from jitdesk.services import master, sync_apply
+
+
+@pytest.fixture
+def qloop(qapp: object) -> Iterator[asyncio.AbstractEventLoop]:
+    import qasync
+
+    loop = qasync.QEventLoop(qapp, already_running=True)
+    asyncio.set_event_loop(loop)
+    yield loop
+    for task in asyncio.all_tasks(loop):
+        task.cancel()
+    loop._QEventLoop__is_running = False  # type: ignore[attr-defined]
+    loop.close()
+    asyncio.events._set_running_loop(None)
+    asyncio.set_event_loop(None)
+
+
+def test_refused_events_and_their_reasons_are_listed(qtbot: Any, qloop: Any, tmp_path: Path) -> None:
+    from jitdesk.config import Settings
+    from jitdesk.gui.context import AppContext
+    from jitdesk.gui.views.quarantine import create_view
+    from jitdesk.services.hub import ServiceHub
+    from jitdesk.storage.database import open_database
+
+    db = open_database(tmp_path / "a.db")
+    part_id, _ = master.save(db, Part("P-1", "Bolt"), actor=None)
+    sync_apply.join_plant(db, "P1")
+    _, ids, _ = sync_apply.outbox(db, 10, 100_000)
+    sync_apply.record_push(db, ids, [{"status": "rejected", "reason": "only admin devices may write master data"}])
+    hub = ServiceHub(db)
+    ctx = AppContext(hub, Settings())
+    view = create_view(ctx)
+    qtbot.addWidget(view)
+    try:
+        qtbot.waitUntil(lambda: view.table.rowCount() == 1, timeout=10_000)
+        assert view.table.item(0, 4).text() == "only admin devices may write master data"
+        assert view.table.item(0, 1).text() == "master.part.upserted"
+        assert view.table.item(0, 2).text() == part_id
+        assert "1 event(s)" in view.summary.text()
+        assert not view.retry.isEnabled()  # nobody signed in
+    finally:
+        hub.close()
