@@ -1,6 +1,8 @@
 """`jitdesk sync [--once]`: sync a station database with its server, without the GUI.
 
-The server URL and token are station settings (kept in the database); `--url` and `--token` set them.
+Where the server URL and token come from, first found wins: `--url`/`--token` (also saved in the
+station database for next time), the station settings file ([sync] server_url, token), then what an
+earlier `--url`/`--token` saved.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import argparse
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("sync", help="sync this station with its server (no GUI)")
     parser.add_argument("--db", metavar="PATH", help="station database file (default: the user data dir)")
+    parser.add_argument("--settings", metavar="FILE", help="station settings file (default: the user config dir)")
     parser.add_argument("--once", action="store_true", help="push and pull once, then exit")
     parser.add_argument("--url", help="server address, e.g. https://hub.plant:8470 (saved for next time)")
     parser.add_argument("--token", help="this device's token (saved for next time)")
@@ -35,7 +38,15 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.url or args.token:
             sync_apply.configure(db, args.url, args.token)
-        url, token = sync_apply.settings(db)
+        from jitdesk.config import load_settings
+        from jitdesk.paths import settings_path
+
+        loaded = load_settings(settings_path(args.settings))
+        for problem in loaded.problems:
+            logging.warning("%s", problem)
+        saved_url, saved_token = sync_apply.settings(db)
+        url = args.url or loaded.settings.sync.server_url or saved_url
+        token = args.token or loaded.settings.sync.token or saved_token
         if not url or not token:
             raise KnownError("no server configured: run `jitdesk sync --url URL --token TOKEN` once")
 
