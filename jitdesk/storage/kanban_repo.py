@@ -154,6 +154,39 @@ def loops_of_station(session: Session, station_id: str) -> list[tuple[str, Loop]
     return [loop_from_row(row) for row in raw(session).execute(sql, (station_id, station_id))]
 
 
+@dataclass(frozen=True)
+class LoopCounts:
+    cards: int  # not retired
+    full: int  # active and FULL
+    in_replenishment: int  # active and not FULL
+    held: int
+    late: int  # active, not FULL, past emptied + lead time
+
+
+def loop_counts(session: Session, loop_ids: Sequence[str], now_ms: int) -> dict[str, LoopCounts]:
+    """Card counts per loop, aggregated in SQL over the card-by-loop index (no card rows loaded)."""
+    out = {loop_id: LoopCounts(0, 0, 0, 0, 0) for loop_id in loop_ids}
+    for start in range(0, len(loop_ids), 500):
+        chunk = list(loop_ids[start:start + 500])
+        sql = ("SELECT c.loop_id, sum(c.admin <> 'RETIRED'), sum(c.admin = 'ACTIVE' AND c.supply = 'FULL'),"
+               " sum(c.admin = 'ACTIVE' AND c.supply <> 'FULL'), sum(c.admin = 'ON_HOLD'),"
+               " sum(c.admin = 'ACTIVE' AND c.supply <> 'FULL' AND c.emptied_ms + l.lead_time_minutes * 60000 < ?)"
+               f" FROM card c JOIN loop l ON l.id = c.loop_id WHERE c.loop_id IN ({', '.join('?' * len(chunk))})"
+               " GROUP BY c.loop_id")
+        for row in raw(session).execute(sql, [now_ms, *chunk]):
+            out[row[0]] = LoopCounts(*(int(v or 0) for v in row[1:]))
+    return out
+
+
+def part_labels(session: Session, part_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """(number, name) of the given parts."""
+    ids = sorted(set(part_ids))
+    if not ids:
+        return {}
+    rows = raw(session).execute(f"SELECT id, number, name FROM part WHERE id IN ({', '.join('?' * len(ids))})", ids)
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
 def card_events(session: Session, card_ids: Sequence[str], kinds: Iterable[str]) -> list[tuple[Any, ...]]:
     """Raw event rows (eventlog column order) of the given cards."""
     kind_list = list(kinds)

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jitdesk.domain.fold import PROJECTORS
-from jitdesk.domain.kanban.risk import is_late
-from jitdesk.domain.kanban.status import Admin, Supply
 from jitdesk.storage import identity, kanban_repo, projections
 from jitdesk.storage.database import STATION_ID, Database
 from jitdesk.storage.kanban_repo import ScanLogRecord
@@ -40,26 +38,22 @@ class StationPanel:
 
 def station_panel(db: Database, station_id: str | None = None, *, now_ms: int, scans: int = 12,
                   max_loops: int = 200) -> StationPanel:
+    """Cheap enough to run after every scan: counts come from one SQL aggregate, no card rows."""
     with db.reading() as session:
         sid = station_id or identity.get_setting(session, STATION_ID)
         found = projections.load(session, PROJECTORS.get("station"), sid) if sid else None
         recent = kanban_repo.recent_scans(session, sid, scans)
-        if found is None:
+        if found is None or sid is None:
             return StationPanel(sid, "", "", "", (), tuple(recent))
         station = found[0]
-        loops = kanban_repo.loops_of_station(session, sid)[:max_loops] if sid else []
-        cards = kanban_repo.cards_of_loops(session, [lid for lid, _ in loops])
-        parts = {pid: p for pid, p in projections.all_states(session, PROJECTORS.get("part")).items()} if loops else {}
+        loops = kanban_repo.loops_of_station(session, sid)[:max_loops]
+        counts = kanban_repo.loop_counts(session, [lid for lid, _ in loops], now_ms)
+        parts = kanban_repo.part_labels(session, (loop.part_id for _lid, loop in loops))
     rows = []
     for loop_id, loop in loops:
-        live = [c for c in cards[loop_id] if c.admin is not Admin.RETIRED]
-        in_use = [c for c in live if c.in_use]
-        part = parts.get(loop.part_id)
-        rows.append(StationLoop(
-            loop_id, loop.code, part.number if part else "", part.name if part else "",
-            "uses" if loop.consumer_station_id == sid else "supplies",
-            sum(1 for c in in_use if c.supply is Supply.FULL),
-            sum(1 for c in in_use if c.supply is not Supply.FULL),
-            sum(1 for c in in_use if is_late(c, loop, now_ms)),
-            sum(1 for c in live if c.admin is Admin.ON_HOLD), len(live)))
+        c = counts[loop_id]
+        number, name = parts.get(loop.part_id, ("", ""))
+        rows.append(StationLoop(loop_id, loop.code, number, name,
+                                "uses" if loop.consumer_station_id == sid else "supplies",
+                                c.full, c.in_replenishment, c.late, c.held, c.cards))
     return StationPanel(sid, station.code, station.name, station.role, tuple(rows), tuple(recent))
