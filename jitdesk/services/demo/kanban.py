@@ -45,6 +45,7 @@ from jitdesk.storage.database import Database
 HISTORY_DEVICE = "demo-history"
 OFFLINE_DEVICE = "demo-offline-station"
 HISTORY_HOURS = 10
+SETTLE_MS = 20_000  # a card just moved is left alone for a while by the simulated people
 MIN_MS = 60_000
 
 # Parts each line station uses (by part number); every pair is one loop.
@@ -235,8 +236,8 @@ def simulate_floor(db: Database, rng: random.Random, now_ms: int | None = None) 
     now = wall_clock_ms() if now_ms is None else now_ms
     with db.reading() as session:
         queue, _total, _late = kanban_repo.queue(session, now, 60)
-    choice = rng.random()
-    if choice < 0.45 or not queue:
+    queue = [i for i in queue if now - i.status_since_ms > SETTLE_MS]  # people do not scan a card twice in a row
+    if rng.random() < 0.45 or not queue:
         return _consume(db, rng, now)
     item = queue[0] if rng.random() < 0.7 else rng.choice(queue)
     with db.reading() as session:
@@ -265,6 +266,8 @@ def _consume(db: Database, rng: random.Random, now: int) -> Changes:
     if not full:
         return Changes()
     card = min(full, key=lambda c: c.status_since_ms)
+    if now - card.status_since_ms < SETTLE_MS:
+        return Changes()
     return record_scan(db, card.code, rows[0].loop.consumer_station_id, now_ms=now, source="simulator").changes
 
 
