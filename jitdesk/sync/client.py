@@ -242,7 +242,13 @@ class SyncClient:
         return total
 
     async def _push_batch(self, remote: Remote, body: bytes, ids: list[str]) -> int:
-        results = await remote.push(body)
+        try:
+            results = await remote.push(body)
+        except Refused as refused:
+            if refused.status != 413 or len(ids) != 1:
+                raise
+            # One event too big for any batch: quarantine it rather than block the queue for ever.
+            results = [{"status": wire.REJECTED, "reason": f"too large to send: {refused.reason}"}]
         if len(results) != len(ids):
             raise Unreachable("the server answered a push with the wrong number of results")
         self._changed(await self.worker.run(sync_apply.record_push, self.db, ids, results))

@@ -51,7 +51,7 @@ def assert_exactly_once(server_db: str, *dbs: Any) -> None:
 @pytest.mark.parametrize("fault", [
     ("drop", {}), ("reset", {}), ("stall", {}), ("cut", {"n": 300}), ("cut", {"n": 40_000}),
     ("cut", {"n": 250_000}), ("slow", {"delay": 0.002, "chunk": 4096}),
-])
+], ids=["drop", "reset", "stall", "cut-300", "cut-40k", "cut-250k", "slow"])
 def test_proxy_faults_then_heal(fault: tuple[str, dict[str, Any]], sqlite_server_db: str,
                                 start_server: Callable[..., ServerProcess], stations: Callable[[str], Any]) -> None:
     server = start_server(sqlite_server_db)
@@ -134,12 +134,21 @@ def test_kill_9_of_the_client_at_random_points(server_db: str, start_server: Cal
     db = stations("a")
     token = make_token(server_db, "P1", "a")
     rng = random.Random(11)
-    for round_ in range(REPEAT):
-        many_notes(db, 2500, f"r{round_}")
-        proc = _sync_process(tmp_path / "a.db", server.url, token, once=True)
-        time.sleep(rng.uniform(0.8, 2.5))  # python start-up is about 0.7 s; then it is mid-sync
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(10)
+    interrupted = 0
+    with FaultProxy(server.port) as proxy:
+        # A slow link stretches each sync over seconds, so the kills land mid-push and mid-pull.
+        proxy.set("slow", delay=0.004, chunk=16384)
+        url = f"http://127.0.0.1:{proxy.port}"
+        for round_ in range(REPEAT):
+            many_notes(db, 2500, f"r{round_}")
+            proc = _sync_process(tmp_path / "a.db", url, token, once=True)
+            time.sleep(rng.uniform(0.8, 3.0))  # python start-up is about 0.7 s; then it is mid-sync
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(10)
+            behind = sync_apply.counts(db)[0] > 0 or sync_apply.peer(db).cursor < max(
+                (e["server_seq"] for e in server_events(server_db)), default=0)
+            interrupted += behind
+    assert interrupted, "no kill landed mid-sync: the test did not test anything"
     sync_once(db, server.url, token)
     assert_exactly_once(server_db, db)
     assert len(server_events(server_db)) == 2500 * REPEAT
