@@ -1,6 +1,6 @@
 """The big scan answer: a full-width panel that flashes the result's colour with its symbol and words.
 
-Read from a metre away with gloves on: a giant symbol (✔ ✖ ⓘ) and headline (EMPTIED, CARD ON HOLD),
+Read from a metre away with gloves on: a giant symbol (✔ ✖ ◉) and headline (EMPTIED, CARD ON HOLD),
 the plain-words message under it. After `HOLD_MS` the colour calms to a dark panel that still shows
 the last answer, so a worker who looks up late can read what happened.
 """

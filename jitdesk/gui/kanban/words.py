@@ -21,7 +21,7 @@ class Look:
 
 TONES: dict[str, Look] = {
     "success": Look("✔", "#00C853", "#000000"),
-    "info": Look("ⓘ", "#2979FF", "#FFFFFF"),
+    "info": Look("◉", "#2979FF", "#FFFFFF"),
     "refused": Look("✖", "#D50000", "#FFFFFF"),
 }
 IDLE = Look("▣", "#1A2029", "#F4F6F8")

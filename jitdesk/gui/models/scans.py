@@ -36,6 +36,9 @@ class ScanListModel(RowsModel[ScanLogRecord]):
             return look.background, look.foreground
         return None
 
+    def tooltip(self, row: ScanLogRecord, column: int) -> str | None:
+        return f"{row.text}: {row.message}"
+
     def first_text(self) -> str | None:
         return self.rows[0].text if self.rows else None
 

@@ -62,7 +62,7 @@ def test_a_double_scan_flashes_as_information(qtbot: QtBot, kanban_ctx: tuple[Ap
     pipeline.submit(plant.codes["GEAR"][0])
     pipeline.submit(plant.codes["GEAR"][0])
     qtbot.waitUntil(lambda: view.flash.title.text() == "DOUBLE SCAN", timeout=WAIT_MS)
-    assert view.flash.tone == "info" and view.flash.symbol.text() == "ⓘ"
+    assert view.flash.tone == "info" and view.flash.symbol.text() == "◉"
 
 
 def test_flash_calms_but_keeps_the_words_and_sound_is_silent_offscreen(qtbot: QtBot) -> None:
