@@ -2,7 +2,8 @@
 
 Demand is one card's quantity each time a card left FULL inside the window; lead time is the mean of
 the replenishment cycles completed inside it (the loop's planned lead time when none were). The
-window should be working time (a week of shifts, say); nights dilute the demand.
+window should be working time (a week of shifts, say); nights dilute the demand. A loop with less
+history than the window is measured over the history it has.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 from orjson import loads
 
+from jitdesk.domain.clock import physical_ms
 from jitdesk.domain.errors import BadInput, NotFound
 from jitdesk.domain.events import REGISTRY, Event
 from jitdesk.domain.kanban.card import CARD_KINDS
@@ -72,6 +74,11 @@ def suggest_size(db: Database, loop_id: str, *, now_ms: int, window_hours: float
     events = [REGISTRY.upcast(Event(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], loads(r[9]), r[10],
                                     r[11], r[12])) for r in rows]
     history = card_history(events)
+    # A loop younger than the window is measured over its own history, not diluted by time before it.
+    first = min((physical_ms(e.hlc) for e in events), default=start)
+    if first > start and now_ms - first >= HOUR_MS:
+        start = first
+        window_hours = (now_ms - start) / HOUR_MS
     demand = demand_stats(consumption(history, loop.qty_per_card), start, now_ms)
     lead = lead_time_stats((c.emptied_ms, c.filled_ms) for c in history.cycles if c.filled_ms >= start)
     sizing = size_loop(loop, demand, lead)
