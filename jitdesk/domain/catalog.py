@@ -1,4 +1,6 @@
 """The one list of modules that register event kinds and projectors; import this to get them all."""
 
-from jitdesk.domain import master  # noqa: F401
-from jitdesk.domain import kanban  # noqa: F401
+from jitdesk.domain import (
+    kanban,  # noqa: F401
+    master,  # noqa: F401
+)
