@@ -113,13 +113,14 @@ def serve(db: str, *, host: str, port: int, cert: str | None = None, key: str | 
 
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     store = ServerStore(db)
-    background = None
+    relay = None
     if upstream:
         from jitdesk.sync.server.relay import Relay
 
         assert token is not None
-        background = Relay(store, upstream, token, verify=upstream_ca or True, backoff_cap_s=retry_max).run
-    app = create_app(store, background=background, max_wait=max_wait)
+        relay = Relay(store, upstream, token, verify=upstream_ca or True, backoff_cap_s=retry_max)
+    app = create_app(store, background=relay.run if relay else None, max_wait=max_wait)
+    app.state.relay = relay
     config = uvicorn.Config(
         app, host=host, port=port, ssl_certfile=cert, ssl_keyfile=key, log_level=log_level,
         access_log=False, timeout_graceful_shutdown=3, log_config=None,

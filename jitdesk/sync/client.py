@@ -68,6 +68,7 @@ class SyncClient:
         self.backoff_base_s, self.backoff_cap_s = backoff_base_s, backoff_cap_s
         self._rng = rng or random.Random()
         self._clock_ms = clock_ms  # this station's wall clock (tests skew it)
+        self._persisted = 0.0
         self._stop = asyncio.Event()
         self._kick = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -269,11 +270,15 @@ class SyncClient:
         self._set_status(pending=pending, quarantined=quarantined)
 
     async def _contact(self, success: bool) -> None:
+        if success and time.monotonic() - self._persisted > 10.0:
+            # The time of the last success survives a restart; written at most every 10 s.
+            self._persisted = time.monotonic()
+            await self.worker.run(sync_apply.record_contact, self.db, success=True)
         peer = await self.worker.run(sync_apply.peer, self.db)
         pending, quarantined = await self.worker.run(sync_apply.counts, self.db)
         last = peer.last_success
         if success:
-            last = sync_apply.iso_utc(wall_ms())
+            last = sync_apply.iso_utc(self._clock_ms())
         self._set_status(state=ONLINE, last_success=last, pending=pending, quarantined=quarantined,
                          skew_ms=peer.skew_ms, message="")
 

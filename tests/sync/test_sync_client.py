@@ -178,3 +178,19 @@ def test_resync_when_the_server_database_is_replaced(
     status = sync_once(db, server.url, token2)
     assert status.pending == 0
     assert len(server_events(second_db)) == 6  # the new server lost nothing this station ever sent
+
+
+def test_a_station_of_another_plant_is_told_in_plain_words(
+        sqlite_server_db: str, start_server: Callable[..., ServerProcess], stations: Callable[[str], Any]) -> None:
+    import pytest
+
+    from jitdesk.domain.errors import KnownError
+
+    server = start_server(sqlite_server_db)
+    db = stations("a")
+    sync_apply.join_plant(db, "PLANT-A")
+    note(db, "mine")
+    with pytest.raises(KnownError, match=r"belongs to plant 'PLANT-A'.*plant 'PLANT-B'"):
+        sync_once(db, server.url, make_token(sqlite_server_db, "PLANT-B", "a"))
+    assert sync_apply.counts(db) == (1, 0)  # nothing was sent, nothing quarantined
+    assert server_events(sqlite_server_db) == []

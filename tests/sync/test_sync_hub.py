@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 from helpers.faultproxy import FaultProxy
 from synchelpers import ServerProcess, log_digest, make_token, projections_digest, server_events, sync_once, wait_until
 from test_sync_client import note
@@ -61,6 +62,8 @@ def test_hub_cut_from_the_centre_for_three_days(
         assert len(server_events(centre_db, "P1")) == 1 + 3
         assert time.time_ns() // 1_000_000 - start < DAY_MS
 
+        health = httpx.get(hub.url + "/v1/health", timeout=10).json()
+        assert health["upstream"]["online"] is False and health["upstream"]["message"]
         proxy.set("pass")
         total = 1 + 30 + 3 + 3
         wait_until(lambda: len(server_events(centre_db, "P1")) == total, "the centre caught up", 60)

@@ -47,12 +47,19 @@ class Problem(BaseModel):
     server_id: str | None = None
 
 
+class Upstream(BaseModel):
+    url: str
+    online: bool
+    message: str
+
+
 class Health(BaseModel):
     status: Literal["ok"]
     server_id: str
     protocol: int
     version: str
     server_time_ms: int
+    upstream: Upstream | None = Field(None, description="the hub relay's link to its upstream server, if any")
 
 
 class Hello(BaseModel):
@@ -224,8 +231,10 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
     @app.get("/v1/health", response_model=Health, responses=_problems(422), tags=["sync"])
     async def health(request: Request) -> dict[str, Any]:
         _known_query(request)
+        relay = getattr(app.state, "relay", None)
+        upstream = None if relay is None else {"url": relay.url, "online": relay.online, "message": relay.message}
         return {"status": "ok", "server_id": store.server_id, "protocol": wire.PROTOCOL,
-                "version": __version__, "server_time_ms": now_ms()}
+                "version": __version__, "server_time_ms": now_ms(), "upstream": upstream}
 
     @app.get("/v1/hello", response_model=Hello, responses=_problems(401, 422, 426), tags=["sync"])
     async def hello(who: Annotated[Principal, Depends(principal)]) -> dict[str, Any]:
