@@ -21,7 +21,6 @@ import json
 import logging
 import secrets
 import threading
-import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -475,7 +474,3 @@ def _wire(r: Any) -> dict[str, Any]:
         "wall_time": r[5], "kind": r[6], "entity_id": r[7], "actor": r[8], "payload": json.loads(r[9]),
         "schema_version": r[10], "server_seq": r[11], "received_at": r[12],
     }
-
-
-def monotonic_ms() -> int:
-    return time.monotonic_ns() // 1_000_000
