@@ -20,13 +20,16 @@ import json
 import random
 import sqlite3
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench._common import bare_sqlite_commits, summary_ms
+sys.path[0] = str(Path(__file__).resolve().parent.parent)  # not bench/: bench/queue.py would shadow stdlib queue
+
+from bench._common import bare_sqlite_commits, summary_ms  # noqa: E402
 
 HOUR_MS = 3_600_000
 
