@@ -1,4 +1,3 @@
-# ruff: noqa: E402
 """Live propagation: a card emptied by a scan at a line station, until it shows in the supermarket
 station's replenishment queue, through a real server process (long-poll, no polling interval).
 

@@ -29,7 +29,7 @@ from typing import Any
 
 sys.path[0] = str(Path(__file__).resolve().parent.parent)  # not bench/: bench/queue.py would shadow stdlib queue
 
-from bench._common import bare_sqlite_commits, summary_ms  # noqa: E402
+from bench._common import bare_sqlite_commits, summary_ms
 
 HOUR_MS = 3_600_000
 

@@ -1,4 +1,3 @@
-# ruff: noqa: E402
 """Sync push throughput: events pushed from a station database to a real server process over
 loopback, against inserting the same rows straight into a server database in the same run.
 
