@@ -45,9 +45,11 @@ def loop_from_row(row: Sequence[Any]) -> tuple[str, Loop]:
 
 # -- scans ----------------------------------------------------------------------------------------
 
-def card_id_by_code(session: Session, code: str) -> str | None:
-    found = raw(session).execute("SELECT id FROM card WHERE code = ? AND code <> ''", (code,)).fetchone()
-    return None if found is None else str(found[0])
+def card_ids_by_code(session: Session, code: str) -> list[str]:
+    """Cards carrying `code`, those not retired first; normally one."""
+    rows = raw(session).execute(
+        "SELECT id FROM card WHERE code = ? AND code <> '' ORDER BY admin = 'retired', id", (code,)).fetchall()
+    return [str(r[0]) for r in rows]
 
 
 def last_written_scan_ms(session: Session, card_id: str, station_id: str) -> int | None:

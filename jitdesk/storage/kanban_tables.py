@@ -2,8 +2,10 @@
 
 `loop` and `card` follow the projection convention (named after their projector, one column per
 field of the state dataclass plus id and the fold order key). Their indexes serve the hot reads:
-* card by code (every scan): a unique index; cards known only from events older than their `added`
-  event have the empty code, so the index leaves those out;
+* card by code (every scan): an index, deliberately not unique: two admin devices working offline can
+  each give a new card the same serial, and a projection must never refuse an event it folds (sync
+  would stall on it); the scan refuses such a code in plain words instead. Cards known only from
+  events older than their `added` event have the empty code, so the index leaves those out;
 * the replenishment queue: `card_queue`, one row per card in use awaiting replenishment with its due
   time (emptied + the loop's lead time), kept by SQLite triggers on `card` and `loop` (created in
   migration 0003), so the queue is an index walk by due time however many cards the plant has. The
@@ -67,7 +69,7 @@ class CardRow(Projection, Base):
     anomalies: Mapped[list[Any]]
     anomaly_count: Mapped[int]
     __table_args__ = (
-        Index("uq_card_code", "code", unique=True, sqlite_where=text("code <> ''")),
+        Index("ix_card_code", "code", sqlite_where=text("code <> ''")),
         Index("ix_card_loop", "loop_id", "number"),
     )
 

@@ -68,7 +68,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('card', schema=None) as batch_op:
         batch_op.create_index('ix_card_loop', ['loop_id', 'number'], unique=False)
-        batch_op.create_index('uq_card_code', ['code'], unique=True, sqlite_where=sa.text("code <> ''"))
+        batch_op.create_index('ix_card_code', ['code'], unique=False, sqlite_where=sa.text("code <> ''"))
 
     op.create_table('card_queue',
     sa.Column('card_id', sa.String(length=64), nullable=False),
@@ -154,7 +154,7 @@ def downgrade() -> None:
 
     op.drop_table('loop')
     with op.batch_alter_table('card', schema=None) as batch_op:
-        batch_op.drop_index('uq_card_code', sqlite_where=sa.text("code <> ''"))
+        batch_op.drop_index('ix_card_code', sqlite_where=sa.text("code <> ''"))
         batch_op.drop_index('ix_card_loop')
 
     op.drop_table('card')

@@ -56,6 +56,7 @@ class ScanResult(StrEnum):
     NOT_READY = "not_ready"  # a step the loop requires has not been scanned yet
     NOT_USED = "not_used"  # the status asked for is not used by this loop
     WRONG_STATION = "wrong_station"
+    DUPLICATE_CODE = "duplicate_code"  # two cards in use carry the code (made offline on two devices)
 
 
 RESULT_OF: dict[Supply, ScanResult] = {

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from jitdesk.domain.fold import PROJECTORS
 from jitdesk.domain.kanban.card import CARD_PROJECTOR, Card
+from jitdesk.domain.kanban.status import Admin
 from jitdesk.domain.kanban.codes import ParsedCode, parse_scan
 from jitdesk.domain.kanban.loop import LOOP_PROJECTOR
 from jitdesk.domain.kanban.scan import ScanDecision, ScanResult, ScanStation, decide_scan
@@ -108,10 +109,15 @@ def _decide(tx: Tx, code_text: str, station_id: str | None, now: int, window_ms:
     loop = None
     last: int | None = None
     if isinstance(parsed, ParsedCode):
-        card_id = kanban_repo.card_id_by_code(tx.session, parsed.code)
-        if card_id is not None:
-            loaded = projections.load(tx.session, CARD_PROJECTOR, card_id)
-            card = None if loaded is None else loaded[0]
+        cards = [c for c in (projections.load(tx.session, CARD_PROJECTOR, i)
+                             for i in kanban_repo.card_ids_by_code(tx.session, parsed.code)) if c is not None]
+        in_use = [c[0] for c in cards if c[0].admin is not Admin.RETIRED]
+        if len(in_use) > 1:
+            return ScanDecision(ScanResult.DUPLICATE_CODE, f"two cards carry the code {parsed.code} (added on two "
+                                "devices while offline): nothing recorded; a planner retires one and prints a "
+                                "new card"), parsed.code
+        candidates = in_use or [c[0] for c in cards]
+        card = candidates[0] if candidates else None
         if card is not None:
             loop_found = projections.load(tx.session, LOOP_PROJECTOR, card.loop_id)
             loop = None if loop_found is None else loop_found[0]
