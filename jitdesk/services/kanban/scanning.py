@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from jitdesk.domain.fold import PROJECTORS
 from jitdesk.domain.kanban.card import CARD_PROJECTOR, Card
-from jitdesk.domain.kanban.status import Admin
 from jitdesk.domain.kanban.codes import ParsedCode, parse_scan
 from jitdesk.domain.kanban.loop import LOOP_PROJECTOR
 from jitdesk.domain.kanban.scan import ScanDecision, ScanResult, ScanStation, decide_scan
+from jitdesk.domain.kanban.status import Admin
 from jitdesk.services.changes import NO_CHANGES, Changes
 from jitdesk.services.kanban import SCAN_LOG
 from jitdesk.services.uow import Tx, transaction, wall_clock_ms

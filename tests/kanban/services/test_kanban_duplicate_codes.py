@@ -25,7 +25,7 @@ def test_same_code_from_two_offline_devices(tmp_path: Path) -> None:
         identity.set_setting(session, DEVICE_ID, "device-b")
     a, b = open_database(tmp_path / "a.db"), open_database(tmp_path / "b.db")
     try:
-        (card_a,), made_a = add_cards(a, plant.loops["BOLT"], 1, actor=None)
+        (card_a,), _ = add_cards(a, plant.loops["BOLT"], 1, actor=None)
         (card_b,), made_b = add_cards(b, plant.loops["GEAR"], 1, actor=None)
         with a.reading() as session:
             code = kanban_repo.cards_by_id(session, [card_a])[card_a].code
