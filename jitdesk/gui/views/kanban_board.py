@@ -27,6 +27,7 @@ from jitdesk.domain.kanban.risk import RiskLevel
 from jitdesk.gui.context import AppContext
 from jitdesk.gui.kanban.words import RISK
 from jitdesk.gui.models.board import PART_COLUMN, WHY_COLUMN, BoardModel
+from jitdesk.gui.print_cards import PrintCardsDialog
 from jitdesk.gui.widgets import big_button, hint, page_title
 from jitdesk.gui.widgets.page import ReloadingPage
 from jitdesk.services.kanban.board import BoardChoices, BoardPage, BoardQuery, board_choices, board_page
@@ -90,6 +91,10 @@ class KanbanBoard(ReloadingPage):
         self.next = big_button("Next  ▶")
         self.previous.clicked.connect(lambda: self.go(self.page - 1))
         self.next.clicked.connect(lambda: self.go(self.page + 1))
+        self.print_button = big_button("Print cards…")
+        self.print_button.setToolTip("Print the cards of the selected loops (none selected: every active loop)")
+        self.print_button.clicked.connect(self.open_print)
+        self._print_dialog: PrintCardsDialog | None = None
         self.summary = QLabel()
         self.summary.setObjectName("sectionTitle")
         self.page_label = QLabel()
@@ -101,6 +106,7 @@ class KanbanBoard(ReloadingPage):
         pager = QHBoxLayout()
         pager.addWidget(self.summary, 1)
         pager.addWidget(self.page_label)
+        pager.addWidget(self.print_button)
         pager.addWidget(self.previous)
         pager.addWidget(self.next)
         layout = QVBoxLayout(self)
@@ -120,6 +126,16 @@ class KanbanBoard(ReloadingPage):
         self._choices_loaded = False
         self.ctx.submit(board_choices, on_done=self.show_choices)
         self.load()
+
+    def open_print(self) -> PrintCardsDialog:
+        """The print dialog for the selected loops; none selected: every active loop."""
+        picked = self.table.selectionModel().selectedRows()
+        loop_ids = [self.model.rows[i.row()].loop_id for i in picked]
+        if self._print_dialog is None:
+            self._print_dialog = PrintCardsDialog(self.ctx, parent=self)
+        self._print_dialog.prepare(loop_ids)
+        self._print_dialog.open()  # never exec(): the app keeps running while it is open
+        return self._print_dialog
 
     def query(self) -> BoardQuery:
         return BoardQuery(line_id=self.line.currentData(), station_id=self.station.currentData(),

@@ -140,3 +140,19 @@ def test_admin_loops_tab_resizes_and_suggests(qtbot: QtBot, kanban_ctx: tuple[Ap
     tab.code.setText("")
     tab.save()
     qtbot.waitUntil(lambda: "may not be empty" in tab.message.text(), timeout=WAIT_MS)
+
+
+def test_board_print_button_opens_the_dialog_for_the_selected_loops(
+        qtbot: QtBot, kanban_ctx: tuple[AppContext, KanbanPlant]) -> None:
+    ctx, plant = kanban_ctx
+    board = KanbanBoard(ctx)
+    qtbot.addWidget(board)
+    board.resize(1600, 900)
+    qtbot.waitUntil(lambda: board.model.rowCount() == 3, timeout=WAIT_MS)
+    board.table.selectRow(1)
+    chosen = board.model.rows[1].loop_id
+    dialog = board.open_print()
+    qtbot.waitUntil(lambda: dialog.loop_list.count() == 3, timeout=WAIT_MS)
+    assert dialog.isVisible()
+    assert dialog.chosen_loop_ids() == [chosen]
+    dialog.close()
