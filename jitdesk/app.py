@@ -28,7 +28,9 @@ if TYPE_CHECKING:
     from jitdesk.config import LoadedSettings
     from jitdesk.gui.context import AppContext
     from jitdesk.gui.main_window import MainWindow
+    from jitdesk.services.changes import Changes
     from jitdesk.services.hub import ServiceHub
+    from jitdesk.sync.client import SyncClient
 
 log = logging.getLogger("jitdesk.app")
 PROBE_ENV = "JITDESK_STARTUP_PROBE"
@@ -123,6 +125,7 @@ def _run_qt(args: argparse.Namespace, hub: ServiceHub, loaded: LoadedSettings, p
 
         install_scanning(ctx, app)  # serial scanner (if configured) and keyboard wedge -> record_scan
     window = MainWindow(ctx, view)
+    sync = _start_sync(ctx, loaded) if screenshot is None else None
     for problem in problems:
         ctx.notify(problem)
     try:
@@ -135,6 +138,8 @@ def _run_qt(args: argparse.Namespace, hub: ServiceHub, loaded: LoadedSettings, p
             done: asyncio.Future[int] = loop.create_future()
 
             def finish() -> None:
+                if sync is not None:
+                    sync.stop()
                 # Cancel what is still running (simulation, loads) so nothing is left pending at exit.
                 for task in asyncio.all_tasks(loop):
                     task.cancel()
@@ -216,6 +221,28 @@ def _startup_probe(window: MainWindow) -> None:
     window.first_painted.connect(painted)
 
 
+def _start_sync(ctx: AppContext, loaded: LoadedSettings) -> SyncClient | None:
+    """Sync with the server in the settings' [sync] section; none configured: standalone."""
+    settings = loaded.settings.sync
+    if not (settings.server_url and settings.token):
+        return None
+    from jitdesk.sync.client import SyncClient
+
+    hub = ctx.hub
+    client = SyncClient(hub.db, settings.server_url, settings.token, worker=hub.worker,
+                        on_status=ctx.set_sync_status, on_changes=ctx.changed.emit)
+    ctx.background.append(asyncio.get_event_loop().create_task(client.run()))
+
+    def push_soon(changes: Changes) -> None:
+        # Events made here go up at once; pulled ones (other devices' ids) need nothing.
+        if any(event.device_id == hub.db.device_id for event in changes.events):
+            client.kick()
+
+    ctx.changed.connect(push_soon)
+    log.info("syncing with %s", settings.server_url)
+    return client
+
+
 def _start_simulation(ctx: AppContext) -> None:
     from jitdesk.gui.context import changes_in
     from jitdesk.services.demo.simulate import run_simulation
@@ -225,8 +252,7 @@ def _start_simulation(ctx: AppContext) -> None:
         if found:
             ctx.changed.emit(found)
 
-    task = asyncio.get_event_loop().create_task(run_simulation(ctx.hub, on_step=stepped))
-    ctx.simulation = task  # type: ignore[attr-defined]
+    ctx.background.append(asyncio.get_event_loop().create_task(run_simulation(ctx.hub, on_step=stepped)))
 
 
 def can_show_dialogs() -> bool:

@@ -57,6 +57,7 @@ class AppContext(QObject):
         self.user: SignedIn | None = None
         self.sync_status = SyncStatus()
         self._tasks: set[asyncio.Task[Any]] = set()
+        self.background: list[asyncio.Task[Any]] = []  # long-running tasks (sync, simulation)
 
     # -- who is signed in ------------------------------------------------------------------
     @property

@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
         who.addWidget(self.plant_label)
         who.addWidget(self.station_label)
         self.sync_status = SyncStatusLabel()
+        self.sync_status.clicked.connect(lambda: self.show_view("sync"))
         self.user_label = QLabel()
         self.user_label.setObjectName("userLabel")
         self.sign_button = big_button("Sign in")

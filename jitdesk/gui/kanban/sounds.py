@@ -68,4 +68,4 @@ class ScanSounds(QObject):
     def play(self, tone: str) -> None:
         effect = self._effects.get(tone)
         if effect is not None:
-            effect.play()  # type: ignore[attr-defined]
+            effect.play()

@@ -35,6 +35,7 @@ VIEWS: dict[str, ViewSpec] = {spec.name: spec for spec in (
     ViewSpec("takt", "Takt", "jitdesk.gui.views.takt", "◷"),
     ViewSpec("kpi", "KPI", "jitdesk.gui.views.kpi", "▤"),
     ViewSpec("admin", "Admin", "jitdesk.gui.admin.view", "⚙"),
+    ViewSpec("sync", "Sync", "jitdesk.gui.views.quarantine", "⇅"),
 )}
 ORDER = tuple(VIEWS)
 

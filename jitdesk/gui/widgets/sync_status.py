@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
 from jitdesk.gui.widgets import restyle
@@ -11,10 +13,20 @@ _ICONS = {"online": "●", "offline": "✕", "connecting": "…", STANDALONE: "�
 
 
 class SyncStatusLabel(QLabel):
+    """The header's sync pill; a touch opens the Sync view (refused events and their reasons)."""
+
+    clicked = Signal()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("syncStatus")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.show_status(SyncStatus())
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit()
+        super().mouseReleaseEvent(event)
 
     def show_status(self, status: SyncStatus) -> None:
         """Slot for the sync client (through AppContext.set_sync_status)."""
