@@ -12,7 +12,7 @@ from orjson import loads
 import jitdesk.domain.catalog  # noqa: F401  (registers every event kind and projector)
 from jitdesk.domain.events import REGISTRY, Event
 from jitdesk.domain.fold import PROJECTORS
-from jitdesk.storage import projections
+from jitdesk.storage import eventlog, identity, projections
 from jitdesk.storage.database import Database
 
 _BATCH = 5_000
@@ -20,6 +20,9 @@ _SQL = (
     "SELECT event_id, plant_id, device_id, device_seq, hlc, wall_time, kind, entity_id, actor, payload,"
     " schema_version, server_seq, received_at FROM events"
 )
+
+
+FOLDED_KINDS = "folded_kinds"  # local setting: the kinds this database's projections were folded with
 
 
 @dataclass(frozen=True)
@@ -83,3 +86,24 @@ def _rebuild(db: Database) -> RebuildReport:
 
 
 _order = itemgetter(4, 2, 3)  # (hlc, device_id, device_seq): the fold order
+
+
+def refold_if_kinds_changed(db: Database) -> RebuildReport | None:
+    """Fold events that arrived (by sync) before this version of jitdesk knew their kind.
+
+    The log keeps events of kinds it cannot fold yet; after an upgrade that brings their
+    projector, the projections are rebuilt once. Returns the report, or None when nothing was due.
+    """
+    known = sorted({kind for p in PROJECTORS.all() for kind in p.kinds})
+    fingerprint = ",".join(known)
+    with db.reading() as session:
+        stored = identity.get_setting(session, FOLDED_KINDS)
+        if stored == fingerprint:
+            return None
+        before = set(stored.split(",")) if stored else set()
+        new_kinds = [k for k in known if k not in before]
+        waiting = stored is not None and bool(new_kinds) and eventlog.has_kinds(session, new_kinds)
+    report = rebuild_all(db) if waiting else None
+    with db.writing() as session:
+        identity.set_setting(session, FOLDED_KINDS, fingerprint)
+    return report

@@ -96,6 +96,12 @@ def exists(session: Session, event_id: str) -> bool:
     return session.execute(select(EVENTS.c.id).where(EVENTS.c.event_id == event_id)).first() is not None
 
 
+def has_kinds(session: Session, kinds: Iterable[str]) -> bool:
+    """True when the log holds any event of these kinds."""
+    stmt = select(EVENTS.c.id).where(EVENTS.c.kind.in_(list(kinds))).limit(1)
+    return session.execute(stmt).first() is not None
+
+
 def count(session: Session) -> int:
     return int(session.execute(select(func.count()).select_from(EVENTS)).scalar_one())
 

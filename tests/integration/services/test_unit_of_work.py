@@ -153,3 +153,37 @@ def test_the_first_plant_event_carries_its_own_plant_id(db: Database) -> None:
     assert {e.plant_id for e in tx.changes.events} == {plant_id}
     assert db.plant_id == plant_id
     assert part_id
+
+
+def test_events_of_a_kind_learnt_in_an_upgrade_are_folded_once(db: Database) -> None:
+    from jitdesk.domain.events import REGISTRY, EventKind
+    from jitdesk.domain.fold import PROJECTORS, Projector
+    from jitdesk.domain.schema import Schema, Str
+    from jitdesk.services.rebuild import refold_if_kinds_changed
+    from jitdesk.storage import identity
+
+    assert refold_if_kinds_changed(db) is None  # first start: fingerprint stored, nothing to fold
+    assert refold_if_kinds_changed(db) is None
+    # A newer peer sent a kind this version does not know: it is kept in the log, unfolded.
+    future = Event("01900000-0000-7000-8000-0000000000ff", "p", "newer", 1, 1 << 40, "x",
+                   "master.part.renamed", "part-9", None, {"name": "renamed"}, 1)
+    with transaction(db) as tx:
+        tx.ingest(future)
+    # The upgrade brings the kind and a projector for it (here: part names).
+    REGISTRY.register(EventKind("master.part.renamed", {1: Schema({"name": Str()})}, master=True))
+    parts = PROJECTORS.get("part")
+    both = Projector("part", parts.state_type, parts.kinds | {"master.part.renamed"},
+                     lambda s, e: Part(s.number if s else "?", e.payload["name"]) if e.kind.endswith("renamed")
+                     else parts.apply(s, e))
+    PROJECTORS.add(both)
+    try:
+        report = refold_if_kinds_changed(db)
+        assert report is not None and report.events == 1
+        assert master.get(db, Part, "part-9").name == "renamed"
+        assert refold_if_kinds_changed(db) is None
+        with db.reading() as session:
+            assert "master.part.renamed" in (identity.get_setting(session, "folded_kinds") or "")
+    finally:
+        PROJECTORS.add(parts)
+        PROJECTORS._by_kind.pop("master.part.renamed", None)
+        REGISTRY._kinds.pop("master.part.renamed", None)
