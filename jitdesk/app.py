@@ -156,6 +156,7 @@ def _run_qt(args: argparse.Namespace, hub: ServiceHub, loaded: LoadedSettings, p
             window.closed.connect(finish)
             app.aboutToQuit.connect(finish)
             _startup_probe(window)
+            _close_on_signals(window)
             if getattr(args, "simulate", False):
                 _start_simulation(ctx)
             if loaded.settings.ui.fullscreen:
@@ -208,6 +209,25 @@ def _route_qt_messages() -> None:
         qt_log.log(levels.get(kind, logging.WARNING), "%s", message)
 
     qInstallMessageHandler(handler)
+
+
+def _close_on_signals(window: MainWindow) -> None:
+    """Ctrl+C in a terminal, or a service manager's SIGTERM, closes the window like a person would,
+    so running work is finished or cancelled cleanly (committed data is safe either way)."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    def close(_signo: int, _frame: object) -> None:
+        QTimer.singleShot(0, window.close)
+
+    for signo in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signo, close)
+    # Python runs signal handlers only between bytecodes: a light timer makes sure some run.
+    tick = QTimer(window)
+    tick.setInterval(250)
+    tick.timeout.connect(lambda: None)
+    tick.start()
 
 
 def _startup_probe(window: MainWindow) -> None:

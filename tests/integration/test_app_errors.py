@@ -66,3 +66,21 @@ def test_unknown_view_and_bad_size_are_plain_messages(tmp_path: Path) -> None:
         result = _jitdesk("--db", str(tmp_path / "v.db"), "--screenshot", str(tmp_path / "v.png"), *args)
         assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
         assert result.stderr.startswith("jitdesk: ")
+
+
+def test_sigterm_closes_the_app_cleanly(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    db = tmp_path / "station.db"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "JITDESK_DATA_DIR": str(tmp_path)}
+    proc = subprocess.Popen([sys.executable, "-m", "jitdesk", "--db", str(db)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not db.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(1.0)  # let the window come up
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
