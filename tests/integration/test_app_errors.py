@@ -81,6 +81,6 @@ def test_sigterm_closes_the_app_cleanly(tmp_path: Path) -> None:
         time.sleep(0.1)
     time.sleep(1.0)  # let the window come up
     proc.send_signal(signal.SIGTERM)
-    out, err = proc.communicate(timeout=60)
+    _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     assert "Traceback" not in err
