@@ -144,7 +144,7 @@ def test_admin_loops_tab_resizes_and_suggests(qtbot: QtBot, kanban_ctx: tuple[Ap
 
 def test_board_print_button_opens_the_dialog_for_the_selected_loops(
         qtbot: QtBot, kanban_ctx: tuple[AppContext, KanbanPlant]) -> None:
-    ctx, plant = kanban_ctx
+    ctx, _plant = kanban_ctx
     board = KanbanBoard(ctx)
     qtbot.addWidget(board)
     board.resize(1600, 900)
