@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +26,25 @@ def _private_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     monkeypatch.setenv("JITDESK_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("JITDESK_CONFIG_DIR", str(base / "config"))
     monkeypatch.setenv("JITDESK_LOG_DIR", str(base / "log"))
+
+
+@pytest.fixture
+def qloop(qapp: object) -> Iterator[asyncio.AbstractEventLoop]:
+    """A qasync loop on the test QApplication: asyncio runs inside Qt's event loop, so `ctx.submit(...)`
+    tasks make progress while `qtbot.waitUntil(...)` processes events, as in the real app."""
+    import qasync
+
+    loop = qasync.QEventLoop(qapp, already_running=True)
+    asyncio.set_event_loop(loop)
+    yield loop
+    for task in asyncio.all_tasks(loop):
+        task.cancel()
+    # Not loop.stop(): it calls QApplication.exit(), after which the shared test QApplication's
+    # later event processing (qtbot.waitUntil) never runs qasync's callbacks again.
+    loop._QEventLoop__is_running = False  # type: ignore[attr-defined]
+    loop.close()
+    asyncio.events._set_running_loop(None)
+    asyncio.set_event_loop(None)
 
 
 @pytest.fixture

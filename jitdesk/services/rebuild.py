@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from collections import defaultdict
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
@@ -50,14 +51,14 @@ def _rebuild(db: Database) -> RebuildReport:
     with db.writing() as session:
         for projector in PROJECTORS.all():
             projections.clear(session, projector)
-        by_entity: dict[str, list[tuple[Any, ...]]] = {}
+        by_entity: defaultdict[str, list[tuple[Any, ...]]] = defaultdict(list)
         folded = {kind for p in PROJECTORS.all() for kind in p.kinds}
         newest = {kind: REGISTRY.get(kind).version for kind in folded}
         cursor = projections.raw(session).execute(_SQL)
         while chunk := cursor.fetchmany(20_000):
             for raw in chunk:
                 if raw[6] in folded:
-                    by_entity.setdefault(raw[7], []).append(raw)
+                    by_entity[raw[7]].append(raw)
         events = 0
         pending: dict[str, list[dict[str, Any]]] = {p.name: [] for p in PROJECTORS.all()}
         for entity_id, raws in by_entity.items():
@@ -65,12 +66,13 @@ def _rebuild(db: Database) -> RebuildReport:
             owner = PROJECTORS.for_kind(raws[0][6])
             assert owner is not None
             state: Any = None
+            apply = owner.apply
             for r in raws:
                 event = Event(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], loads(r[9]), r[10], r[11],
                               r[12])
                 if r[10] != newest[r[6]]:
                     event = REGISTRY.upcast(event)
-                state = owner.apply(state, event)
+                state = apply(state, event)
             events += len(raws)
             last = raws[-1]
             row = projections.state_to_row(state)

@@ -1,8 +1,4 @@
-"""GUI fixtures: a qasync loop on the test QApplication, and a demo-plant AppContext.
-
-`qloop` makes asyncio run inside Qt's event loop, so `ctx.submit(...)` tasks make progress while
-`qtbot.waitUntil(...)` processes events, as they do in the real app.
-"""
+"""GUI fixtures: a demo-plant AppContext (the qasync loop fixture `qloop` is in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -12,23 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-
-@pytest.fixture
-def qloop(qapp: object) -> Iterator[asyncio.AbstractEventLoop]:
-    import qasync
-
-    loop = qasync.QEventLoop(qapp, already_running=True)
-    asyncio.set_event_loop(loop)
-    yield loop
-    for task in asyncio.all_tasks(loop):
-        task.cancel()
-    # Not loop.stop(): it calls QApplication.exit(), after which the shared test QApplication's
-    # later event processing (qtbot.waitUntil) never runs qasync's callbacks again.
-    loop._QEventLoop__is_running = False  # type: ignore[attr-defined]
-    loop.close()
-    asyncio.events._set_running_loop(None)
-    asyncio.set_event_loop(None)
 
 
 @pytest.fixture(scope="session")

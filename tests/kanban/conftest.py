@@ -1,5 +1,5 @@
 """Kanban fixtures: the test plant on a fresh database, and for GUI tests a qasync loop and an AppContext
-on that plant (the same shape as tests/gui/conftest.py, which is not visible from this folder)."""
+on that plant (the qasync loop fixture `qloop` is in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -19,22 +19,7 @@ def plant(db: Database) -> KanbanPlant:
 
 
 @pytest.fixture
-def kanban_qloop(qapp: object) -> Iterator[asyncio.AbstractEventLoop]:
-    import qasync
-
-    loop = qasync.QEventLoop(qapp, already_running=True)
-    asyncio.set_event_loop(loop)
-    yield loop
-    for task in asyncio.all_tasks(loop):
-        task.cancel()
-    loop._QEventLoop__is_running = False  # type: ignore[attr-defined]
-    loop.close()
-    asyncio.events._set_running_loop(None)
-    asyncio.set_event_loop(None)
-
-
-@pytest.fixture
-def kanban_ctx(kanban_qloop: asyncio.AbstractEventLoop, tmp_path: Path) -> Iterator[tuple[object, KanbanPlant]]:
+def kanban_ctx(qloop: asyncio.AbstractEventLoop, tmp_path: Path) -> Iterator[tuple[object, KanbanPlant]]:
     """(AppContext, plant) on a hub whose database holds the test plant; this device is LINE-1."""
     from jitdesk.config import Settings
     from jitdesk.gui.context import AppContext

@@ -3,31 +3,13 @@ server, an event made at the station goes up, and a touch on the pill opens the 
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import pytest
 from synchelpers import make_token, server_events
 
 from jitdesk.domain.master import Part
-
-
-@pytest.fixture
-def qloop(qapp: object) -> Iterator[asyncio.AbstractEventLoop]:
-    import qasync
-
-    loop = qasync.QEventLoop(qapp, already_running=True)
-    asyncio.set_event_loop(loop)
-    yield loop
-    for task in asyncio.all_tasks(loop):
-        task.cancel()
-    loop._QEventLoop__is_running = False  # type: ignore[attr-defined]
-    loop.close()
-    asyncio.events._set_running_loop(None)
-    asyncio.set_event_loop(None)
 
 
 def test_app_syncs_from_its_settings(qtbot: Any, qloop: Any, tmp_path: Path, sqlite_server_db: str,

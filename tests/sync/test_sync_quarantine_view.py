@@ -2,30 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from jitdesk.domain.master import Part
 from jitdesk.services import master, sync_apply
-
-
-@pytest.fixture
-def qloop(qapp: object) -> Iterator[asyncio.AbstractEventLoop]:
-    import qasync
-
-    loop = qasync.QEventLoop(qapp, already_running=True)
-    asyncio.set_event_loop(loop)
-    yield loop
-    for task in asyncio.all_tasks(loop):
-        task.cancel()
-    loop._QEventLoop__is_running = False  # type: ignore[attr-defined]
-    loop.close()
-    asyncio.events._set_running_loop(None)
-    asyncio.set_event_loop(None)
 
 
 def test_refused_events_and_their_reasons_are_listed(qtbot: Any, qloop: Any, tmp_path: Path) -> None:

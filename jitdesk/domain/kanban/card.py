@@ -141,8 +141,7 @@ def _since(card: Card) -> str:
     return f"{card.supply.value} since {at(card.status_since_ms)}{where}"
 
 
-def _enter(card: Card, event: Event, target: Supply, station: str | None) -> Card:
-    ms = physical_ms(event.hlc)
+def _enter(card: Card, event: Event, target: Supply, station: str | None, ms: int) -> Card:
     if target is Supply.FULL:
         emptied = None
     elif target is Supply.EMPTY or card.supply is Supply.FULL:
@@ -172,16 +171,16 @@ def _move(card: Card, event: Event) -> Card:
         if current is not Supply.FULL:
             card = _note(card, ms, f"emptied at station {station} while {LABELS[current]} "
                                    f"({_since(card)}): the fill was not scanned")
-        return _enter(card, event, target, station)
+        return _enter(card, event, target, station, ms)
     if target is Supply.FULL:
-        return _enter(card, event, target, station)
+        return _enter(card, event, target, station, ms)
     if current is Supply.FULL:
         card = _note(card, ms, f"{verb} at station {station} while {_since(card)}: the empty scan was missed")
-        return _enter(card, event, target, station)
+        return _enter(card, event, target, station, ms)
     if step(target) < step(current):
         return _note(replace(card, last_moved_ms=ms), ms,
                      f"{verb} at station {station} after it was already {_since(card)}; kept {current.value}")
-    return _enter(card, event, target, station)
+    return _enter(card, event, target, station, ms)
 
 
 def _add(card: Card, event: Event) -> Card:

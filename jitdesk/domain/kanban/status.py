@@ -37,6 +37,7 @@ class Rule(StrEnum):
 
 # Order of the steps of one replenishment cycle; FULL closes the cycle (a FULL card is "before" EMPTY).
 CYCLE: tuple[Supply, ...] = (Supply.EMPTY, Supply.WAIT, Supply.PICKING, Supply.IN_TRANSIT, Supply.FULL)
+STEP: dict[Supply, int] = {status: i for i, status in enumerate(CYCLE)}
 # The statuses whose use a loop chooses.
 CHOOSABLE: tuple[Supply, ...] = (Supply.WAIT, Supply.PICKING, Supply.IN_TRANSIT)
 
@@ -55,7 +56,7 @@ ADMIN_LABELS: dict[Admin, str] = {Admin.ACTIVE: "active", Admin.ON_HOLD: "on hol
 
 def step(status: Supply) -> int:
     """Position of a status inside a cycle (EMPTY 0 ... FULL 4)."""
-    return CYCLE.index(status)
+    return STEP[status]
 
 
 @dataclass(frozen=True)
