@@ -162,7 +162,9 @@ def _run_qt(args: argparse.Namespace, hub: ServiceHub, loaded: LoadedSettings, p
             if loaded.settings.ui.fullscreen:
                 window.showFullScreen()
             else:
-                window.show()
+                # A station's screen is the station's: use all of it (even with no window manager).
+                window.setGeometry(app.primaryScreen().availableGeometry())
+                window.showMaximized()
             return loop.run_until_complete(done)
     finally:
         crash.uninstall()

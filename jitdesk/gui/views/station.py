@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -74,6 +75,9 @@ class StationView(ReloadingPage):
         self.loops = StationLoopsModel()
         self.scan_table = table(self.scans, 3)
         self.loop_table = table(self.loops, 0)
+        for widget in (self.scan_table, self.loop_table):
+            # The two lists share the width evenly, whatever their columns would like.
+            widget.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
         self.entry = QLineEdit()
         self.entry.setPlaceholderText("Type a card code, e.g. K000001W, if the scanner cannot read it")
         self.entry.setMaxLength(64)
