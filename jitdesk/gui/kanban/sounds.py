@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import logging
 import os
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QUrl
+
+if TYPE_CHECKING:
+    from PySide6.QtMultimedia import QSoundEffect
 
 from jitdesk.resources import resource
 
@@ -33,7 +37,7 @@ def sound_possible() -> str | None:
 class ScanSounds(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._effects: dict[str, QObject] = {}
+        self._effects: dict[str, QSoundEffect] = {}
         self.silent_reason = sound_possible()
         if self.silent_reason is None:
             self._load()
