@@ -34,3 +34,16 @@ def test_refused_events_and_their_reasons_are_listed(qtbot: Any, qloop: Any, tmp
         assert not view.retry.isEnabled()  # nobody signed in
     finally:
         hub.close()
+
+
+def test_the_link_is_described_in_plain_words() -> None:
+    from jitdesk.gui.views.quarantine import describe_link
+    from jitdesk.services.syncstatus import OFFLINE, SyncStatus
+
+    assert describe_link(SyncStatus()).startswith("Standalone")
+    text = describe_link(SyncStatus(state=OFFLINE, last_success="2026-11-22T05:00:00Z", pending=12, quarantined=1,
+                                    skew_ms=-7_250, message="server unreachable"))
+    assert "Server: OFFLINE" in text and "last successful sync 2026-11-22T05:00:00Z" in text
+    assert "12 event(s) waiting to go up" in text and "1 refused" in text
+    assert "7.2 s behind the server's" in text or "7.3 s behind the server's" in text
+    assert "Last problem: server unreachable" in text

@@ -1,4 +1,7 @@
-"""Quarantine: events the server refused, with its reason in plain words. They stay in this station's
+"""Sync: this station's link to the server in plain words (state, last success, events waiting, clock
+skew, last problem), then the quarantine.
+
+Quarantine: events the server refused, with its reason in plain words. They stay in this station's
 log and never block the others; once the cause is fixed (a token with the right role, a plant
 assignment) an admin sends them again with one button."""
 
@@ -21,6 +24,7 @@ from jitdesk.gui.widgets import big_button, page_title
 from jitdesk.gui.widgets.page import ReloadingPage
 from jitdesk.services import quarantine
 from jitdesk.services.quarantine import QuarantinedEvent
+from jitdesk.services.syncstatus import STANDALONE, SyncStatus
 
 COLUMNS = ("Refused at", "What", "Entity", "Made at", "Reason")
 
@@ -43,20 +47,29 @@ class QuarantineView(ReloadingPage):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        self.link = QLabel()
+        self.link.setObjectName("sectionTitle")
+        self.link.setWordWrap(True)
         self.summary = QLabel()
         self.retry = big_button("Send all again")
         self.retry.clicked.connect(self._retry)
         top = QHBoxLayout()
-        top.addWidget(page_title("Quarantine"))
+        top.addWidget(page_title("⇅  Sync and quarantine"))
         top.addStretch(1)
         top.addWidget(self.retry)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.link)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         ctx.user_changed.connect(lambda _user: self._update_buttons())
+        ctx.sync_status_changed.connect(self.show_link)
+        self.show_link(ctx.sync_status)
         self.rows: list[QuarantinedEvent] = []
         self.load()
+
+    def show_link(self, status: SyncStatus) -> None:
+        self.link.setText(describe_link(status))
 
     def load(self) -> None:
         self.ctx.submit(quarantine.quarantined, on_done=self._show)
@@ -80,3 +93,20 @@ class QuarantineView(ReloadingPage):
 
     def _retry(self) -> None:
         self.ctx.submit(quarantine.retry)
+
+
+def describe_link(status: SyncStatus) -> str:
+    """The sync status as lines a person reads at a glance (the header pill is the short form)."""
+    if status.state == STANDALONE:
+        return "Standalone: no server is set up for this station ([sync] in the settings file)."
+    lines = [f"Server: {status.state.upper()}"
+             + (f"  ·  last successful sync {status.last_success}" if status.last_success else "  ·  not synced yet")]
+    lines.append(f"{status.pending} event(s) waiting to go up  ·  {status.quarantined} refused")
+    if status.skew_ms is not None:
+        drift = abs(status.skew_ms) / 1000
+        way = "ahead of" if status.skew_ms > 0 else "behind"
+        lines.append(f"This station's clock is {drift:.1f} s {way} the server's" if drift >= 0.05
+                     else "This station's clock agrees with the server's")
+    if status.message:
+        lines.append(f"Last problem: {status.message}")
+    return "\n".join(lines)
