@@ -24,12 +24,14 @@ from jitdesk.storage.database import open_database
 
 DEVICES = [uuid7() for _ in range(8)]
 BASE_HLC = 1_795_000_000_000 << 16
+LATE_SHARE = 0.002  # share of events that arrive after newer events of their entity
 CYCLE = ("kanban.card.emptied", "kanban.card.picked", "kanban.card.shipped", "kanban.card.filled")
 
 
 def generate(path: Path, total: int) -> None:
     """A plant's log: parts, stations and loops (master data), cards added to the loops, and then
-    mostly card moves (empty -> pick -> ship -> fill cycles) from several devices, as on a real floor."""
+    mostly card moves (empty -> pick -> ship -> fill cycles) from several devices, as on a real floor;
+    a few events arrive late, after newer events of their card (a device that was offline)."""
     random.seed(7)
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA journal_mode=WAL")
@@ -38,14 +40,21 @@ def generate(path: Path, total: int) -> None:
     rows: list[tuple[object, ...]] = []
     clock = [0]
 
+    held: list[tuple[object, ...]] = []  # events that reach this copy late (a device that was offline)
+
     def emit(kind: str, entity: str, payload: dict[str, object]) -> None:
         device = random.choice(DEVICES)
         seqs[device] += 1
         clock[0] += random.randint(1, 40)
-        rows.append((uuid7(), "plant", device, seqs[device], BASE_HLC + (clock[0] << 16),
-                     "2026-11-22T05:00:00.000Z", kind, entity, None, json.dumps(payload, separators=(",", ":")),
-                     1, len(rows) + 1, None, 1))
+        row = (uuid7(), "plant", device, seqs[device], BASE_HLC + (clock[0] << 16), "2026-11-22T05:00:00.000Z",
+               kind, entity, None, json.dumps(payload, separators=(",", ":")), 1, None, None, 1)
+        if random.random() < LATE_SHARE:
+            held.append(row)
+        else:
+            rows.append(row)
         if len(rows) >= 50_000:
+            rows.extend(held)  # the late ones arrive with this batch, after newer events of their entities
+            held.clear()
             _insert(conn, rows)
 
     n_loops = max(10, total // 200)
@@ -74,6 +83,7 @@ def generate(path: Path, total: int) -> None:
         step = position[card_id]
         emit(CYCLE[step], card_id, {"station_id": station})
         position[card_id] = (step + 1) % len(CYCLE)
+    rows.extend(held)
     _insert(conn, rows)
     conn.close()
 
@@ -117,6 +127,7 @@ def main() -> None:
         "benchmark": "fold",
         "events": report.events,
         "entities": report.entities,
+        "entities_refolded_for_late_events": report.refolded,
         "rebuild_s": round(fold_s, 3),
         "events_per_s": round(report.events / fold_s),
         "bare_scan_s": round(scan_s, 3),

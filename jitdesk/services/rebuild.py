@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import gc
-from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import Any
 
 from orjson import loads
+from sqlalchemy.orm import Session
 
 import jitdesk.domain.catalog  # noqa: F401  (registers every event kind and projector)
 from jitdesk.domain.events import REGISTRY, Event
-from jitdesk.domain.fold import PROJECTORS
+from jitdesk.domain.fold import PROJECTORS, fold
 from jitdesk.storage import eventlog, identity, projections
 from jitdesk.storage.database import Database
 
@@ -30,13 +30,16 @@ FOLDED_KINDS = "folded_kinds"  # local setting: the kinds this database's projec
 class RebuildReport:
     events: int
     entities: int
+    refolded: int = 0  # entities that met a late event and were folded again from their own events
 
 
 def rebuild_all(db: Database) -> RebuildReport:
     """Empty every projection table and fold the whole log again, in one transaction.
 
-    The log is read in storage order (a sequential scan, far cheaper than walking the entity
-    index) and grouped by entity in memory; each entity's events are then sorted into fold order.
+    The log is streamed in storage order (a sequential scan, far cheaper than walking the entity
+    index) and each event is folded onto its entity's state at once: events mostly arrive in their
+    entity's fold order. An entity meeting an event that sorts before one already folded is set
+    aside and re-folded from its own events, in order, at the end.
     """
     gc_was_on = gc.isenabled()
     gc.disable()  # a million short-lived tuples would trigger many full collections for nothing
@@ -51,32 +54,42 @@ def _rebuild(db: Database) -> RebuildReport:
     with db.writing() as session:
         for projector in PROJECTORS.all():
             projections.clear(session, projector)
-        by_entity: defaultdict[str, list[tuple[Any, ...]]] = defaultdict(list)
-        folded = {kind for p in PROJECTORS.all() for kind in p.kinds}
-        newest = {kind: REGISTRY.get(kind).version for kind in folded}
+        owners = {kind: p for p in PROJECTORS.all() for kind in p.kinds}
+        newest = {kind: REGISTRY.get(kind).version for kind in owners}
+        folds: dict[str, list[Any]] = {}  # entity -> [state, order key of its last event, projector]
+        late: set[str] = set()
+        events = 0
         cursor = projections.raw(session).execute(_SQL)
         while chunk := cursor.fetchmany(20_000):
-            for raw in chunk:
-                if raw[6] in folded:
-                    by_entity[raw[7]].append(raw)
-        events = 0
-        pending: dict[str, list[dict[str, Any]]] = {p.name: [] for p in PROJECTORS.all()}
-        for entity_id, raws in by_entity.items():
-            raws.sort(key=_order)
-            owner = PROJECTORS.for_kind(raws[0][6])
-            assert owner is not None
-            state: Any = None
-            apply = owner.apply
-            for r in raws:
-                event = Event(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], loads(r[9]), r[10], r[11],
+            for r in chunk:
+                owner = owners.get(r[6])
+                if owner is None:
+                    continue
+                events += 1
+                entity_id = r[7]
+                key = (r[4], r[2], r[3])
+                entry = folds.get(entity_id)
+                if entry is None:
+                    entry = folds[entity_id] = [None, key, owner]
+                elif entity_id in late:
+                    continue
+                elif key < entry[1]:
+                    late.add(entity_id)
+                    continue
+                event = Event(r[0], r[1], r[2], r[3], r[4], r[5], r[6], entity_id, r[8], loads(r[9]), r[10], r[11],
                               r[12])
                 if r[10] != newest[r[6]]:
                     event = REGISTRY.upcast(event)
-                state = apply(state, event)
-            events += len(raws)
-            last = raws[-1]
+                entry[0] = owner.apply(entry[0], event)
+                entry[1] = key
+        for entity_id, history in _histories(session, sorted(late)):
+            entry = folds[entity_id]
+            entry[0] = fold(entry[2], [REGISTRY.upcast(e) for e in history if e.kind in entry[2].kinds])
+            entry[1] = max(e.order_key for e in history)
+        pending: dict[str, list[dict[str, Any]]] = {p.name: [] for p in PROJECTORS.all()}
+        for entity_id, (state, key, owner) in folds.items():
             row = projections.state_to_row(state)
-            row.update(id=entity_id, fold_hlc=last[4], fold_device=last[2], fold_seq=last[3])
+            row.update(id=entity_id, fold_hlc=key[0], fold_device=key[1], fold_seq=key[2])
             rows = pending[owner.name]
             rows.append(row)
             if len(rows) >= _BATCH:
@@ -84,10 +97,19 @@ def _rebuild(db: Database) -> RebuildReport:
                 rows.clear()
         for projector in PROJECTORS.all():
             projections.save_many(session, projector, pending[projector.name])
-    return RebuildReport(events, len(by_entity))
+    return RebuildReport(events, len(folds), len(late))
 
 
-_order = itemgetter(4, 2, 3)  # (hlc, device_id, device_seq): the fold order
+def _histories(session: Session, entity_ids: list[str], chunk: int = 500) -> Iterator[tuple[str, list[Event]]]:
+    """Each entity's whole history in fold order, a few hundred entities per query (entity index)."""
+    for start in range(0, len(entity_ids), chunk):
+        ids = entity_ids[start:start + chunk]
+        sql = f"{_SQL} WHERE entity_id IN ({','.join('?' * len(ids))}) ORDER BY entity_id, hlc, device_id, device_seq"
+        grouped: dict[str, list[Event]] = {}
+        for r in projections.raw(session).execute(sql, ids):
+            grouped.setdefault(r[7], []).append(
+                Event(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], loads(r[9]), r[10], r[11], r[12]))
+        yield from grouped.items()
 
 
 def refold_if_kinds_changed(db: Database) -> RebuildReport | None:
