@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
+from helpers.pty_port import Pty
 
 from jitdesk.devices.framing import FrameResult, ScannerConfig, ScanRefused
 from jitdesk.devices.serial_scanner import ScannerState, ScannerStatus, SerialScanner
@@ -21,26 +22,6 @@ from jitdesk.devices.serial_scanner import ScannerState, ScannerStatus, SerialSc
 pytestmark = pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs POSIX pseudo-terminals")
 
 WAIT_S = 10.0  # generous: how long to wait for something that should come, never a speed claim
-
-
-class Pty:
-    """A pseudo-terminal pair; the test writes to the master as the scanner would."""
-
-    def __init__(self) -> None:
-        self.master, self.slave = os.openpty()
-        self.path = os.ttyname(self.slave)
-        self.closed = False
-
-    def write(self, data: bytes) -> None:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(self.master, view) :]
-
-    def close(self) -> None:
-        if not self.closed:
-            self.closed = True
-            os.close(self.master)
-            os.close(self.slave)
 
 
 class Station:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers.pty_port import Pty
 from kanban_plant import KanbanPlant
 from pytestqt.qtbot import QtBot
 
@@ -27,24 +28,6 @@ from jitdesk.storage import eventlog, kanban_repo
 pytestmark = pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs POSIX pseudo-terminals")
 
 WAIT_MS = 10_000  # how long to wait for something that should come; never a speed claim
-
-
-class Pty:
-    def __init__(self) -> None:
-        self.master, self.slave = os.openpty()
-        self.path = os.ttyname(self.slave)
-        self.closed = False
-
-    def write(self, data: bytes) -> None:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(self.master, view):]
-
-    def close(self) -> None:
-        if not self.closed:
-            self.closed = True
-            os.close(self.master)
-            os.close(self.slave)
 
 
 class Rig:
