@@ -24,7 +24,7 @@ def add_app_options(parser: argparse.ArgumentParser) -> None:
                         help="settings TOML file (default: the user config dir)")
     parser.add_argument("--screenshot", metavar="FILE.png", help="render a view offscreen to a PNG and exit")
     parser.add_argument("--view", default="station", metavar="NAME",
-                        help="view for --screenshot: station, kanban, andon, takt, kpi, admin, queue")
+                        help="view for --screenshot: station, queue, kanban, andon, takt, kpi, admin, sync")
     parser.add_argument("--size", default="1920x1080", metavar="WxH", help="window size for --screenshot")
 
 
