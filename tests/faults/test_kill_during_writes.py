@@ -28,7 +28,7 @@ while True:
     master.save(db, Part(f"K-{sys.argv[2]}-{i}", "written before the kill"), actor=None)
 """
 
-ROUNDS = int(os.environ.get("JITDESK_FAULT_ROUNDS", "6"))
+ROUNDS = int(os.environ.get("JITDESK_FAULT_REPEAT", "8"))  # raise it for a long soak
 
 
 def test_kill_9_while_writing_loses_nothing_committed(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ from jitdesk.services import sync_apply
 from jitdesk.services.uow import transaction
 from jitdesk.sync.client import SyncClient
 
-REPEAT = int(os.environ.get("JITDESK_FAULT_REPEAT", "4"))
+REPEAT = int(os.environ.get("JITDESK_FAULT_REPEAT", "8"))
 
 
 def many_notes(db: Any, count: int, tag: str) -> None:
