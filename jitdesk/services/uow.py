@@ -27,6 +27,7 @@ from jitdesk.domain.ids import uuid7
 from jitdesk.services.changes import Changes
 from jitdesk.storage import eventlog, identity, projections
 from jitdesk.storage.database import PLANT_ID, UNASSIGNED_PLANT, Database
+from jitdesk.storage.schema import PENDING, SYNCED
 
 
 def wall_clock_ms() -> int:
@@ -92,9 +93,13 @@ class Tx:
         self._events.append(event)
         return event
 
-    def ingest(self, event: Event) -> bool:
-        """Store and fold an already validated event from another device; False if it was a duplicate."""
-        if not eventlog.insert_foreign(self.session, event):
+    def ingest(self, event: Event, *, outbox: bool = False) -> bool:
+        """Store and fold an already validated event from another device; False if it was a duplicate.
+
+        `outbox`: this database is where the event enters the plant (an import, the demo's history),
+        so it waits to go up to the server like the station's own events; otherwise it came from there.
+        """
+        if not eventlog.insert_foreign(self.session, event, PENDING if outbox else SYNCED):
             return False
         clock = self._local_clock()
         clock.observe(event.hlc, self._now_ms())

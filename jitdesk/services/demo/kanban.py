@@ -209,7 +209,7 @@ def create(db: Database, ctx: DemoContext) -> None:
     _trouble(plans, full, history, now)
     with transaction(db) as tx:
         for event in history.events(ctx.admin_id or None):
-            tx.ingest(event)
+            tx.ingest(event, outbox=True)  # goes up like local work if the demo station joins a server
 
 
 def _trouble(plans: list[_Plan], full: dict[str, list[str]], history: _History, now: int) -> None:
