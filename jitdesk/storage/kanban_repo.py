@@ -212,6 +212,7 @@ class BoardQuery:
     station_id: str | None = None  # the consumer station
     supplier_location: str | None = None
     search: str = ""  # part number or name, or loop code
+    problems_first: bool = True  # stockouts, then late or short loops, then ones to watch; else by code
 
 
 @dataclass(frozen=True)
@@ -246,19 +247,40 @@ def _board_where(query: BoardQuery) -> tuple[str, list[Any]]:
     return " AND ".join(where), args
 
 
-def board_loops(session: Session, query: BoardQuery, offset: int, limit: int) -> tuple[list[BoardLoopRow], int]:
-    """One page of active loops by code, and how many match in all."""
+# The board's problems-first order, the same levels as domain.kanban.risk.assess_loop computes from the
+# cards (STOCKOUT 3, AT_RISK 2, WATCH 1, OK 0), here from the trigger-kept loop_stats so every loop sorts
+# in SQL; within a level the longest-overdue loop comes first.
+_RISK_RANK = """CASE
+    WHEN coalesce(st.full, 0) = 0 THEN 3
+    WHEN st.oldest_emptied_ms + l.lead_time_minutes * 60000 < :now
+      OR (st.in_use - st.full) > :fraction * st.in_use THEN 2
+    WHEN st.oldest_status_ms < :now - :stale OR st.anomalous > 0 THEN 1
+    ELSE 0 END"""
+_RISK_ORDER = (f"({_RISK_RANK}) DESC, coalesce(st.oldest_emptied_ms + l.lead_time_minutes * 60000, 9e18),"
+               " l.code")
+
+
+def board_loops(session: Session, query: BoardQuery, offset: int, limit: int, *, now_ms: int = 0,
+                stale_after_ms: int = 0, max_not_full_fraction: float = 0.5) -> tuple[list[BoardLoopRow], int]:
+    """One page of active loops (problems first, or by code), and how many match in all."""
     where, args = _board_where(query)
     conn = raw(session)
     total = int(conn.execute(f"SELECT count(*) FROM loop l WHERE {where}", args).fetchone()[0])
+    named = {f"a{i}": value for i, value in enumerate(args)}
+    for i in range(len(args)):
+        where = where.replace("?", f":a{i}", 1)
+    named.update(now=now_ms, stale=stale_after_ms, fraction=max_not_full_fraction, limit=limit, offset=offset)
+    order = _RISK_ORDER if query.problems_first else "l.code"
     sql = (f"SELECT {_LOOP_SELECT}, coalesce(p.number, ''), coalesce(p.name, ''), coalesce(s.code, ''),"
            " coalesce(s.name, ''), coalesce(ln.code, '')"
-           f" FROM (SELECT * FROM loop l WHERE {where} ORDER BY l.code LIMIT ? OFFSET ?) l"
+           f" FROM (SELECT l.*, row_number() OVER (ORDER BY {order}) AS position"
+           f"       FROM loop l LEFT JOIN loop_stats st ON st.loop_id = l.id WHERE {where}"
+           f"       ORDER BY {order} LIMIT :limit OFFSET :offset) l"
            " LEFT JOIN part p ON p.id = l.part_id LEFT JOIN station s ON s.id = l.consumer_station_id"
-           " LEFT JOIN line ln ON ln.id = s.line_id ORDER BY l.code")
+           " LEFT JOIN line ln ON ln.id = s.line_id ORDER BY l.position")
     rows = []
     width = 1 + len(_LOOP_COLUMNS)
-    for row in conn.execute(sql, [*args, limit, offset]):
+    for row in conn.execute(sql, named):
         loop_id, loop = loop_from_row(row[:width])
         rows.append(BoardLoopRow(loop_id, loop, *row[width:]))
     return rows, total

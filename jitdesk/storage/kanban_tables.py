@@ -89,6 +89,19 @@ class CardQueueRow(Base):
     )
 
 
+class LoopStatsRow(Base):
+    """Derived by triggers (migration 0004; never written by code): per loop, what the board's
+    problems-first order needs, so it sorts every loop in SQL without reading their cards."""
+
+    __tablename__ = "loop_stats"
+    loop_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    in_use: Mapped[int]  # active cards (not held, not retired)
+    full: Mapped[int]  # of those, FULL
+    oldest_emptied_ms: Mapped[int | None]  # start of the oldest running replenishment cycle
+    oldest_status_ms: Mapped[int | None]  # the longest any active card has stood still
+    anomalous: Mapped[int]  # cards (not retired) with anomaly notes
+
+
 class ScanLogRow(Base):
     """One scan at this station: what was read, what it did (or why not), and the event it wrote."""
 

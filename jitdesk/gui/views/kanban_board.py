@@ -76,6 +76,12 @@ class KanbanBoard(ReloadingPage):
             combo.addItem(everything, None)
             combo.setMinimumWidth(220)
             combo.currentIndexChanged.connect(self._filters_changed)
+        self.problems_first = big_button("▲ Problems first")
+        self.problems_first.setCheckable(True)
+        self.problems_first.setChecked(True)
+        self.problems_first.setToolTip("On: stockouts, then late or short loops, then ones to watch. "
+                                       "Off: by loop code.")
+        self.problems_first.toggled.connect(self._order_changed)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search part or loop")
         self._debounce = QTimer(self)
@@ -103,6 +109,7 @@ class KanbanBoard(ReloadingPage):
         for widget in (self.line, self.station, self.supplier):
             filters.addWidget(widget)
         filters.addWidget(self.search, 1)
+        filters.addWidget(self.problems_first)
         pager = QHBoxLayout()
         pager.addWidget(self.summary, 1)
         pager.addWidget(self.page_label)
@@ -139,7 +146,8 @@ class KanbanBoard(ReloadingPage):
 
     def query(self) -> BoardQuery:
         return BoardQuery(line_id=self.line.currentData(), station_id=self.station.currentData(),
-                          supplier_location=self.supplier.currentData(), search=self.search.text())
+                          supplier_location=self.supplier.currentData(), search=self.search.text(),
+                          problems_first=self.problems_first.isChecked())
 
     def load(self) -> None:
         self.ctx.submit(board_page, self.query(), page=self.page, page_size=self.page_size, now_ms=wall_clock_ms(),
@@ -154,6 +162,10 @@ class KanbanBoard(ReloadingPage):
             self.page_size = fits
             self.page = first // fits
             self._resized.start()
+
+    def _order_changed(self, on: bool) -> None:
+        self.problems_first.setText("▲ Problems first" if on else "A–Z  By loop code")
+        self.go(0)
 
     def go(self, page: int) -> None:
         pages = self.result.pages if self.result else 1

@@ -66,11 +66,18 @@ def board_page(db: Database, query: BoardQuery | None = None, *, page: int = 0, 
     query = query or BoardQuery()
     page_size = max(1, min(page_size, 200))
     page = max(0, page)
+    limits = thresholds or RiskThresholds()
+
+    def one_page(number: int) -> tuple[list[kanban_repo.BoardLoopRow], int]:
+        return kanban_repo.board_loops(session, query, number * page_size, page_size, now_ms=now_ms,
+                                       stale_after_ms=limits.stale_after_ms,
+                                       max_not_full_fraction=limits.max_not_full_fraction)
+
     with db.reading() as session:
-        loops, total = kanban_repo.board_loops(session, query, page * page_size, page_size)
+        loops, total = one_page(page)
         if not loops and total and page:
             page = (total - 1) // page_size  # the filter shrank the list under the current page
-            loops, total = kanban_repo.board_loops(session, query, page * page_size, page_size)
+            loops, total = one_page(page)
         cards = kanban_repo.cards_of_loops(session, [r.loop_id for r in loops])
     rows = []
     for r in loops:

@@ -156,3 +156,17 @@ def test_board_print_button_opens_the_dialog_for_the_selected_loops(
     assert dialog.isVisible()
     assert dialog.chosen_loop_ids() == [chosen]
     dialog.close()
+
+
+def test_board_order_toggle(qtbot: QtBot, kanban_ctx: tuple[AppContext, KanbanPlant]) -> None:
+    ctx, plant = kanban_ctx
+    for code in plant.codes["GEAR"]:
+        record_scan(plant.db, code, plant.stations["LINE-1"])
+    board = KanbanBoard(ctx)
+    qtbot.addWidget(board)
+    board.resize(1600, 900)
+    qtbot.waitUntil(lambda: board.model.rowCount() == 3, timeout=WAIT_MS)
+    assert board.model.rows[0].loop.code == "GEAR"  # the stockout on top
+    board.problems_first.click()
+    qtbot.waitUntil(lambda: [r.loop.code for r in board.model.rows] == ["BOLT", "GEAR", "MOTOR"], timeout=WAIT_MS)
+    assert "By loop code" in board.problems_first.text()

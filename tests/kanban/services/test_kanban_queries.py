@@ -88,3 +88,40 @@ def test_station_panel_lists_its_loops_and_last_scans(plant: KanbanPlant) -> Non
     assert (bolt.full, bolt.in_replenishment, bolt.late, bolt.cards) == (2, 1, 1, 3)
     supermarket = station_panel(plant.db, plant.stations["SM-A"], now_ms=T0)
     assert {loop.code: loop.role for loop in supermarket.loops} == {"BOLT": "supplies", "GEAR": "supplies"}
+
+
+def test_board_puts_problems_first_or_orders_by_code(plant: KanbanPlant) -> None:
+    empty(plant, "MOTOR", 0, T0)  # MOTOR: 1 of 3 in replenishment, late after its 240 min lead time
+    for i in range(3):
+        empty(plant, "GEAR", i, T0)  # GEAR: no full card left
+    late = T0 + 300 * MIN
+    first = board_page(plant.db, now_ms=late)
+    assert [(r.loop.code, r.risk.level) for r in first.rows] == [
+        ("GEAR", RiskLevel.STOCKOUT), ("MOTOR", RiskLevel.AT_RISK), ("BOLT", RiskLevel.OK)]
+    by_code = board_page(plant.db, BoardQuery(problems_first=False), now_ms=late)
+    assert [r.loop.code for r in by_code.rows] == ["BOLT", "GEAR", "MOTOR"]
+    early = board_page(plant.db, now_ms=T0 + MIN)  # nothing late yet: MOTOR is OK like BOLT, but has a
+    assert [r.loop.code for r in early.rows] == ["GEAR", "MOTOR", "BOLT"]  # card due back: it comes first
+    rebuild_all(plant.db)  # the trigger-kept counts follow a rebuild
+    assert [r.loop.code for r in board_page(plant.db, now_ms=late).rows] == ["GEAR", "MOTOR", "BOLT"]
+
+
+def test_problems_first_order_agrees_with_the_risk_of_every_loop(tmp_path: object) -> None:
+    """On the demo plant (64 loops with a day of history), the SQL order never puts a loop above one the
+    domain rates riskier."""
+    from pathlib import Path
+
+    from jitdesk.services.demo import ensure_demo
+    from jitdesk.services.uow import wall_clock_ms
+    from jitdesk.storage.database import open_database
+
+    db = open_database(Path(str(tmp_path)) / "demo.db")
+    try:
+        ensure_demo(db)
+        page = board_page(db, page_size=200, now_ms=wall_clock_ms())
+        levels = [r.risk.level for r in page.rows]
+        assert len(levels) == page.total == 64
+        assert levels == sorted(levels, reverse=True)
+        assert levels[0] == RiskLevel.STOCKOUT and RiskLevel.OK in levels
+    finally:
+        db.close()
