@@ -256,8 +256,8 @@ _RISK_RANK = """CASE
       OR (st.in_use - st.full) > :fraction * st.in_use THEN 2
     WHEN st.oldest_status_ms < :now - :stale OR st.anomalous > 0 THEN 1
     ELSE 0 END"""
-_RISK_ORDER = (f"({_RISK_RANK}) DESC, coalesce(st.oldest_emptied_ms + l.lead_time_minutes * 60000, 9e18),"
-               " l.code")
+_RISK_KEYS = (f"{_RISK_RANK} AS risk_rank,"
+              " coalesce(st.oldest_emptied_ms + l.lead_time_minutes * 60000, 9e18) AS due_key")
 
 
 def board_loops(session: Session, query: BoardQuery, offset: int, limit: int, *, now_ms: int = 0,
@@ -270,14 +270,17 @@ def board_loops(session: Session, query: BoardQuery, offset: int, limit: int, *,
     for i in range(len(args)):
         where = where.replace("?", f":a{i}", 1)
     named.update(now=now_ms, stale=stale_after_ms, fraction=max_not_full_fraction, limit=limit, offset=offset)
-    order = _RISK_ORDER if query.problems_first else "l.code"
+    if query.problems_first:  # one top-N sort over every matching loop
+        keys, order = _RISK_KEYS, "risk_rank DESC, due_key, code"
+        source = f"SELECT l.*, {keys} FROM loop l LEFT JOIN loop_stats st ON st.loop_id = l.id WHERE {where}"
+    else:  # the code index walks straight to the page
+        order = "code"
+        source = f"SELECT l.* FROM loop l WHERE {where}"
     sql = (f"SELECT {_LOOP_SELECT}, coalesce(p.number, ''), coalesce(p.name, ''), coalesce(s.code, ''),"
            " coalesce(s.name, ''), coalesce(ln.code, '')"
-           f" FROM (SELECT l.*, row_number() OVER (ORDER BY {order}) AS position"
-           f"       FROM loop l LEFT JOIN loop_stats st ON st.loop_id = l.id WHERE {where}"
-           f"       ORDER BY {order} LIMIT :limit OFFSET :offset) l"
+           f" FROM ({source} ORDER BY {order} LIMIT :limit OFFSET :offset) l"
            " LEFT JOIN part p ON p.id = l.part_id LEFT JOIN station s ON s.id = l.consumer_station_id"
-           " LEFT JOIN line ln ON ln.id = s.line_id ORDER BY l.position")
+           f" LEFT JOIN line ln ON ln.id = s.line_id ORDER BY {order.replace('code', 'l.code')}")
     rows = []
     width = 1 + len(_LOOP_COLUMNS)
     for row in conn.execute(sql, named):
