@@ -1,9 +1,9 @@
 """Kanban reads and the scan log: hand-written SQL over the `loop`, `card` and `scan_log` tables.
 
 Each function takes the Session of the caller's transaction. The queries are shaped for their
-indexes (see kanban_tables.py): a scan looks a card up by its unique code; the queue reads only the
-cards in replenishment and sorts them by due time in SQL; the board pages loops by code and reads
-the cards of the visible page only.
+indexes (see kanban_tables.py): a scan looks a card up by its code; the queue reads only the
+cards in replenishment and sorts them by due time in SQL; the board pages loops problems first
+(from the trigger-kept loop_stats) or by code, and reads the cards of the visible page only.
 """
 
 from __future__ import annotations

@@ -11,7 +11,8 @@ field of the state dataclass plus id and the fold order key). Their indexes serv
   migration 0003), so the queue is an index walk by due time however many cards the plant has. The
   triggers follow every write, rebuilds and re-folds included; the generic projection code needs
   to know nothing about it;
-* the board: loops by code (paging), by consumer station, supplier and part (filters), cards by loop.
+* the board: loops by code or problems first (loop_stats, kept by triggers), by consumer station,
+  supplier and part (filters), cards by loop.
 
 `scan_log` is local to this station and never synced: every scan, written or refused, with its
 result and plain-words message, for the station view and for finding out what a scanner sent.

@@ -1,7 +1,8 @@
 """The kanban board's read: one row per loop with its cards by status and its risk, a page at a time.
 
-Loops are paged in SQL (by code, with the filters); cards are read and risk is assessed for the
-visible page only, so the first screen costs the same on a plant of fifty loops or fifty thousand.
+Loops are ordered and paged in SQL (problems first from per-loop counts kept by triggers, or by code,
+with the filters); cards are read and risk is assessed in words for the visible page only, so the
+first screen stays fast on a plant of fifty loops or fifty thousand.
 """
 
 from __future__ import annotations
