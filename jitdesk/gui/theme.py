@@ -12,8 +12,6 @@ BASE_PX = 22  # body text at font_scale 1.0: readable from a couple of metres
 TEXT = "#F4F6F8"
 MUTED = "#B9C4D0"
 ACCENT = "#FFD400"
-PANEL = "#161C25"
-GRID = "#3A4656"
 
 
 def sizes(font_scale: float = 1.0) -> dict[str, int]:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 import jitdesk.domain.catalog  # noqa: F401  (registers every event kind and projector)
 from jitdesk.domain.clock import HybridClock
 from jitdesk.domain.events import REGISTRY, Event
-from jitdesk.domain.fold import PROJECTORS, fold
+from jitdesk.domain.fold import PROJECTORS, fold, needs_refold
 from jitdesk.domain.ids import uuid7
 from jitdesk.services.changes import Changes
 from jitdesk.storage import eventlog, identity, projections
@@ -113,7 +113,7 @@ class Tx:
         if projector is None:
             return
         current = projections.load(self.session, projector, event.entity_id)
-        if current is not None and event.order_key < current[1]:
+        if current is not None and needs_refold(current[1], event):
             history = [REGISTRY.upcast(e) for e in
                        eventlog.entity_events(self.session, event.entity_id, projector.kinds)]
             state = fold(projector, history)

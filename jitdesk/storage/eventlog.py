@@ -92,10 +92,6 @@ def entity_events(session: Session, entity_id: str, kinds: Iterable[str]) -> lis
     return [from_row(r) for r in session.execute(stmt)]
 
 
-def exists(session: Session, event_id: str) -> bool:
-    return session.execute(select(EVENTS.c.id).where(EVENTS.c.event_id == event_id)).first() is not None
-
-
 def has_kinds(session: Session, kinds: Iterable[str]) -> bool:
     """True when the log holds any event of these kinds."""
     stmt = select(EVENTS.c.id).where(EVENTS.c.kind.in_(list(kinds))).limit(1)

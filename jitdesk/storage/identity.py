@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -36,18 +36,6 @@ def local_state(session: Session, device_id: str) -> tuple[str | None, int, int,
     row = raw(session).execute(_LOCAL_STATE, {"device": device_id}).fetchone()
     assert row is not None
     return row[0], row[1] or 0, row[2] or 0, row[3] or 0
-
-
-def device_state(session: Session, device_id: str) -> tuple[int, int]:
-    """(last_seq, last hlc) of a device; (0, 0) for one never seen."""
-    row = session.execute(
-        select(_DEVICES.c.last_seq, _DEVICES.c.hlc).where(_DEVICES.c.device_id == device_id)
-    ).first()
-    return (0, 0) if row is None else (row[0], row[1])
-
-
-def max_hlc(session: Session) -> int:
-    return int(session.execute(select(func.coalesce(func.max(_DEVICES.c.hlc), 0))).scalar_one())
 
 
 def store_device_state(session: Session, device_id: str, last_seq: int, hlc: int) -> None:

@@ -33,7 +33,7 @@ from jitdesk.services.syncstatus import CONNECTING, OFFLINE, ONLINE, SyncStatus
 from jitdesk.services.worker import DbWorker
 from jitdesk.storage.database import Database
 from jitdesk.sync import wire
-from jitdesk.sync.remote import HelloInfo, Refused, Remote, ResyncNeeded, Unreachable
+from jitdesk.sync.remote import Refused, Remote, ResyncNeeded, Unreachable
 
 log = logging.getLogger("jitdesk.sync")
 
@@ -74,7 +74,6 @@ class SyncClient:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._status = SyncStatus(state=CONNECTING)
         self._server_id: str | None = None
-        self.hello_info: HelloInfo | None = None
         self.failures = 0
 
     # --- control --------------------------------------------------------------------------------
@@ -187,7 +186,6 @@ class SyncClient:
         t0 = self._clock_ms()
         info = await remote.hello()
         t1 = self._clock_ms()
-        self.hello_info = info
         skew = (t0 + t1) // 2 - info.server_time_ms
         await self.worker.run(sync_apply.join_plant, self.db, info.plant_id)
         peer = await self.worker.run(sync_apply.peer, self.db)

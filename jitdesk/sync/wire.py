@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
 
 from jitdesk.domain.errors import BadInput
 from jitdesk.domain.events import ENVELOPE_FIELDS, REGISTRY, Event, Registry, event_from_dict
@@ -126,10 +125,3 @@ def foldable(event: Event) -> bool:
     return event.kind in REGISTRY and event.schema_version <= REGISTRY.get(event.kind).version
 
 
-def to_wire(event: Event, *, with_server_fields: bool = False) -> dict[str, Any]:
-    out = event.envelope()
-    out["payload"] = dict(event.payload)
-    if with_server_fields:
-        out["server_seq"] = event.server_seq
-        out["received_at"] = event.received_at
-    return out

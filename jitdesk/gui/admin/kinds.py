@@ -43,7 +43,6 @@ class KindSpec:
     state_type: type
     columns: tuple[Column, ...]
     fields: tuple[FieldSpec, ...]
-    uses_lines: bool = False
     form_share: int = 2  # the form's share of the tab's width, against the table's 3
 
     @property
@@ -82,8 +81,7 @@ KINDS: tuple[KindSpec, ...] = (
              (FieldSpec("code", lambda: TextEditor("Code", "e.g. L1-S1")),
               FieldSpec("name", lambda: TextEditor("Name", "station name")),
               FieldSpec("role", lambda: ChoiceEditor("Role", STATION_ROLES)),
-              FieldSpec("line_id", lambda: RefEditor("Line")), ACTIVE),
-             uses_lines=True),
+              FieldSpec("line_id", lambda: RefEditor("Line")), ACTIVE)),
     KindSpec("parts", "Parts", Part, (_col("Part number", "number"), _col("Name", "name"), _col("Unit", "unit"),
                                       STATUS),
              (FieldSpec("number", lambda: TextEditor("Part number", "e.g. 100-1001")),
@@ -110,6 +108,5 @@ KINDS: tuple[KindSpec, ...] = (
               FieldSpec("days", lambda: DaysEditor("Days")),
               FieldSpec("line_id", lambda: RefEditor("Line", "— every line —")),
               FieldSpec("shifts", lambda: ShiftsEditor("Shifts")), ACTIVE),
-             uses_lines=True, form_share=4),
+             form_share=4),
 )
-BY_KEY = {kind.key: kind for kind in KINDS}

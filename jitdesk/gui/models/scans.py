@@ -39,8 +39,5 @@ class ScanListModel(RowsModel[ScanLogRecord]):
     def tooltip(self, row: ScanLogRecord, column: int) -> str | None:
         return f"{row.text}: {row.message}"
 
-    def first_text(self) -> str | None:
-        return self.rows[0].text if self.rows else None
-
     def align(self, column: int) -> Qt.AlignmentFlag:
         return Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter

@@ -130,7 +130,6 @@ class KanbanBoard(ReloadingPage):
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.load)
         self._timer.start()
-        self._choices_loaded = False
         self.ctx.submit(board_choices, on_done=self.show_choices)
         self.load()
 
@@ -186,7 +185,6 @@ class KanbanBoard(ReloadingPage):
         for location in choices.suppliers:
             self.supplier.addItem(location, location)
         self.supplier.blockSignals(False)
-        self._choices_loaded = True
 
     def show_page(self, result: BoardPage) -> None:
         self.result = result

@@ -117,10 +117,6 @@ def ensure_demo(db: Database) -> bool:
     return created
 
 
-def is_demo(db: Database) -> bool:
-    return db.setting(MARKER + "master") == "done"
-
-
 def load_context(db: Database) -> DemoContext:
     """The demo's ids, read back from the projections (works on any later run)."""
     from jitdesk.storage.database import PLANT_ID
