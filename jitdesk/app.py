@@ -78,9 +78,9 @@ def run_gui(args: argparse.Namespace, db_path: Path, *, demo: bool = False) -> i
     hub = ServiceHub(db)
     problems = list(loaded.problems)
     try:
-        from jitdesk.services.rebuild import refold_if_kinds_changed
+        from jitdesk.services.rebuild import refold_if_changed
 
-        if hub.call(refold_if_kinds_changed):
+        if hub.call(refold_if_changed):
             log.info("projections rebuilt: this version folds event kinds the log already held")
         if demo:
             from jitdesk.services.demo import ensure_demo

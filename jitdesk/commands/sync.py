@@ -36,9 +36,9 @@ def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     db = open_database(database_path(args.db))
     try:
-        from jitdesk.services.rebuild import refold_if_kinds_changed
+        from jitdesk.services.rebuild import refold_if_changed
 
-        refold_if_kinds_changed(db)
+        refold_if_changed(db)
         if args.url or args.token:
             sync_apply.configure(db, args.url, args.token)
         from jitdesk.config import load_settings

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 
 import jitdesk.domain.catalog  # noqa: F401  (registers every event kind and projector)
 from jitdesk.domain.events import REGISTRY, Event
-from jitdesk.domain.fold import PROJECTORS, fold
+from jitdesk.domain.fold import PROJECTORS, Derived, fold
 from jitdesk.storage import eventlog, identity, projections
 from jitdesk.storage.database import Database
 
@@ -23,7 +24,7 @@ _SQL = (
 )
 
 
-FOLDED_KINDS = "folded_kinds"  # local setting: the kinds this database's projections were folded with
+FOLDED_WITH = "folded_kinds"  # local setting: PROJECTORS.fingerprint() the projections were made with
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class RebuildReport:
     events: int
     entities: int
     refolded: int = 0  # entities that met a late event and were folded again from their own events
+    derived: int = 0  # derived rows made
 
 
 def rebuild_all(db: Database) -> RebuildReport:
@@ -39,7 +41,8 @@ def rebuild_all(db: Database) -> RebuildReport:
     The log is streamed in storage order (a sequential scan, far cheaper than walking the entity
     index) and each event is folded onto its entity's state at once: events mostly arrive in their
     entity's fold order. An entity meeting an event that sorts before one already folded is set
-    aside and re-folded from its own events, in order, at the end.
+    aside and re-folded from its own events, in order, at the end. The derived projections are
+    then made from the entity states in memory.
     """
     gc_was_on = gc.isenabled()
     gc.disable()  # a million short-lived tuples would trigger many full collections for nothing
@@ -54,50 +57,87 @@ def _rebuild(db: Database) -> RebuildReport:
     with db.writing() as session:
         for projector in PROJECTORS.all():
             projections.clear(session, projector)
-        owners = {kind: p for p in PROJECTORS.all() for kind in p.kinds}
+        owners = {kind: PROJECTORS.for_kind(kind) for p in PROJECTORS.all() for kind in p.kinds}
         newest = {kind: REGISTRY.get(kind).version for kind in owners}
-        folds: dict[str, list[Any]] = {}  # entity -> [state, order key of its last event, projector]
-        late: set[str] = set()
+        # per projector: entity -> [state, order key of its last event]
+        folds: dict[str, dict[str, list[Any]]] = {p.name: {} for p in PROJECTORS.all()}
+        late: dict[str, set[str]] = {p.name: set() for p in PROJECTORS.all()}
         events = 0
         cursor = projections.raw(session).execute(_SQL)
         while chunk := cursor.fetchmany(20_000):
             for r in chunk:
-                owner = owners.get(r[6])
-                if owner is None:
+                followers = owners.get(r[6])
+                if followers is None:
                     continue
                 events += 1
                 entity_id = r[7]
                 key = (r[4], r[2], r[3])
-                entry = folds.get(entity_id)
-                if entry is None:
-                    entry = folds[entity_id] = [None, key, owner]
-                elif entity_id in late:
-                    continue
-                elif key < entry[1]:
-                    late.add(entity_id)
-                    continue
-                event = Event(r[0], r[1], r[2], r[3], r[4], r[5], r[6], entity_id, r[8], loads(r[9]), r[10], r[11],
-                              r[12])
-                if r[10] != newest[r[6]]:
-                    event = REGISTRY.upcast(event)
-                entry[0] = owner.apply(entry[0], event)
-                entry[1] = key
-        for entity_id, history in _histories(session, sorted(late)):
-            entry = folds[entity_id]
-            entry[0] = fold(entry[2], [REGISTRY.upcast(e) for e in history if e.kind in entry[2].kinds])
-            entry[1] = max(e.order_key for e in history)
-        pending: dict[str, list[dict[str, Any]]] = {p.name: [] for p in PROJECTORS.all()}
-        for entity_id, (state, key, owner) in folds.items():
-            row = projections.state_to_row(state)
-            row.update(id=entity_id, fold_hlc=key[0], fold_device=key[1], fold_seq=key[2])
-            rows = pending[owner.name]
-            rows.append(row)
-            if len(rows) >= _BATCH:
-                projections.save_many(session, owner, rows)
-                rows.clear()
-        for projector in PROJECTORS.all():
-            projections.save_many(session, projector, pending[projector.name])
-    return RebuildReport(events, len(folds), len(late))
+                event = None
+                for owner in followers:
+                    states = folds[owner.name]
+                    entry = states.get(entity_id)
+                    if entry is None:
+                        entry = states[entity_id] = [None, key]
+                    elif entity_id in late[owner.name]:
+                        continue
+                    elif key < entry[1]:
+                        late[owner.name].add(entity_id)
+                        continue
+                    if event is None:
+                        event = Event(r[0], r[1], r[2], r[3], r[4], r[5], r[6], entity_id, r[8], loads(r[9]), r[10],
+                                      r[11], r[12])
+                        if r[10] != newest[r[6]]:
+                            event = REGISTRY.upcast(event)
+                    entry[0] = owner.apply(entry[0], event)
+                    entry[1] = key
+        refolded = 0
+        for name, entity_ids in late.items():
+            owner = PROJECTORS.get(name)
+            refolded += len(entity_ids)
+            for entity_id, history in _histories(session, sorted(entity_ids)):
+                mine = [REGISTRY.upcast(e) for e in history if e.kind in owner.kinds]
+                entry = folds[name][entity_id]
+                entry[0] = fold(owner, mine)
+                entry[1] = max(e.order_key for e in mine)
+        for name, states in folds.items():
+            owner = PROJECTORS.get(name)
+            rows: list[dict[str, Any]] = []
+            for entity_id, (state, key) in states.items():
+                row = projections.state_to_row(state)
+                row.update(id=entity_id, fold_hlc=key[0], fold_device=key[1], fold_seq=key[2])
+                rows.append(row)
+                if len(rows) >= _BATCH:
+                    projections.save_many(session, owner, rows)
+                    rows.clear()
+            projections.save_many(session, owner, rows)
+        made = _derive(session, PROJECTORS.derived(),
+                       {name: {eid: entry[0] for eid, entry in states.items()} for name, states in folds.items()})
+    return RebuildReport(events, sum(len(s) for s in folds.values()), refolded, made)
+
+
+def rebuild_derived(db: Database, derived: list[Derived[Any]]) -> RebuildReport:
+    """Make the given derived projections again from the entity states (no replay of the log)."""
+    with db.writing() as session:
+        sources = {name for d in derived for name in d.follows}
+        states = {name: projections.all_states(session, PROJECTORS.get(name)) for name in sources}
+        made = _derive(session, derived, states)
+    return RebuildReport(0, 0, 0, made)
+
+
+def _derive(session: Session, derived: list[Derived[Any]], states: dict[str, dict[str, Any]]) -> int:
+    memory = projections.MemoryStates(states)
+    made = 0
+    for d in derived:
+        projections.clear(session, d)
+        keys: set[str] = set()
+        for source in d.follows:
+            for entity_id, state in states.get(source, {}).items():
+                keys.update(d.keys(source, entity_id, None, state, memory))
+        rows = projections.derived_rows(d, sorted(keys), memory)
+        for start in range(0, len(rows), _BATCH):
+            projections.save_many(session, d, rows[start:start + _BATCH])
+        made += len(rows)
+    return made
 
 
 def _histories(session: Session, entity_ids: list[str], chunk: int = 500) -> Iterator[tuple[str, list[Event]]]:
@@ -112,22 +152,44 @@ def _histories(session: Session, entity_ids: list[str], chunk: int = 500) -> Ite
         yield from grouped.items()
 
 
-def refold_if_kinds_changed(db: Database) -> RebuildReport | None:
-    """Fold events that arrived (by sync) before this version of jitdesk knew their kind.
+def refold_if_changed(db: Database) -> RebuildReport | None:
+    """Bring the projections in line with this version's folds, once, at start-up.
 
-    The log keeps events of kinds it cannot fold yet; after an upgrade that brings their
-    projector, the projections are rebuilt once. Returns the report, or None when nothing was due.
+    The stored fingerprint says which projectors (names, versions, kinds) made the projections. A
+    projector whose version changed, or that learnt kinds the log already holds events of (sent by a
+    newer peer before this version knew them), rebuilds everything from the log; a changed derived
+    projector only remakes its rows from the entity states. Returns the report, or None when nothing
+    was due.
     """
-    known = sorted({kind for p in PROJECTORS.all() for kind in p.kinds})
-    fingerprint = ",".join(known)
+    current = PROJECTORS.fingerprint()
     with db.reading() as session:
-        stored = identity.get_setting(session, FOLDED_KINDS)
-        if stored == fingerprint:
+        stored = _parse(identity.get_setting(session, FOLDED_WITH))
+        if stored == current:
             return None
-        before = set(stored.split(",")) if stored else set()
-        new_kinds = [k for k in known if k not in before]
-        waiting = stored is not None and bool(new_kinds) and eventlog.has_kinds(session, new_kinds)
-    report = rebuild_all(db) if waiting else None
+        full = False
+        derived: list[Derived[Any]] = []
+        if stored is None:  # a new database, or one folded before fingerprints held versions
+            full = eventlog.count(session) > 0
+        else:
+            for name, (version, inputs) in current.items():
+                before = stored.get(name)
+                if name.startswith("+"):
+                    if before != [version, inputs]:
+                        derived.append(next(d for d in PROJECTORS.derived() if d.name == name[1:]))
+                elif before is None or before[0] != version:
+                    full = full or eventlog.has_kinds(session, inputs)
+                else:
+                    new_kinds = [k for k in inputs if k not in before[1]]
+                    full = full or (bool(new_kinds) and eventlog.has_kinds(session, new_kinds))
+    report = rebuild_all(db) if full else rebuild_derived(db, derived) if derived else None
     with db.writing() as session:
-        identity.set_setting(session, FOLDED_KINDS, fingerprint)
+        identity.set_setting(session, FOLDED_WITH, json.dumps(current, separators=(",", ":")))
     return report
+
+
+def _parse(text: str | None) -> dict[str, list[Any]] | None:
+    try:
+        found = json.loads(text) if text else None
+    except ValueError:
+        return None
+    return found if isinstance(found, dict) else None

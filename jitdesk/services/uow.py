@@ -6,7 +6,9 @@
 
 Local events get the next gapless device_seq and a hybrid-clock stamp; events from other devices
 (`ingest`) are inserted idempotently and advance the clock past their stamp. An event that sorts
-before what its entity has already folded makes that entity re-fold from the log.
+before what its entity has already folded makes that entity re-fold from the log. Derived
+projections follow the entities the transaction changed: their rows are made again just before it
+commits, once per row however many events touched it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -22,7 +25,7 @@ from sqlalchemy.orm import Session
 import jitdesk.domain.catalog  # noqa: F401  (registers every event kind and projector)
 from jitdesk.domain.clock import HybridClock
 from jitdesk.domain.events import REGISTRY, Event
-from jitdesk.domain.fold import PROJECTORS, fold, needs_refold
+from jitdesk.domain.fold import PROJECTORS, Derived, fold_one
 from jitdesk.domain.ids import uuid7
 from jitdesk.services.changes import Changes
 from jitdesk.storage import eventlog, identity, projections
@@ -48,6 +51,8 @@ class Tx:
         self._entities: set[tuple[str, str]] = set()
         self._events: list[Event] = []
         self._plant_id: str | None = None
+        self._dirty: dict[str, tuple[Derived[Any], set[str]]] = {}
+        self._states: projections.SessionStates | None = None
 
     @property
     def plant_id(self) -> str:
@@ -109,20 +114,39 @@ class Tx:
         return True
 
     def _project(self, event: Event) -> None:
-        projector = PROJECTORS.for_kind(event.kind)
-        if projector is None:
+        projectors = PROJECTORS.for_kind(event.kind)
+        if not projectors:
             return
-        current = projections.load(self.session, projector, event.entity_id)
-        if current is not None and needs_refold(current[1], event):
-            history = [REGISTRY.upcast(e) for e in
-                       eventlog.entity_events(self.session, event.entity_id, projector.kinds)]
-            state = fold(projector, history)
-            key = max(e.order_key for e in history)
-        else:
-            state = projector.apply(None if current is None else current[0], REGISTRY.upcast(event))
-            key = event.order_key
-        projections.save(self.session, projector, event.entity_id, state, key)
-        self._entities.add((projector.name, event.entity_id))
+        event = REGISTRY.upcast(event)
+        for projector in projectors:
+            current = projections.load(self.session, projector, event.entity_id)
+            state, key = fold_one(projector, current, event, partial(self._history, event.entity_id, projector.kinds))
+            projections.save(self.session, projector, event.entity_id, state, key)
+            self._entities.add((projector.name, event.entity_id))
+            followers = PROJECTORS.derived_of(projector.name)
+            if followers:
+                before = None if current is None else current[0]
+                states = self._entity_states()
+                for derived in followers:
+                    keys = self._dirty.setdefault(derived.name, (derived, set()))[1]
+                    keys.update(derived.keys(projector.name, event.entity_id, before, state, states))
+
+    def _history(self, entity_id: str, kinds: frozenset[str]) -> list[Event]:
+        return [REGISTRY.upcast(e) for e in eventlog.entity_events(self.session, entity_id, kinds)]
+
+    def _entity_states(self) -> projections.SessionStates:
+        if self._states is None:
+            self._states = projections.SessionStates(self.session, {p.name: p for p in PROJECTORS.all()})
+        return self._states
+
+    def flush_derived(self) -> None:
+        """Make the derived rows the changed entities touched (called before commit)."""
+        states = self._entity_states()
+        dirty, self._dirty = self._dirty, {}
+        for derived, keys in dirty.values():
+            for key in sorted(keys):
+                projections.save_derived(self.session, derived, key, derived.compute(key, states))
+                self._entities.add((derived.name, key))
 
     def touch(self, projection: str, entity_id: str) -> None:
         """Note a change that did not come from an event (local-only state such as sync status)."""
@@ -138,3 +162,4 @@ def transaction(db: Database, now_ms: Callable[[], int] = wall_clock_ms) -> Iter
     with db.writing() as session:
         tx = Tx(db, session, now_ms)
         yield tx
+        tx.flush_derived()

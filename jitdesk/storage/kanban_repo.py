@@ -3,7 +3,7 @@
 Each function takes the Session of the caller's transaction. The queries are shaped for their
 indexes (see kanban_tables.py): a scan looks a card up by its code; the queue reads only the
 cards in replenishment and sorts them by due time in SQL; the board pages loops problems first
-(from the trigger-kept loop_stats) or by code, and reads the cards of the visible page only.
+(from the derived loop_stats) or by code, and reads the cards of the visible page only.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from jitdesk.domain.kanban.card import Card
 from jitdesk.domain.kanban.loop import Loop
+from jitdesk.domain.kanban.risk import RiskLevel
+from jitdesk.domain.kanban.status import Admin
 from jitdesk.storage.projections import raw, row_to_state
 
 _CARD_COLUMNS = ("card_id", "loop_id", "number", "code", "supply", "admin", "print_version", "status_since_hlc",
@@ -48,7 +50,8 @@ def loop_from_row(row: Sequence[Any]) -> tuple[str, Loop]:
 def card_ids_by_code(session: Session, code: str) -> list[str]:
     """Cards carrying `code`, those not retired first; normally one."""
     rows = raw(session).execute(
-        "SELECT id FROM card WHERE code = ? AND code <> '' ORDER BY admin = 'retired', id", (code,)).fetchall()
+        "SELECT id FROM card WHERE code = ? AND code <> '' ORDER BY admin = ?, id", (code, Admin.RETIRED.value)
+    ).fetchall()
     return [str(r[0]) for r in rows]
 
 
@@ -247,21 +250,17 @@ def _board_where(query: BoardQuery) -> tuple[str, list[Any]]:
     return " AND ".join(where), args
 
 
-# The board's problems-first order, the same levels as domain.kanban.risk.assess_loop computes from the
-# cards (STOCKOUT 3, AT_RISK 2, WATCH 1, OK 0), here from the trigger-kept loop_stats so every loop sorts
-# in SQL; within a level the longest-overdue loop comes first.
-_RISK_RANK = """CASE
-    WHEN coalesce(st.full, 0) = 0 THEN 3
-    WHEN st.oldest_emptied_ms + l.lead_time_minutes * 60000 < :now
-      OR (st.in_use - st.full) > :fraction * st.in_use THEN 2
-    WHEN st.oldest_status_ms < :now - :stale OR st.anomalous > 0 THEN 1
-    ELSE 0 END"""
-_RISK_KEYS = (f"{_RISK_RANK} AS risk_rank,"
-              " coalesce(st.oldest_emptied_ms + l.lead_time_minutes * 60000, 9e18) AS due_key")
+# The board's problems-first order: domain.kanban.risk.level_at evaluated on the derived loop_stats rows
+# (the level of the counts, raised by the clock once a card is due or stale), so every loop sorts in
+# SQL; a loop with no stats row yet counts as a stockout. Within a level the longest-overdue loop first.
+_RISK_KEYS = (f"max(coalesce(st.level, {RiskLevel.STOCKOUT.value}),"
+              f" CASE WHEN st.late_from_ms < :now THEN {RiskLevel.AT_RISK.value} ELSE 0 END,"
+              f" CASE WHEN st.stale_from_ms < :now THEN {RiskLevel.WATCH.value} ELSE 0 END) AS risk_rank,"
+              " coalesce(st.late_from_ms, 9e18) AS due_key")
 
 
-def board_loops(session: Session, query: BoardQuery, offset: int, limit: int, *, now_ms: int = 0,
-                stale_after_ms: int = 0, max_not_full_fraction: float = 0.5) -> tuple[list[BoardLoopRow], int]:
+def board_loops(session: Session, query: BoardQuery, offset: int, limit: int, *, now_ms: int = 0
+                ) -> tuple[list[BoardLoopRow], int]:
     """One page of active loops (problems first, or by code), and how many match in all."""
     where, args = _board_where(query)
     conn = raw(session)
@@ -269,10 +268,10 @@ def board_loops(session: Session, query: BoardQuery, offset: int, limit: int, *,
     named = {f"a{i}": value for i, value in enumerate(args)}
     for i in range(len(args)):
         where = where.replace("?", f":a{i}", 1)
-    named.update(now=now_ms, stale=stale_after_ms, fraction=max_not_full_fraction, limit=limit, offset=offset)
+    named.update(now=now_ms, limit=limit, offset=offset)
     if query.problems_first:  # one top-N sort over every matching loop
         keys, order = _RISK_KEYS, "risk_rank DESC, due_key, code"
-        source = f"SELECT l.*, {keys} FROM loop l LEFT JOIN loop_stats st ON st.loop_id = l.id WHERE {where}"
+        source = f"SELECT l.*, {keys} FROM loop l LEFT JOIN loop_stats st ON st.id = l.id WHERE {where}"
     else:  # the code index walks straight to the page
         order = "code"
         source = f"SELECT l.* FROM loop l WHERE {where}"
@@ -325,7 +324,7 @@ def queue(session: Session, now_ms: int, limit: int, supplier_location: str | No
     """Cards in use awaiting replenishment by due time (the late ones come first by nature: their due
     time has passed), at most `limit`; with how many there are in all and how many are late.
 
-    Reads `card_queue` (kept by triggers, see kanban_tables.py) along its due-time index, so the cost
+    Reads the derived `card_queue` (see kanban_tables.py) along its due-time index, so the cost
     is the page asked for plus two index counts, not the number of cards in the plant.
     """
     conn = raw(session)
@@ -338,8 +337,8 @@ def queue(session: Session, now_ms: int, limit: int, supplier_location: str | No
         counts = "SELECT (SELECT count(*) FROM card_queue), (SELECT count(*) FROM card_queue WHERE due_ms < :now)"
     total, late = conn.execute(counts, {**args, "now": now_ms}).fetchone()
     rows = conn.execute(
-        "SELECT q.card_id, q.due_ms FROM card_queue q"
-        f" {where} ORDER BY q.due_ms, q.card_id LIMIT :limit", {**args, "limit": limit}).fetchall()
+        "SELECT q.id, q.due_ms FROM card_queue q"
+        f" {where} ORDER BY q.due_ms, q.id LIMIT :limit", {**args, "limit": limit}).fetchall()
     if not rows:
         return [], int(total), int(late)
     details = _queue_details(session, [r[0] for r in rows])

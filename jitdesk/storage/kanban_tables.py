@@ -7,11 +7,8 @@ field of the state dataclass plus id and the fold order key). Their indexes serv
   would stall on it); the scan refuses such a code in plain words instead. Cards known only from
   events older than their `added` event have the empty code, so the index leaves those out;
 * the replenishment queue: `card_queue`, one row per card in use awaiting replenishment with its due
-  time (emptied + the loop's lead time), kept by SQLite triggers on `card` and `loop` (created in
-  migration 0003), so the queue is an index walk by due time however many cards the plant has. The
-  triggers follow every write, rebuilds and re-folds included; the generic projection code needs
-  to know nothing about it;
-* the board: loops by code or problems first (loop_stats, kept by triggers), by consumer station,
+  time (emptied + the loop's lead time), a derived projection kept by the unit of work;
+* the board: loops by code or problems first (`loop_stats`, derived), by consumer station,
   supplier and part (filters), cards by loop.
 
 `scan_log` is local to this station and never synced: every scan, written or refused, with its
@@ -76,31 +73,32 @@ class CardRow(Projection, Base):
 
 
 class CardQueueRow(Base):
-    """Derived by triggers (never written by code): cards awaiting replenishment and when they are due."""
+    """Derived projection `card_queue` (domain.kanban.derived): cards awaiting replenishment and when
+    they are due, so the queue is an index walk by due time however many cards the plant has."""
 
     __tablename__ = "card_queue"
-    card_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # the card
     loop_id: Mapped[str] = mapped_column(String(64))
     due_ms: Mapped[int]
     supplier_location: Mapped[str] = mapped_column(String(120))
     __table_args__ = (
-        Index("ix_card_queue_due", "due_ms", "card_id"),
-        Index("ix_card_queue_supplier", "supplier_location", "due_ms", "card_id"),
+        Index("ix_card_queue_due", "due_ms", "id"),
+        Index("ix_card_queue_supplier", "supplier_location", "due_ms", "id"),
         Index("ix_card_queue_loop", "loop_id"),
     )
 
 
 class LoopStatsRow(Base):
-    """Derived by triggers (migration 0004; never written by code): per loop, what the board's
-    problems-first order needs, so it sorts every loop in SQL without reading their cards."""
+    """Derived projection `loop_stats` (domain.kanban.risk.LoopStats): per loop, its risk apart from the
+    clock, so the board's problems-first order sorts every loop in SQL without reading their cards."""
 
     __tablename__ = "loop_stats"
-    loop_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    in_use: Mapped[int]  # active cards (not held, not retired)
-    full: Mapped[int]  # of those, FULL
-    oldest_emptied_ms: Mapped[int | None]  # start of the oldest running replenishment cycle
-    oldest_status_ms: Mapped[int | None]  # the longest any active card has stood still
-    anomalous: Mapped[int]  # cards (not retired) with anomaly notes
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # the loop
+    cards_in_use: Mapped[int]
+    full: Mapped[int]
+    level: Mapped[int]
+    late_from_ms: Mapped[int | None]
+    stale_from_ms: Mapped[int | None]
 
 
 class ScanLogRow(Base):

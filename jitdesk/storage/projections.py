@@ -1,10 +1,16 @@
-"""Generic projection rows: a state dataclass stored as a row of the table named after its projector."""
+"""Generic projection rows: a state dataclass stored as a row of the table named after its projector.
+
+Entity projections carry the order key of their last folded event (fold_hlc, fold_device, fold_seq);
+derived projections are a row dataclass plus its key in `id`. `SessionStates` and `MemoryStates` give a
+derived projector the entity states it reads: from the database inside a transaction, or from memory
+during a rebuild.
+"""
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from functools import cache
 from typing import Any, TypeVar
@@ -12,14 +18,14 @@ from typing import Any, TypeVar
 from sqlalchemy import JSON, Boolean, Table, delete, select
 from sqlalchemy.orm import Session
 
-from jitdesk.domain.fold import Projector
+from jitdesk.domain.fold import Derived, Projector, States
 from jitdesk.storage.schema import Base
 
 S = TypeVar("S")
 Key = tuple[int, str, int]
 
 
-def table_for(projector: Projector[Any]) -> Table:
+def table_for(projector: Projector[Any] | Derived[Any]) -> Table:
     try:
         return Base.metadata.tables[projector.name]
     except KeyError:
@@ -60,6 +66,7 @@ class _TableSql:
     bool_columns: frozenset[str]
     load: str
     upsert: str
+    select: str
 
 
 @cache
@@ -73,6 +80,7 @@ def _sql(name: str) -> _TableSql:
         json_columns=frozenset(c.name for c in table.c if isinstance(c.type, JSON)),
         bool_columns=frozenset(c.name for c in table.c if isinstance(c.type, Boolean)),
         load=f'SELECT {quoted} FROM "{name}" WHERE id = ?',
+        select=f'SELECT {quoted} FROM "{name}"',
         upsert=f'INSERT INTO "{name}" ({quoted}) VALUES ({", ".join(":" + c for c in cols)})'
         f" ON CONFLICT (id) DO UPDATE SET {updates}",
     )
@@ -83,17 +91,22 @@ def raw(session: Session) -> sqlite3.Connection:
     return session.connection().connection.driver_connection  # type: ignore[return-value]
 
 
-def load(session: Session, projector: Projector[S], entity_id: str) -> tuple[S, Key] | None:
-    sql = _sql(table_for(projector).name)
-    found = raw(session).execute(sql.load, (entity_id,)).fetchone()
-    if found is None:
-        return None
+def _to_state(sql: _TableSql, state_type: type[S], found: Sequence[Any]) -> tuple[S, dict[str, Any]]:
     row = dict(zip(sql.columns, found, strict=True))
     for name in sql.json_columns:
         row[name] = json.loads(row[name])
     for name in sql.bool_columns:
         row[name] = bool(row[name])
-    return row_to_state(projector.state_type, row), (row["fold_hlc"], row["fold_device"], row["fold_seq"])
+    return row_to_state(state_type, row), row
+
+
+def load(session: Session, projector: Projector[S], entity_id: str) -> tuple[S, Key] | None:
+    sql = _sql(table_for(projector).name)
+    found = raw(session).execute(sql.load, (entity_id,)).fetchone()
+    if found is None:
+        return None
+    state, row = _to_state(sql, projector.state_type, found)
+    return state, (row["fold_hlc"], row["fold_device"], row["fold_seq"])
 
 
 def save(session: Session, projector: Projector[Any], entity_id: str, state: Any, key: Key) -> None:
@@ -105,14 +118,19 @@ def save(session: Session, projector: Projector[Any], entity_id: str, state: Any
     raw(session).execute(sql.upsert, values)
 
 
-def save_many(session: Session, projector: Projector[Any], rows: Iterable[dict[str, Any]]) -> None:
-    """Bulk insert of already-converted rows into an emptied table (rebuilds)."""
+def save_many(session: Session, projector: Projector[Any] | Derived[Any], rows: Iterable[dict[str, Any]]) -> None:
+    """Bulk write of already-converted rows into an emptied table (rebuilds), stored exactly as `save`
+    stores them (the same JSON text), so a rebuilt table equals an incrementally kept one."""
+    sql = _sql(table_for(projector).name)
     batch = list(rows)
+    for values in batch:
+        for name in sql.json_columns:
+            values[name] = json.dumps(values[name], separators=(",", ":"))
     if batch:
-        session.execute(table_for(projector).insert(), batch)
+        raw(session).executemany(sql.upsert, batch)
 
 
-def clear(session: Session, projector: Projector[Any]) -> None:
+def clear(session: Session, projector: Projector[Any] | Derived[Any]) -> None:
     session.execute(delete(table_for(projector)))
 
 
@@ -120,3 +138,67 @@ def all_states(session: Session, projector: Projector[S]) -> dict[str, S]:
     table = table_for(projector)
     rows = session.execute(select(table)).mappings()
     return {row["id"]: row_to_state(projector.state_type, row) for row in rows}
+
+
+def save_derived(session: Session, derived: Derived[Any], key: str, row: Any | None) -> None:
+    """Write one derived row (None: the key has no row)."""
+    sql = _sql(table_for(derived).name)
+    if row is None:
+        raw(session).execute(f'DELETE FROM "{derived.name}" WHERE id = ?', (key,))
+        return
+    values = state_to_row(row)
+    values["id"] = key
+    for name in sql.json_columns:
+        values[name] = json.dumps(values[name], separators=(",", ":"))
+    raw(session).execute(sql.upsert, values)
+
+
+def derived_rows(derived: Derived[Any], keys: Iterable[str], states: States) -> list[dict[str, Any]]:
+    """Rows (plain values, ready for `save_many`) of the given keys."""
+    out = []
+    for key in keys:
+        row = derived.compute(key, states)
+        if row is not None:
+            values = state_to_row(row)
+            values["id"] = key
+            out.append(values)
+    return out
+
+
+class SessionStates:
+    """Entity states read from the projection tables in the session's transaction."""
+
+    def __init__(self, session: Session, projectors: Mapping[str, Projector[Any]]) -> None:
+        self._session = session
+        self._projectors = projectors
+
+    def get(self, projector: str, entity_id: str) -> Any | None:
+        found = load(self._session, self._projectors[projector], entity_id)
+        return None if found is None else found[0]
+
+    def members(self, projector: str, field: str, value: Any) -> list[tuple[str, Any]]:
+        p = self._projectors[projector]
+        sql = _sql(p.name)
+        if field not in sql.columns:
+            raise LookupError(f"projection {p.name} has no column {field}")
+        rows = raw(self._session).execute(f'{sql.select} WHERE "{field}" = ?', (value,)).fetchall()
+        return [(state_row[1]["id"], state_row[0]) for state_row in (_to_state(sql, p.state_type, r) for r in rows)]
+
+
+class MemoryStates:
+    """Entity states held in memory (a rebuild), with an index per (projector, field) made on first use."""
+
+    def __init__(self, states: Mapping[str, Mapping[str, Any]]) -> None:
+        self._states = states
+        self._index: dict[tuple[str, str], dict[Any, list[tuple[str, Any]]]] = {}
+
+    def get(self, projector: str, entity_id: str) -> Any | None:
+        return self._states.get(projector, {}).get(entity_id)
+
+    def members(self, projector: str, field: str, value: Any) -> list[tuple[str, Any]]:
+        index = self._index.get((projector, field))
+        if index is None:
+            index = self._index[(projector, field)] = {}
+            for entity_id, state in self._states.get(projector, {}).items():
+                index.setdefault(getattr(state, field), []).append((entity_id, state))
+        return index.get(value, [])

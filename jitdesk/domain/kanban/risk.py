@@ -114,16 +114,7 @@ def assess_loop(
     if anomalous:
         reasons.append(f"{len(anomalous)} card(s) with anomalies to check")
 
-    if not loop.active:
-        level = RiskLevel.OK
-    elif stockout:
-        level = RiskLevel.STOCKOUT
-    elif late or too_many:
-        level = RiskLevel.AT_RISK
-    elif stale or anomalous:
-        level = RiskLevel.WATCH
-    else:
-        level = RiskLevel.OK
+    level = level_at(loop_stats(loop, all_cards, limits), now_ms)
     return LoopRisk(level, tuple(reasons), len(in_use), len(full), not_full, held,
                     tuple(late) if loop.active else (), stale if loop.active else (), anomalous,
                     too_many, stockout)
@@ -135,10 +126,81 @@ def replenishment_queue(cards: Iterable[Card], loops: Mapping[str, Loop], now_ms
     items = []
     for card in cards:
         loop = loops.get(card.loop_id)
-        if loop is None or not loop.active or not card.in_use:
-            continue
-        due = due_ms(card, loop)
-        if due is not None:
-            items.append(QueueItem(card, loop, due, now_ms > due))
+        entry = None if loop is None else queue_entry(card, loop)
+        if loop is not None and entry is not None:
+            items.append(QueueItem(card, loop, entry.due_ms, now_ms > entry.due_ms))
     items.sort(key=lambda i: (not i.late, i.due_ms, i.card.code))
     return items
+
+
+@dataclass(frozen=True)
+class LoopStats:
+    """A loop's risk apart from the clock: the level its card counts give, and the instants after
+    which time alone raises it (a card falls due: AT_RISK; a card has stood still too long: WATCH).
+    Kept per loop as a derived projection, so the board sorts every loop by risk without its cards."""
+
+    cards_in_use: int
+    full: int
+    level: int  # a RiskLevel
+    late_from_ms: int | None  # the earliest due time of a card in replenishment
+    stale_from_ms: int | None  # when the card that has stood still longest becomes stale
+
+
+def loop_stats(loop: Loop, cards: Iterable[Card], thresholds: RiskThresholds | None = None) -> LoopStats:
+    """The loop's stats from its cards (the caller passes the cards of this loop it counts)."""
+    if not loop.active:
+        return LoopStats(0, 0, RiskLevel.OK, None, None)
+    limits = thresholds or RiskThresholds()
+    in_use = full = 0
+    anomalous = False
+    due: int | None = None
+    still: int | None = None
+    for card in cards:
+        anomalous = anomalous or card.anomaly_count > 0
+        if not card.in_use:
+            continue
+        in_use += 1
+        if card.supply is Supply.FULL:
+            full += 1
+        card_due = due_ms(card, loop)
+        if card_due is not None and (due is None or card_due < due):
+            due = card_due
+        if still is None or card.status_since_ms < still:
+            still = card.status_since_ms
+    if not full:
+        level = RiskLevel.STOCKOUT
+    elif in_use - full > limits.max_not_full_fraction * in_use:
+        level = RiskLevel.AT_RISK
+    elif anomalous:
+        level = RiskLevel.WATCH
+    else:
+        level = RiskLevel.OK
+    return LoopStats(in_use, full, level, due, None if still is None else still + limits.stale_after_ms)
+
+
+def level_at(stats: LoopStats, now_ms: int) -> RiskLevel:
+    """The loop's risk level at `now_ms`: the level of its counts, or what the clock has raised it to."""
+    level = stats.level
+    if stats.late_from_ms is not None and now_ms > stats.late_from_ms:
+        level = max(level, RiskLevel.AT_RISK)
+    if stats.stale_from_ms is not None and now_ms > stats.stale_from_ms:
+        level = max(level, RiskLevel.WATCH)
+    return RiskLevel(level)
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """A card in use awaiting replenishment, in the material handler's queue (a derived projection)."""
+
+    loop_id: str
+    due_ms: int
+    supplier_location: str
+
+
+def queue_entry(card: Card, loop: Loop) -> QueueEntry | None:
+    """The card's place in the replenishment queue, or None when it has none (FULL, held, retired,
+    or its loop is not in use)."""
+    if not loop.active or not card.in_use:
+        return None
+    due = due_ms(card, loop)
+    return None if due is None else QueueEntry(card.loop_id, due, loop.supplier_location)

@@ -1,6 +1,6 @@
 """The kanban board's read: one row per loop with its cards by status and its risk, a page at a time.
 
-Loops are ordered and paged in SQL (problems first from per-loop counts kept by triggers, or by code,
+Loops are ordered and paged in SQL (problems first from the derived per-loop risk stats, or by code,
 with the filters); cards are read and risk is assessed in words for the visible page only, so the
 first screen stays fast on a plant of fifty loops or fifty thousand.
 """
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from jitdesk.domain.kanban.card import Card
 from jitdesk.domain.kanban.loop import Loop
-from jitdesk.domain.kanban.risk import LoopRisk, RiskThresholds, assess_loop
+from jitdesk.domain.kanban.risk import LoopRisk, assess_loop
 from jitdesk.domain.kanban.status import Admin, Supply
 from jitdesk.storage import kanban_repo
 from jitdesk.storage.database import Database
@@ -63,16 +63,13 @@ class BoardChoices:
 
 
 def board_page(db: Database, query: BoardQuery | None = None, *, page: int = 0, page_size: int = DEFAULT_PAGE_SIZE,
-               now_ms: int, thresholds: RiskThresholds | None = None) -> BoardPage:
+               now_ms: int) -> BoardPage:
     query = query or BoardQuery()
     page_size = max(1, min(page_size, 200))
     page = max(0, page)
-    limits = thresholds or RiskThresholds()
 
     def one_page(number: int) -> tuple[list[kanban_repo.BoardLoopRow], int]:
-        return kanban_repo.board_loops(session, query, number * page_size, page_size, now_ms=now_ms,
-                                       stale_after_ms=limits.stale_after_ms,
-                                       max_not_full_fraction=limits.max_not_full_fraction)
+        return kanban_repo.board_loops(session, query, number * page_size, page_size, now_ms=now_ms)
 
     with db.reading() as session:
         loops, total = one_page(page)
@@ -83,7 +80,7 @@ def board_page(db: Database, query: BoardQuery | None = None, *, page: int = 0, 
     rows = []
     for r in loops:
         live = tuple(c for c in cards[r.loop_id] if c.admin is not Admin.RETIRED)
-        risk = assess_loop(r.loop, live, now_ms, thresholds)
+        risk = assess_loop(r.loop, live, now_ms)  # the default thresholds, as the derived loop_stats
         rows.append(BoardRow(r.loop_id, r.loop, r.part_number, r.part_name, r.station_code, r.station_name,
                              r.line_code, live, risk))
     return BoardPage(tuple(rows), total, page, page_size, now_ms)

@@ -159,11 +159,11 @@ def test_events_of_a_kind_learnt_in_an_upgrade_are_folded_once(db: Database) -> 
     from jitdesk.domain.events import REGISTRY, EventKind
     from jitdesk.domain.fold import PROJECTORS, Projector
     from jitdesk.domain.schema import Schema, Str
-    from jitdesk.services.rebuild import refold_if_kinds_changed
+    from jitdesk.services.rebuild import refold_if_changed
     from jitdesk.storage import identity
 
-    assert refold_if_kinds_changed(db) is None  # first start: fingerprint stored, nothing to fold
-    assert refold_if_kinds_changed(db) is None
+    assert refold_if_changed(db) is None  # first start: fingerprint stored, nothing to fold
+    assert refold_if_changed(db) is None
     # A newer peer sent a kind this version does not know: it is kept in the log, unfolded.
     future = Event("01900000-0000-7000-8000-0000000000ff", "p", "newer", 1, 1 << 40, "x",
                    "master.part.renamed", "part-9", None, {"name": "renamed"}, 1)
@@ -177,10 +177,10 @@ def test_events_of_a_kind_learnt_in_an_upgrade_are_folded_once(db: Database) -> 
                      else parts.apply(s, e))
     PROJECTORS.add(both)
     try:
-        report = refold_if_kinds_changed(db)
+        report = refold_if_changed(db)
         assert report is not None and report.events == 1
         assert master.get(db, Part, "part-9").name == "renamed"
-        assert refold_if_kinds_changed(db) is None
+        assert refold_if_changed(db) is None
         with db.reading() as session:
             assert "master.part.renamed" in (identity.get_setting(session, "folded_kinds") or "")
     finally:

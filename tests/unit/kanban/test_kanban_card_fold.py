@@ -285,7 +285,7 @@ def test_a_stored_row_of_plain_values_gives_the_same_card() -> None:
 
 def test_kinds_and_projector_are_registered() -> None:
     for kind in CARD_KINDS:
-        assert PROJECTORS.for_kind(kind) is PROJECTOR
+        assert PROJECTORS.for_kind(kind) == (PROJECTOR,)
         assert REGISTRY.get(kind).master == (kind in (CARD_ADDED, CARD_RETIRED))
     assert PROJECTOR.apply is card_module.apply
     assert set(MOVE_TARGET) == {CARD_EMPTIED, CARD_BATCHED, CARD_PICKED, CARD_SHIPPED, CARD_FILLED}

@@ -47,7 +47,7 @@ def test_the_latest_record_wins_whatever_the_arrival_order() -> None:
     first = admin.emit(LOOP_UPSERTED, loop_to_payload(make_loop(qty_per_card=10)), T0, entity_id="loop-1")
     second = admin.emit(LOOP_UPSERTED, loop_to_payload(make_loop(qty_per_card=20)), T0 + MIN, entity_id="loop-1")
     projector = PROJECTORS.get("loop")
-    assert PROJECTORS.for_kind(LOOP_UPSERTED) is projector
+    assert PROJECTORS.for_kind(LOOP_UPSERTED) == (projector,)
     for order in ([first, second], [second, first], [second, first, second]):
         state = fold(projector, order)
         assert isinstance(state, Loop) and state.qty_per_card == 20
