@@ -5,11 +5,14 @@ entity is `Event.order_key` (hlc, device_id, device_seq), so every copy of the l
 set of events folds to the same state, whatever order the events arrived in and however often.
 Several projectors may follow one event kind (each keeps its own state per entity).
 
-A `Derived` projector is an aggregate over entity states (loop stats from a loop's cards, the andon
-board per station, counts per line and shift). It never sees events: when an entity it follows
-changes, `keys` names the rows that change (from the entity's state before and after), and `compute`
-makes each such row again from the current entity states. A derived row is therefore a function of the
-entity states alone, and those are a function of the set of events: arrival order cannot show.
+Derived projections never see events; they follow entity states, so a derived row is a function of
+the entity states alone, and those are a function of the set of events: arrival order cannot show.
+* `Derived`: when an entity it follows changes, `keys` names the rows that change (from the entity's
+  state before and after) and `compute` makes each again from the current entity states (the
+  replenishment queue: one row per card, from the card and its loop).
+* `Aggregate`: one row per group of member entities (a loop's cards, a line's cycles), made by
+  `combine` from each member's contribution; the contributions are kept with the row, so a member's
+  change updates its group without reading the other members, however many there are.
 
 Each projector has a version; `Projectors.fingerprint` holds every name, version and input, so a
 changed fold rebuilds what it made.
@@ -17,8 +20,8 @@ changed fold rebuilds what it made.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
 from jitdesk.domain.events import Event
@@ -65,6 +68,33 @@ class Derived(Generic[R]):
     version: int = 1
 
 
+@dataclass(frozen=True)
+class Aggregate(Generic[R]):
+    """Rows per group of the `source` projector's entities.
+
+    `group(state)`: the row an entity counts in (None: none); `member(state)`: its contribution (plain
+    JSON values); `combine(key, contributions, states)`: the row from its members' contributions.
+    `refresh[projector](entity_id, before, after)`: groups to combine again when an entity of another
+    projector changes (a loop's lead time for its stats). A group with no members has no row.
+    """
+
+    name: str
+    row_type: type[R]
+    source: str
+    group: Callable[[Any], str | None]
+    member: Callable[[Any], Any]
+    combine: Callable[[str, Mapping[str, Any], States], R]
+    refresh: Mapping[str, Callable[[str, Any | None, Any | None], Iterable[str]]] = field(default_factory=dict)
+    version: int = 1
+
+    @property
+    def follows(self) -> frozenset[str]:
+        return frozenset({self.source, *self.refresh})
+
+
+AnyDerived = Derived[Any] | Aggregate[Any]
+
+
 def fold(projector: Projector[S], events: Iterable[Event], state: S | None = None) -> S | None:
     """Fold events (any order, duplicates allowed) onto `state`."""
     seen: set[str] = set()
@@ -97,14 +127,17 @@ def fold_one(projector: Projector[S], current: tuple[S, Key] | None, event: Even
     return projector.apply(None if current is None else current[0], event), event.order_key
 
 
+D = TypeVar("D", Derived[Any], Aggregate[Any])
+
+
 class Projectors:
     """Every projector: which follow each event kind, and which derived ones follow each projector."""
 
     def __init__(self) -> None:
         self._all: dict[str, Projector[Any]] = {}
-        self._derived: dict[str, Derived[Any]] = {}
+        self._derived: dict[str, AnyDerived] = {}
         self._by_kind: dict[str, tuple[Projector[Any], ...]] = {}
-        self._by_source: dict[str, tuple[Derived[Any], ...]] = {}
+        self._by_source: dict[str, tuple[AnyDerived, ...]] = {}
 
     def add(self, projector: Projector[S]) -> Projector[S]:
         """Register (or replace, by name) an entity projector."""
@@ -114,7 +147,7 @@ class Projectors:
         self._index()
         return projector
 
-    def add_derived(self, derived: Derived[R]) -> Derived[R]:
+    def add_derived(self, derived: D) -> D:
         if derived.name in self._all:
             raise ValueError(f"projection name {derived.name} is taken by an entity projector")
         unknown = derived.follows - set(self._all)
@@ -140,7 +173,7 @@ class Projectors:
     def for_kind(self, kind: str) -> tuple[Projector[Any], ...]:
         return self._by_kind.get(kind, ())
 
-    def derived_of(self, projector: str) -> tuple[Derived[Any], ...]:
+    def derived_of(self, projector: str) -> tuple[AnyDerived, ...]:
         return self._by_source.get(projector, ())
 
     def get(self, name: str) -> Projector[Any]:
@@ -149,7 +182,7 @@ class Projectors:
     def all(self) -> list[Projector[Any]]:
         return list(self._all.values())
 
-    def derived(self) -> list[Derived[Any]]:
+    def derived(self) -> list[AnyDerived]:
         return list(self._derived.values())
 
     def fingerprint(self) -> dict[str, list[Any]]:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 import jitdesk.domain.catalog  # noqa: F401  (registers every event kind and projector)
 from jitdesk.domain.events import REGISTRY, Event
-from jitdesk.domain.fold import PROJECTORS, Derived, fold
+from jitdesk.domain.fold import PROJECTORS, Aggregate, AnyDerived, fold
 from jitdesk.storage import eventlog, identity, projections
 from jitdesk.storage.database import Database
 
@@ -115,7 +115,7 @@ def _rebuild(db: Database) -> RebuildReport:
     return RebuildReport(events, sum(len(s) for s in folds.values()), refolded, made)
 
 
-def rebuild_derived(db: Database, derived: list[Derived[Any]]) -> RebuildReport:
+def rebuild_derived(db: Database, derived: list[AnyDerived]) -> RebuildReport:
     """Make the given derived projections again from the entity states (no replay of the log)."""
     with db.writing() as session:
         sources = {name for d in derived for name in d.follows}
@@ -124,16 +124,29 @@ def rebuild_derived(db: Database, derived: list[Derived[Any]]) -> RebuildReport:
     return RebuildReport(0, 0, 0, made)
 
 
-def _derive(session: Session, derived: list[Derived[Any]], states: dict[str, dict[str, Any]]) -> int:
+def _derive(session: Session, derived: list[AnyDerived], states: dict[str, dict[str, Any]]) -> int:
     memory = projections.MemoryStates(states)
     made = 0
     for d in derived:
         projections.clear(session, d)
-        keys: set[str] = set()
-        for source in d.follows:
-            for entity_id, state in states.get(source, {}).items():
-                keys.update(d.keys(source, entity_id, None, state, memory))
-        rows = projections.derived_rows(d, sorted(keys), memory)
+        rows: list[dict[str, Any]] = []
+        if isinstance(d, Aggregate):
+            groups: dict[str, dict[str, Any]] = {}
+            for entity_id, state in states.get(d.source, {}).items():
+                key = d.group(state)
+                if key is not None:
+                    groups.setdefault(key, {})[entity_id] = d.member(state)
+            for key in sorted(groups):
+                rows.append(projections.row_values(key, d.combine(key, groups[key], memory), groups[key]))
+        else:
+            keys: set[str] = set()
+            for source in d.follows:
+                for entity_id, state in states.get(source, {}).items():
+                    keys.update(d.keys(source, entity_id, None, state, memory))
+            for key in sorted(keys):
+                row = d.compute(key, memory)
+                if row is not None:
+                    rows.append(projections.row_values(key, row))
         for start in range(0, len(rows), _BATCH):
             projections.save_many(session, d, rows[start:start + _BATCH])
         made += len(rows)
@@ -167,7 +180,7 @@ def refold_if_changed(db: Database) -> RebuildReport | None:
         if stored == current:
             return None
         full = False
-        derived: list[Derived[Any]] = []
+        derived: list[AnyDerived] = []
         if stored is None:  # a new database, or one folded before fingerprints held versions
             full = eventlog.count(session) > 0
         else:

@@ -25,12 +25,14 @@ from sqlalchemy.orm import Session
 import jitdesk.domain.catalog  # noqa: F401  (registers every event kind and projector)
 from jitdesk.domain.clock import HybridClock
 from jitdesk.domain.events import REGISTRY, Event
-from jitdesk.domain.fold import PROJECTORS, Derived, fold_one
+from jitdesk.domain.fold import PROJECTORS, Aggregate, Derived, fold_one
 from jitdesk.domain.ids import uuid7
 from jitdesk.services.changes import Changes
 from jitdesk.storage import eventlog, identity, projections
 from jitdesk.storage.database import PLANT_ID, UNASSIGNED_PLANT, Database
 from jitdesk.storage.schema import PENDING, SYNCED
+
+_LEFT = object()  # an entity left an aggregate's group
 
 
 def wall_clock_ms() -> int:
@@ -52,6 +54,8 @@ class Tx:
         self._events: list[Event] = []
         self._plant_id: str | None = None
         self._dirty: dict[str, tuple[Derived[Any], set[str]]] = {}
+        # aggregate -> group -> {entity id: its new contribution, or _LEFT}
+        self._groups: dict[str, tuple[Aggregate[Any], dict[str, dict[str, Any]]]] = {}
         self._states: projections.SessionStates | None = None
 
     @property
@@ -127,9 +131,27 @@ class Tx:
             if followers:
                 before = None if current is None else current[0]
                 states = self._entity_states()
+                states.written[(projector.name, event.entity_id)] = state
                 for derived in followers:
-                    keys = self._dirty.setdefault(derived.name, (derived, set()))[1]
-                    keys.update(derived.keys(projector.name, event.entity_id, before, state, states))
+                    if isinstance(derived, Aggregate):
+                        self._regroup(derived, projector.name, event.entity_id, before, state)
+                    else:
+                        keys = self._dirty.setdefault(derived.name, (derived, set()))[1]
+                        keys.update(derived.keys(projector.name, event.entity_id, before, state, states))
+
+    def _regroup(self, aggregate: Aggregate[Any], projector: str, entity_id: str, before: Any, after: Any) -> None:
+        groups = self._groups.setdefault(aggregate.name, (aggregate, {}))[1]
+        if projector == aggregate.source:
+            old = None if before is None else aggregate.group(before)
+            new = aggregate.group(after)
+            if old is not None and old != new:
+                groups.setdefault(old, {})[entity_id] = _LEFT
+            if new is not None:
+                groups.setdefault(new, {})[entity_id] = aggregate.member(after)
+        refresh = aggregate.refresh.get(projector)
+        if refresh is not None:
+            for key in refresh(entity_id, before, after):
+                groups.setdefault(key, {})
 
     def _history(self, entity_id: str, kinds: frozenset[str]) -> list[Event]:
         return [REGISTRY.upcast(e) for e in eventlog.entity_events(self.session, entity_id, kinds)]
@@ -147,6 +169,18 @@ class Tx:
             for key in sorted(keys):
                 projections.save_derived(self.session, derived, key, derived.compute(key, states))
                 self._entities.add((derived.name, key))
+        regrouped, self._groups = self._groups, {}
+        for aggregate, groups in regrouped.values():
+            for key, moves in sorted(groups.items()):
+                members = projections.load_members(self.session, aggregate, key)
+                for entity_id, contribution in moves.items():
+                    if contribution is _LEFT:
+                        members.pop(entity_id, None)
+                    else:
+                        members[entity_id] = contribution
+                row = aggregate.combine(key, members, states) if members else None
+                projections.save_derived(self.session, aggregate, key, row, members)
+                self._entities.add((aggregate.name, key))
 
     def touch(self, projection: str, entity_id: str) -> None:
         """Note a change that did not come from an event (local-only state such as sync status)."""

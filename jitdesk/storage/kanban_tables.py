@@ -99,6 +99,7 @@ class LoopStatsRow(Base):
     level: Mapped[int]
     late_from_ms: Mapped[int | None]
     stale_from_ms: Mapped[int | None]
+    members: Mapped[dict[str, Any]]  # card id -> its CardFacts, so a scan updates the row alone
 
 
 class ScanLogRow(Base):

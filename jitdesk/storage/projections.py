@@ -8,24 +8,24 @@ during a rebuild.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from functools import cache
 from typing import Any, TypeVar
 
+import orjson
 from sqlalchemy import JSON, Boolean, Table, delete, select
 from sqlalchemy.orm import Session
 
-from jitdesk.domain.fold import Derived, Projector, States
+from jitdesk.domain.fold import Aggregate, AnyDerived, Projector
 from jitdesk.storage.schema import Base
 
 S = TypeVar("S")
 Key = tuple[int, str, int]
 
 
-def table_for(projector: Projector[Any] | Derived[Any]) -> Table:
+def table_for(projector: Projector[Any] | AnyDerived) -> Table:
     try:
         return Base.metadata.tables[projector.name]
     except KeyError:
@@ -54,6 +54,20 @@ def row_to_state(state_type: type[S], row: Mapping[Any, Any]) -> S:
         value = row[f.name]
         values[f.name] = tuple(value) if isinstance(value, list) else value
     return state_type(**values)
+
+
+MEMBERS = "members"  # an aggregate's column of member contributions, {entity id: contribution}
+
+
+def dump_json(value: Any) -> str:
+    """JSON text as projections store it: one spelling for one value (keys sorted), whichever path wrote it."""
+    return orjson.dumps(value, default=_tuple_subclass, option=orjson.OPT_SORT_KEYS).decode()
+
+
+def _tuple_subclass(value: Any) -> list[Any]:
+    if isinstance(value, tuple):  # a NamedTuple contribution
+        return list(value)
+    raise TypeError(f"cannot store {type(value).__name__} in a projection")
 
 
 @dataclass(frozen=True)
@@ -94,7 +108,7 @@ def raw(session: Session) -> sqlite3.Connection:
 def _to_state(sql: _TableSql, state_type: type[S], found: Sequence[Any]) -> tuple[S, dict[str, Any]]:
     row = dict(zip(sql.columns, found, strict=True))
     for name in sql.json_columns:
-        row[name] = json.loads(row[name])
+        row[name] = orjson.loads(row[name])
     for name in sql.bool_columns:
         row[name] = bool(row[name])
     return row_to_state(state_type, row), row
@@ -114,23 +128,23 @@ def save(session: Session, projector: Projector[Any], entity_id: str, state: Any
     values = state_to_row(state)
     values.update(id=entity_id, fold_hlc=key[0], fold_device=key[1], fold_seq=key[2])
     for name in sql.json_columns:
-        values[name] = json.dumps(values[name], separators=(",", ":"))
+        values[name] = dump_json(values[name])
     raw(session).execute(sql.upsert, values)
 
 
-def save_many(session: Session, projector: Projector[Any] | Derived[Any], rows: Iterable[dict[str, Any]]) -> None:
+def save_many(session: Session, projector: Projector[Any] | AnyDerived, rows: Iterable[dict[str, Any]]) -> None:
     """Bulk write of already-converted rows into an emptied table (rebuilds), stored exactly as `save`
     stores them (the same JSON text), so a rebuilt table equals an incrementally kept one."""
     sql = _sql(table_for(projector).name)
     batch = list(rows)
     for values in batch:
         for name in sql.json_columns:
-            values[name] = json.dumps(values[name], separators=(",", ":"))
+            values[name] = dump_json(values[name])
     if batch:
         raw(session).executemany(sql.upsert, batch)
 
 
-def clear(session: Session, projector: Projector[Any] | Derived[Any]) -> None:
+def clear(session: Session, projector: Projector[Any] | AnyDerived) -> None:
     session.execute(delete(table_for(projector)))
 
 
@@ -140,39 +154,50 @@ def all_states(session: Session, projector: Projector[S]) -> dict[str, S]:
     return {row["id"]: row_to_state(projector.state_type, row) for row in rows}
 
 
-def save_derived(session: Session, derived: Derived[Any], key: str, row: Any | None) -> None:
-    """Write one derived row (None: the key has no row)."""
+def save_derived(session: Session, derived: AnyDerived, key: str, row: Any | None,
+                 members: Mapping[str, Any] | None = None) -> None:
+    """Write one derived row (None: the key has no row); an aggregate's row keeps its `members`."""
     sql = _sql(table_for(derived).name)
     if row is None:
         raw(session).execute(f'DELETE FROM "{derived.name}" WHERE id = ?', (key,))
         return
     values = state_to_row(row)
     values["id"] = key
+    if members is not None:
+        values[MEMBERS] = members
     for name in sql.json_columns:
-        values[name] = json.dumps(values[name], separators=(",", ":"))
+        values[name] = dump_json(values[name])
     raw(session).execute(sql.upsert, values)
 
 
-def derived_rows(derived: Derived[Any], keys: Iterable[str], states: States) -> list[dict[str, Any]]:
-    """Rows (plain values, ready for `save_many`) of the given keys."""
-    out = []
-    for key in keys:
-        row = derived.compute(key, states)
-        if row is not None:
-            values = state_to_row(row)
-            values["id"] = key
-            out.append(values)
-    return out
+def load_members(session: Session, aggregate: Aggregate[Any], key: str) -> dict[str, Any]:
+    """The member contributions kept with an aggregate's row ({} when it has no row)."""
+    found = raw(session).execute(f'SELECT "{MEMBERS}" FROM "{aggregate.name}" WHERE id = ?', (key,)).fetchone()
+    return {} if found is None else dict(orjson.loads(found[0]))
+
+
+def row_values(key: str, row: Any, members: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A derived row's plain values, ready for `save_many`."""
+    values = state_to_row(row)
+    values["id"] = key
+    if members is not None:
+        values[MEMBERS] = members
+    return values
 
 
 class SessionStates:
-    """Entity states read from the projection tables in the session's transaction."""
+    """Entity states read from the projection tables in the session's transaction; states the
+    transaction has just written are handed back from `written` without reading them again."""
 
     def __init__(self, session: Session, projectors: Mapping[str, Projector[Any]]) -> None:
         self._session = session
         self._projectors = projectors
+        self.written: dict[tuple[str, str], Any] = {}
 
     def get(self, projector: str, entity_id: str) -> Any | None:
+        state = self.written.get((projector, entity_id))
+        if state is not None:
+            return state
         found = load(self._session, self._projectors[projector], entity_id)
         return None if found is None else found[0]
 

@@ -51,6 +51,7 @@ def upgrade() -> None:
     sa.Column('level', sa.Integer(), nullable=False),
     sa.Column('late_from_ms', sa.Integer(), nullable=True),
     sa.Column('stale_from_ms', sa.Integer(), nullable=True),
+    sa.Column('members', sa.JSON(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_loop_stats'))
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import NamedTuple
 
 from jitdesk.domain.kanban.card import Card
 from jitdesk.domain.kanban.loop import Loop
@@ -114,7 +115,7 @@ def assess_loop(
     if anomalous:
         reasons.append(f"{len(anomalous)} card(s) with anomalies to check")
 
-    level = level_at(loop_stats(loop, all_cards, limits), now_ms)
+    level = level_at(loop_stats(loop, map(card_facts, all_cards), limits), now_ms)
     return LoopRisk(level, tuple(reasons), len(in_use), len(full), not_full, held,
                     tuple(late) if loop.active else (), stale if loop.active else (), anomalous,
                     too_many, stockout)
@@ -146,27 +147,43 @@ class LoopStats:
     stale_from_ms: int | None  # when the card that has stood still longest becomes stale
 
 
-def loop_stats(loop: Loop, cards: Iterable[Card], thresholds: RiskThresholds | None = None) -> LoopStats:
-    """The loop's stats from its cards (the caller passes the cards of this loop it counts)."""
-    if not loop.active:
-        return LoopStats(0, 0, RiskLevel.OK, None, None)
+class CardFacts(NamedTuple):
+    """What one card adds to its loop's stats (plain values, so the stats can keep them per card)."""
+
+    in_use: bool
+    full: bool
+    emptied_ms: int | None
+    status_since_ms: int
+    anomalous: bool
+
+
+def card_facts(card: Card) -> CardFacts:
+    return CardFacts(card.in_use, card.supply is Supply.FULL, card.emptied_ms, card.status_since_ms,
+                     card.anomaly_count > 0)
+
+
+def loop_stats(loop: Loop | None, cards: Iterable[CardFacts], thresholds: RiskThresholds | None = None
+               ) -> LoopStats:
+    """The loop's stats from the facts of the cards it counts (not retired); an unknown loop (its
+    record has not arrived yet) counts its cards and has no risk until it is known."""
     limits = thresholds or RiskThresholds()
     in_use = full = 0
     anomalous = False
     due: int | None = None
     still: int | None = None
     for card in cards:
-        anomalous = anomalous or card.anomaly_count > 0
+        anomalous = anomalous or card.anomalous
         if not card.in_use:
             continue
         in_use += 1
-        if card.supply is Supply.FULL:
+        if card.full:
             full += 1
-        card_due = due_ms(card, loop)
-        if card_due is not None and (due is None or card_due < due):
-            due = card_due
+        elif card.emptied_ms is not None and (due is None or card.emptied_ms < due):
+            due = card.emptied_ms  # the oldest running cycle falls due first
         if still is None or card.status_since_ms < still:
             still = card.status_since_ms
+    if loop is None or not loop.active:
+        return LoopStats(in_use, full, RiskLevel.OK, None, None)
     if not full:
         level = RiskLevel.STOCKOUT
     elif in_use - full > limits.max_not_full_fraction * in_use:
@@ -175,7 +192,8 @@ def loop_stats(loop: Loop, cards: Iterable[Card], thresholds: RiskThresholds | N
         level = RiskLevel.WATCH
     else:
         level = RiskLevel.OK
-    return LoopStats(in_use, full, level, due, None if still is None else still + limits.stale_after_ms)
+    return LoopStats(in_use, full, level, None if due is None else due + loop.lead_time_ms,
+                     None if still is None else still + limits.stale_after_ms)
 
 
 def level_at(stats: LoopStats, now_ms: int) -> RiskLevel:
