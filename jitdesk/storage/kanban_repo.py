@@ -169,17 +169,19 @@ class LoopCounts:
 
 
 def loop_counts(session: Session, loop_ids: Sequence[str], now_ms: int) -> dict[str, LoopCounts]:
-    """Card counts per loop, aggregated in SQL over the card-by-loop index (no card rows loaded)."""
+    """Card counts per loop from the derived loop_stats, and the late ones from card_queue's due times."""
     out = {loop_id: LoopCounts(0, 0, 0, 0, 0) for loop_id in loop_ids}
+    late: dict[str, int] = {}
     for start in range(0, len(loop_ids), 500):
         chunk = list(loop_ids[start:start + 500])
-        sql = ("SELECT c.loop_id, sum(c.admin <> 'RETIRED'), sum(c.admin = 'ACTIVE' AND c.supply = 'FULL'),"
-               " sum(c.admin = 'ACTIVE' AND c.supply <> 'FULL'), sum(c.admin = 'ON_HOLD'),"
-               " sum(c.admin = 'ACTIVE' AND c.supply <> 'FULL' AND c.emptied_ms + l.lead_time_minutes * 60000 < ?)"
-               f" FROM card c JOIN loop l ON l.id = c.loop_id WHERE c.loop_id IN ({', '.join('?' * len(chunk))})"
-               " GROUP BY c.loop_id")
-        for row in raw(session).execute(sql, [now_ms, *chunk]):
-            out[row[0]] = LoopCounts(*(int(v or 0) for v in row[1:]))
+        marks = ", ".join("?" * len(chunk))
+        for loop_id, count in raw(session).execute(
+                f"SELECT loop_id, count(*) FROM card_queue WHERE loop_id IN ({marks}) AND due_ms < ? GROUP BY loop_id",
+                [*chunk, now_ms]):
+            late[loop_id] = int(count)
+        for loop_id, cards, in_use, full in raw(session).execute(
+                f"SELECT id, cards, cards_in_use, full FROM loop_stats WHERE id IN ({marks})", chunk):
+            out[loop_id] = LoopCounts(cards, full, in_use - full, cards - in_use, late.get(loop_id, 0))
     return out
 
 

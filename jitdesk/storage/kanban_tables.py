@@ -94,6 +94,7 @@ class LoopStatsRow(Base):
 
     __tablename__ = "loop_stats"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)  # the loop
+    cards: Mapped[int]
     cards_in_use: Mapped[int]
     full: Mapped[int]
     level: Mapped[int]

@@ -46,6 +46,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_card_queue_supplier', ['supplier_location', 'due_ms', 'id'], unique=False)
     op.create_table('loop_stats',
     sa.Column('id', sa.String(length=64), nullable=False),
+    sa.Column('cards', sa.Integer(), nullable=False),
     sa.Column('cards_in_use', sa.Integer(), nullable=False),
     sa.Column('full', sa.Integer(), nullable=False),
     sa.Column('level', sa.Integer(), nullable=False),

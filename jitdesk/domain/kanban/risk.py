@@ -140,6 +140,7 @@ class LoopStats:
     which time alone raises it (a card falls due: AT_RISK; a card has stood still too long: WATCH).
     Kept per loop as a derived projection, so the board sorts every loop by risk without its cards."""
 
+    cards: int  # counted (not retired): in use or held
     cards_in_use: int
     full: int
     level: int  # a RiskLevel
@@ -167,11 +168,12 @@ def loop_stats(loop: Loop | None, cards: Iterable[CardFacts], thresholds: RiskTh
     """The loop's stats from the facts of the cards it counts (not retired); an unknown loop (its
     record has not arrived yet) counts its cards and has no risk until it is known."""
     limits = thresholds or RiskThresholds()
-    in_use = full = 0
+    counted = in_use = full = 0
     anomalous = False
     due: int | None = None
     still: int | None = None
     for card in cards:
+        counted += 1
         anomalous = anomalous or card.anomalous
         if not card.in_use:
             continue
@@ -183,7 +185,7 @@ def loop_stats(loop: Loop | None, cards: Iterable[CardFacts], thresholds: RiskTh
         if still is None or card.status_since_ms < still:
             still = card.status_since_ms
     if loop is None or not loop.active:
-        return LoopStats(in_use, full, RiskLevel.OK, None, None)
+        return LoopStats(counted, in_use, full, RiskLevel.OK, None, None)
     if not full:
         level = RiskLevel.STOCKOUT
     elif in_use - full > limits.max_not_full_fraction * in_use:
@@ -192,7 +194,7 @@ def loop_stats(loop: Loop | None, cards: Iterable[CardFacts], thresholds: RiskTh
         level = RiskLevel.WATCH
     else:
         level = RiskLevel.OK
-    return LoopStats(in_use, full, level, None if due is None else due + loop.lead_time_ms,
+    return LoopStats(counted, in_use, full, level, None if due is None else due + loop.lead_time_ms,
                      None if still is None else still + limits.stale_after_ms)
 
 
