@@ -12,20 +12,10 @@ import sys
 from collections.abc import Sequence
 
 from jitdesk import __version__
+from jitdesk.commands.options import add_app_options
 
 # Sub-command modules in jitdesk/commands/ (each: add_parser, run).
 COMMANDS = ("demo", "db", "cards", "server", "sync")
-
-
-def add_app_options(parser: argparse.ArgumentParser) -> None:
-    """Options shared by the app and `jitdesk demo`."""
-    parser.add_argument("--db", metavar="PATH", help="database file (default: the user data dir)")
-    parser.add_argument("--settings", metavar="FILE",
-                        help="settings TOML file (default: the user config dir)")
-    parser.add_argument("--screenshot", metavar="FILE.png", help="render a view offscreen to a PNG and exit")
-    parser.add_argument("--view", default="station", metavar="NAME",
-                        help="view for --screenshot: station, queue, kanban, andon, takt, kpi, admin, sync")
-    parser.add_argument("--size", default="1920x1080", metavar="WxH", help="window size for --screenshot")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,7 +6,7 @@ import argparse
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from jitdesk.cli import add_app_options
+    from jitdesk.commands.options import add_app_options
 
     parser = subparsers.add_parser(
         "demo", help="open the app on a demo plant (created on first use)",

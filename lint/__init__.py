@@ -1,0 +1,1 @@
+"""Project checks that run beside the tests (import-linter contract types)."""
