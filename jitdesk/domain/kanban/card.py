@@ -146,7 +146,7 @@ def move_payload(station_id: str, seen: Supply | None = None, **extra: Any) -> d
     return payload
 
 
-def _note(card: Card, ms: int, code: str, **params: Param) -> Card:
+def _note(card: Card, ms: int, code: str, /, **params: Param) -> Card:
     notes = (*card.anomalies, message(code, at_ms=ms, **params))[-MAX_ANOMALIES:]
     return replace(card, anomalies=notes, anomaly_count=card.anomaly_count + 1)
 
