@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+os.environ.setdefault("JITDESK_STRICT_MESSAGES", "1")  # a message that does not fit its template fails the test
 
 settings.register_profile(
     "jitdesk", deadline=None, suppress_health_check=[HealthCheck.too_slow], max_examples=100

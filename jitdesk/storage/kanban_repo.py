@@ -19,6 +19,7 @@ from jitdesk.domain.kanban.card import Card
 from jitdesk.domain.kanban.loop import Loop
 from jitdesk.domain.kanban.risk import RiskLevel
 from jitdesk.domain.kanban.status import Admin
+from jitdesk.domain.messages import Message, from_stored
 from jitdesk.storage.projections import raw, row_to_state
 
 _CARD_COLUMNS = ("card_id", "loop_id", "number", "code", "supply", "admin", "print_version", "status_since_hlc",
@@ -64,11 +65,15 @@ def last_written_scan_ms(session: Session, card_id: str, station_id: str) -> int
 
 
 def add_scan_log(session: Session, *, at_ms: int, station_id: str | None, source: str, text: str, result: str,
-                 tone: str, message: str, card_id: str | None, event_id: str | None) -> int:
+                 tone: str, message: str, card_id: str | None, event_id: str | None,
+                 note: Message | None = None) -> int:
+    """One scan log row; `note` is the answer's code and parameters, `message` its words when written."""
+    code, params = (None, None) if note is None else (note.code, json.dumps(dict(note.params),
+                                                                            separators=(",", ":")))
     cursor = raw(session).execute(
-        "INSERT INTO scan_log (at_ms, station_id, source, text, result, tone, message, card_id, event_id)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (at_ms, station_id, source, text, result, tone, message, card_id, event_id))
+        "INSERT INTO scan_log (at_ms, station_id, source, text, result, tone, message, card_id, event_id, code,"
+        " params) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (at_ms, station_id, source, text, result, tone, message, card_id, event_id, code, params))
     return int(cursor.lastrowid or 0)
 
 
@@ -81,15 +86,32 @@ class ScanLogRecord:
     text: str
     result: str
     tone: str
-    message: str
+    message: str  # the words written with the row (English, the plant's time then)
     card_id: str | None
     event_id: str | None
+    note: Message | None = None  # the answer's code and parameters; None on rows of older versions
+
+    @property
+    def shown(self) -> Message:
+        """What to render: the code and parameters, or the sentence an older version stored."""
+        return self.note if self.note is not None else from_stored(self.message)
+
+
+def _note_of(code: str | None, params: str | None) -> Message | None:
+    if code is None:
+        return None
+    try:
+        values = json.loads(params) if params else {}
+    except ValueError:  # a damaged row still shows its code
+        values = {}
+    return from_stored([code, values if isinstance(values, dict) else {}])
 
 
 def recent_scans(session: Session, station_id: str | None, limit: int) -> list[ScanLogRecord]:
-    sql = ("SELECT id, at_ms, station_id, source, text, result, tone, message, card_id, event_id FROM scan_log"
-           " WHERE station_id IS ? ORDER BY id DESC LIMIT ?")
-    return [ScanLogRecord(*row) for row in raw(session).execute(sql, (station_id, limit))]
+    sql = ("SELECT id, at_ms, station_id, source, text, result, tone, message, card_id, event_id, code, params"
+           " FROM scan_log WHERE station_id IS ? ORDER BY id DESC LIMIT ?")
+    return [ScanLogRecord(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], _note_of(r[10], r[11]))
+            for r in raw(session).execute(sql, (station_id, limit))]
 
 
 # -- loops and cards ------------------------------------------------------------------------------

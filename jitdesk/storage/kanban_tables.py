@@ -12,7 +12,8 @@ field of the state dataclass plus id and the fold order key). Their indexes serv
   supplier and part (filters), cards by loop.
 
 `scan_log` is local to this station and never synced: every scan, written or refused, with its
-result and plain-words message, for the station view and for finding out what a scanner sent.
+result and its answer (a message code with parameters, and the words written then; rows of versions
+before migration 0007 have only the words), for the station view and for finding out what a scanner sent.
 """
 
 from __future__ import annotations
@@ -114,9 +115,11 @@ class ScanLogRow(Base):
     text: Mapped[str] = mapped_column(String(80))  # what the scanner sent, made printable and cut short
     result: Mapped[str] = mapped_column(String(24))
     tone: Mapped[str] = mapped_column(String(8))  # success, info, refused
-    message: Mapped[str] = mapped_column(Text)
+    message: Mapped[str] = mapped_column(Text)  # words as written (rows of older versions have only these)
     card_id: Mapped[str | None] = mapped_column(String(64))
     event_id: Mapped[str | None] = mapped_column(String(36))
+    code: Mapped[str | None] = mapped_column(String(64))  # the answer's message code (migration 0007)
+    params: Mapped[str | None] = mapped_column(Text)  # its parameters, a JSON object
     __table_args__ = (
         Index("ix_scan_log_station", "station_id", "id"),
         Index("ix_scan_log_card", "card_id", "station_id", "id"),

@@ -22,8 +22,8 @@ from typing import Any
 from jitdesk.domain.clock import physical_ms
 from jitdesk.domain.events import REGISTRY, Event, EventKind
 from jitdesk.domain.fold import PROJECTORS, Projector
-from jitdesk.domain.kanban.status import LABELS, Admin, Supply, step
-from jitdesk.domain.kanban.words import at
+from jitdesk.domain.kanban.status import Admin, Supply, step
+from jitdesk.domain.messages import Message, Param, define, from_stored, message
 from jitdesk.domain.schema import Choice, Field, Int, Schema, Str
 
 CARD_ADDED = "kanban.card.added"
@@ -43,9 +43,21 @@ MOVE_TARGET: dict[str, Supply] = {
     CARD_SHIPPED: Supply.IN_TRANSIT, CARD_FILLED: Supply.FULL,
 }
 MOVE_KIND: dict[Supply, str] = {target: kind for kind, target in MOVE_TARGET.items()}
-_VERB = {CARD_EMPTIED: "emptied", CARD_BATCHED: "batched", CARD_PICKED: "picked",
-         CARD_SHIPPED: "shipped", CARD_FILLED: "filled", CARD_HELD: "held", CARD_RELEASED: "released",
-         CARD_RETIRED: "retired", CARD_PRINTED: "printed", CARD_ADDED: "added"}
+
+# Anomaly notes: a code and raw parameters (every note also has `at_ms`, when it happened; `kind` is
+# the event kind, `station` a station id, `status` a Supply value, `since_ms`/`since_station` when and
+# where the card entered that status). The words are the renderer's (jitdesk/services/words.py).
+_SINCE = ("status", "since_ms", "since_station")
+BEFORE_ADDED = define("card.before_added", "at_ms", "kind")
+WHILE_HELD = define("card.moved_while_held", "at_ms", "kind", "station")
+AFTER_RETIRED = define("card.moved_after_retired", "at_ms", "kind", "station")
+MOVED_TWICE = define("card.moved_twice", "at_ms", "kind", "station", *_SINCE)
+FILL_NOT_SCANNED = define("card.fill_not_scanned", "at_ms", "station", *_SINCE)
+EMPTY_SCAN_MISSED = define("card.empty_scan_missed", "at_ms", "kind", "station", *_SINCE)
+MOVED_BACK = define("card.moved_back", "at_ms", "kind", "station", *_SINCE)
+ADDED_AGAIN = define("card.added_again", "at_ms")
+ADMIN_AFTER_RETIRED = define("card.admin_after_retired", "at_ms", "kind")
+PRINTED_AGAIN = define("card.printed_again", "at_ms", "version", "current")
 
 MAX_ANOMALIES = 20  # the newest notes kept on the card; `anomaly_count` keeps the total
 
@@ -91,13 +103,16 @@ class Card:
     emptied_ms: int | None = None  # start of the running replenishment cycle; None when FULL
     last_moved_ms: int | None = None  # the latest supply event folded, repeats included
     added: bool = False  # False while only events older than its `added` event are known
-    anomalies: tuple[str, ...] = ()
+    anomalies: tuple[Message, ...] = ()  # the newest notes, oldest first
     anomaly_count: int = 0
 
     def __post_init__(self) -> None:
         # a stored row gives plain strings back: make them the enums again
         object.__setattr__(self, "supply", Supply(self.supply))
         object.__setattr__(self, "admin", Admin(self.admin))
+        # stored notes come back as [code, params] lists, or as sentences from older versions
+        if not all(type(note) is Message for note in self.anomalies):
+            object.__setattr__(self, "anomalies", tuple(from_stored(note) for note in self.anomalies))
 
     @property
     def print_state(self) -> str:
@@ -131,14 +146,15 @@ def move_payload(station_id: str, seen: Supply | None = None, **extra: Any) -> d
     return payload
 
 
-def _note(card: Card, ms: int, text: str) -> Card:
-    notes = (*card.anomalies, f"{at(ms)}: {text}")[-MAX_ANOMALIES:]
+def _note(card: Card, ms: int, code: str, /, **params: Param) -> Card:
+    notes = (*card.anomalies, message(code, at_ms=ms, **params))[-MAX_ANOMALIES:]
     return replace(card, anomalies=notes, anomaly_count=card.anomaly_count + 1)
 
 
-def _since(card: Card) -> str:
-    where = f" (station {card.status_station_id})" if card.status_station_id else ""
-    return f"{card.supply.value} since {at(card.status_since_ms)}{where}"
+def _since(card: Card) -> dict[str, Param]:
+    """Where the card is and since when: the `status`, `since_ms`, `since_station` of a note."""
+    return {"status": card.supply.value, "since_ms": card.status_since_ms,
+            "since_station": card.status_station_id}
 
 
 def _enter(card: Card, event: Event, target: Supply, station: str | None, ms: int) -> Card:
@@ -154,39 +170,37 @@ def _enter(card: Card, event: Event, target: Supply, station: str | None, ms: in
 
 def _move(card: Card, event: Event) -> Card:
     target = MOVE_TARGET[event.kind]
-    verb = _VERB[event.kind]
+    kind = event.kind
     station: str = event.payload["station_id"]
     ms = physical_ms(event.hlc)
     current = card.supply
     if not card.added:
-        card = _note(card, ms, f"{verb} before the card was added")
+        card = _note(card, ms, BEFORE_ADDED, kind=kind)
     if card.admin is Admin.ON_HOLD:
-        card = _note(card, ms, f"{verb} at station {station} while the card is on hold")
+        card = _note(card, ms, WHILE_HELD, kind=kind, station=station)
     elif card.admin is Admin.RETIRED:
-        card = _note(card, ms, f"{verb} at station {station} after the card was retired")
+        card = _note(card, ms, AFTER_RETIRED, kind=kind, station=station)
     if current is target:
         card = replace(card, last_moved_ms=ms)
-        return _note(card, ms, f"{verb} twice at station {station}: already {_since(card)}")
+        return _note(card, ms, MOVED_TWICE, kind=kind, station=station, **_since(card))
     if target is Supply.EMPTY:
         if current is not Supply.FULL:
-            card = _note(card, ms, f"emptied at station {station} while {LABELS[current]} "
-                                   f"({_since(card)}): the fill was not scanned")
+            card = _note(card, ms, FILL_NOT_SCANNED, station=station, **_since(card))
         return _enter(card, event, target, station, ms)
     if target is Supply.FULL:
         return _enter(card, event, target, station, ms)
     if current is Supply.FULL:
-        card = _note(card, ms, f"{verb} at station {station} while {_since(card)}: the empty scan was missed")
+        card = _note(card, ms, EMPTY_SCAN_MISSED, kind=kind, station=station, **_since(card))
         return _enter(card, event, target, station, ms)
     if step(target) < step(current):
-        return _note(replace(card, last_moved_ms=ms), ms,
-                     f"{verb} at station {station} after it was already {_since(card)}; kept {current.value}")
+        return _note(replace(card, last_moved_ms=ms), ms, MOVED_BACK, kind=kind, station=station, **_since(card))
     return _enter(card, event, target, station, ms)
 
 
 def _add(card: Card, event: Event) -> Card:
     ms = physical_ms(event.hlc)
     if card.added:
-        return _note(card, ms, "added again; the first record is kept")
+        return _note(card, ms, ADDED_AGAIN)
     p = event.payload
     card = replace(card, loop_id=p["loop_id"], number=p["number"], code=p["code"], added=True)
     if card.last_moved_ms is None:  # nothing moved it yet: it starts in the status it was added with
@@ -198,13 +212,12 @@ def _add(card: Card, event: Event) -> Card:
 
 def _admin(card: Card, event: Event) -> Card:
     ms = physical_ms(event.hlc)
-    verb = _VERB[event.kind]
     if not card.added:
-        card = _note(card, ms, f"{verb} before the card was added")
+        card = _note(card, ms, BEFORE_ADDED, kind=event.kind)
     if event.kind == CARD_RETIRED:
         return replace(card, admin=Admin.RETIRED)
     if card.admin is Admin.RETIRED:
-        return _note(card, ms, f"{verb} after the card was retired; it stays retired")
+        return _note(card, ms, ADMIN_AFTER_RETIRED, kind=event.kind)
     # holding a held card or releasing an active one is harmless (two supervisors at once)
     return replace(card, admin=Admin.ON_HOLD if event.kind == CARD_HELD else Admin.ACTIVE)
 
@@ -212,11 +225,9 @@ def _admin(card: Card, event: Event) -> Card:
 def _printed(card: Card, event: Event) -> Card:
     version: int = event.payload["version"]
     if not card.added:
-        card = _note(card, physical_ms(event.hlc), "printed before the card was added")
+        card = _note(card, physical_ms(event.hlc), BEFORE_ADDED, kind=event.kind)
     if version <= card.print_version:
-        card = _note(card, physical_ms(event.hlc),
-                     f"printed version {version} again (version {card.print_version} exists): "
-                     "more than one copy of this card may be on the floor")
+        card = _note(card, physical_ms(event.hlc), PRINTED_AGAIN, version=version, current=card.print_version)
     return replace(card, print_version=max(version, card.print_version))
 
 
@@ -236,4 +247,4 @@ def apply(state: Card | None, event: Event) -> Card:
     return _admin(card, event)
 
 
-CARD_PROJECTOR = PROJECTORS.add(Projector("card", Card, CARD_KINDS, apply))
+CARD_PROJECTOR = PROJECTORS.add(Projector("card", Card, CARD_KINDS, apply, version=2))  # 2: notes as message codes

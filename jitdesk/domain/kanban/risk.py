@@ -14,9 +14,18 @@ from typing import NamedTuple
 from jitdesk.domain.kanban.card import Card
 from jitdesk.domain.kanban.loop import Loop
 from jitdesk.domain.kanban.status import Admin, Supply
-from jitdesk.domain.kanban.words import duration
+from jitdesk.domain.messages import Message, define, message
 
 HOUR_MS = 3_600_000
+
+# Risk reasons: `loop` is the loop's code, counts are cards, `*_ms` are durations in milliseconds.
+NOT_IN_USE = define("loop.not_in_use", "loop")
+NO_CARDS = define("loop.no_cards", "loop")
+STOCKOUT = define("loop.stockout", "loop")
+LATE = define("loop.late", "count", "late_by_ms")
+TOO_MANY_EMPTY = define("loop.too_many_empty", "not_full", "in_use")
+STALE = define("loop.stale", "count", "stale_after_ms")
+ANOMALIES = define("loop.anomalies", "count")
 
 
 class RiskLevel(IntEnum):
@@ -45,7 +54,7 @@ class LateCard:
 @dataclass(frozen=True)
 class LoopRisk:
     level: RiskLevel
-    reasons: tuple[str, ...]  # plain words, most serious first
+    reasons: tuple[Message, ...]  # most serious first
     cards_in_use: int
     full: int
     not_full: int
@@ -99,21 +108,21 @@ def assess_loop(
     stockout = loop.active and not full
     too_many = loop.active and bool(in_use) and not_full > limits.max_not_full_fraction * len(in_use)
 
-    reasons: list[str] = []
+    reasons: list[Message] = []
     if not loop.active:
-        reasons.append(f"loop {loop.code} is not in use")
+        reasons.append(message(NOT_IN_USE, loop=loop.code))
     elif not in_use:
-        reasons.append(f"loop {loop.code} has no cards in use: no stock is signalled")
+        reasons.append(message(NO_CARDS, loop=loop.code))
     elif stockout:
-        reasons.append(f"stockout: no full card left in loop {loop.code}")
+        reasons.append(message(STOCKOUT, loop=loop.code))
     if loop.active and late:
-        reasons.append(f"{len(late)} card(s) late, the latest by {duration(late[0].late_by_ms)}")
+        reasons.append(message(LATE, count=len(late), late_by_ms=late[0].late_by_ms))
     if too_many:
-        reasons.append(f"{not_full} of {len(in_use)} cards are in replenishment")
+        reasons.append(message(TOO_MANY_EMPTY, not_full=not_full, in_use=len(in_use)))
     if loop.active and stale:
-        reasons.append(f"{len(stale)} card(s) have not moved for over {duration(limits.stale_after_ms)}")
+        reasons.append(message(STALE, count=len(stale), stale_after_ms=limits.stale_after_ms))
     if anomalous:
-        reasons.append(f"{len(anomalous)} card(s) with anomalies to check")
+        reasons.append(message(ANOMALIES, count=len(anomalous)))
 
     level = level_at(loop_stats(loop, map(card_facts, all_cards), limits), now_ms)
     return LoopRisk(level, tuple(reasons), len(in_use), len(full), not_full, held,

@@ -13,8 +13,9 @@ The station's relation to the card's loop and its role decide the move:
 A status-variant code asks for its status directly, from a station allowed to set it.
 A move that would jump over a status the loop requires is refused (`not_ready`).
 
-The decision holds either one event (kind and payload, for the card entity) or a refusal in plain
-words; nothing a scanner sends can produce an event the rules do not allow.
+The decision holds either one event (kind and payload, for the card entity) or a refusal, and a
+message (a code with raw parameters, `scan.*`; jitdesk/services/words.py has the words); nothing a
+scanner sends can produce an event the rules do not allow.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ from jitdesk.domain.events import REGISTRY
 from jitdesk.domain.kanban.card import MOVE_KIND, Card, move_payload
 from jitdesk.domain.kanban.codes import CodeRefusal, ParsedCode
 from jitdesk.domain.kanban.loop import Loop
-from jitdesk.domain.kanban.status import ADMIN_LABELS, LABELS, Admin, Supply, step
-from jitdesk.domain.kanban.words import at
+from jitdesk.domain.kanban.status import Admin, Supply, step
+from jitdesk.domain.messages import Message, Param, define, message
 
 DOUBLE_SCAN_MS = 3000  # the same card again within this window is a double scan, not a second event
 
@@ -64,7 +65,31 @@ RESULT_OF: dict[Supply, ScanResult] = {
     Supply.IN_TRANSIT: ScanResult.SHIPPED, Supply.FULL: ScanResult.FILLED,
 }
 _INFO = frozenset({ScanResult.LOOKUP, ScanResult.DOUBLE_SCAN})
-_DONE_WORDS = {Supply.WAIT: "batched", Supply.PICKING: "picked", Supply.IN_TRANSIT: "shipped"}
+
+# Scan answers: `code` is the card code, `loop` a loop code, `status`/`asked`/`missing` Supply values,
+# `since_ms` a Unix ms time. A move's answer has one code per result, so each language words it freely.
+BAD_CODE = {"unknown": define("scan.unknown_code"), "bad_check": define("scan.bad_check")}
+UNKNOWN_CARD = define("scan.unknown_card", "code")
+LOOKUP = define("scan.lookup", "code", "loop", "number", "status", "since_ms", "admin", "print_version",
+                "anomalies")
+DOUBLE = define("scan.double_scan", "code")
+RETIRED = define("scan.retired", "code")
+ON_HOLD = define("scan.on_hold", "code")
+LOOP_UNKNOWN = define("scan.loop_unknown", "code")
+LOOP_INACTIVE = define("scan.loop_inactive", "code", "loop")
+NOT_READY = define("scan.not_ready", "code", "missing", "status")
+MOVED = {result: define(f"scan.{result.value}", "code", "loop", "number", "status")
+         for result in (ScanResult.EMPTIED, ScanResult.BATCHED, ScanResult.PICKED, ScanResult.SHIPPED,
+                        ScanResult.FILLED)}
+ALREADY_EMPTY = define("scan.already_empty", "code", "since_ms")
+ALREADY_FULL = define("scan.already_full", "code")
+NOT_EMPTIED = define("scan.full_not_emptied", "code")
+WRONG_STATION = define("scan.wrong_station", "code", "loop")
+NO_SUPERMARKET_STEP = define("scan.no_supermarket_step", "code", "loop")
+ALREADY_DONE = define("scan.already_done", "code", "status")
+WRONG_STATION_FOR = define("scan.wrong_station_for_status", "code", "asked")
+NOT_USED = define("scan.not_used", "loop", "asked")
+ALREADY_EMPTIED = define("scan.already_emptied", "code", "status")
 
 
 @dataclass(frozen=True)
@@ -80,7 +105,7 @@ class ScanDecision:
     """`kind` and `payload` are the event to append for card `card_id`, or None for a refusal."""
 
     result: ScanResult
-    message: str
+    message: Message
     kind: str | None = None
     payload: Mapping[str, Any] | None = None
     card_id: str | None = None
@@ -112,23 +137,22 @@ def decide_scan(
     `last_scan_ms` is when a scan of this card last wrote an event at this station, if ever.
     """
     if isinstance(parsed, CodeRefusal):
-        return ScanDecision(ScanResult(parsed.reason), parsed.message)
+        return ScanDecision(ScanResult(parsed.reason), message(BAD_CODE[parsed.reason]))
     code = parsed.code
     if card is None or not card.added or card.code != code:
-        return ScanDecision(ScanResult.UNKNOWN, f"unknown card {code}: no such card in this plant")
+        return ScanDecision(ScanResult.UNKNOWN, message(UNKNOWN_CARD, code=code))
     if station.role == "supervisor":
         return ScanDecision(ScanResult.LOOKUP, _describe(card, loop), card_id=card.card_id)
     if last_scan_ms is not None and abs(now_ms - last_scan_ms) < double_scan_window_ms:
-        return _refuse(ScanResult.DOUBLE_SCAN, card, f"double scan: card {code} was just scanned, "
-                                                     "nothing more done")
+        return _refuse(ScanResult.DOUBLE_SCAN, card, DOUBLE, code=code)
     if card.admin is Admin.RETIRED:
-        return _refuse(ScanResult.RETIRED, card, f"card {code} is retired: take it out of the loop")
+        return _refuse(ScanResult.RETIRED, card, RETIRED, code=code)
     if card.admin is Admin.ON_HOLD:
-        return _refuse(ScanResult.ON_HOLD, card, f"card {code} is on hold: ask a supervisor")
+        return _refuse(ScanResult.ON_HOLD, card, ON_HOLD, code=code)
     if loop is None:
-        return _refuse(ScanResult.UNKNOWN, card, f"card {code}: its loop is not known here yet")
+        return _refuse(ScanResult.UNKNOWN, card, LOOP_UNKNOWN, code=code)
     if not loop.active:
-        return _refuse(ScanResult.LOOP_INACTIVE, card, f"card {code}: loop {loop.code} is not in use")
+        return _refuse(ScanResult.LOOP_INACTIVE, card, LOOP_INACTIVE, code=code, loop=loop.code)
     if parsed.status is None:
         target = _implied_target(card, loop, station)
     else:
@@ -137,28 +161,24 @@ def decide_scan(
         return target
     missing = loop.rules.missing_required(card.supply, target)
     if missing is not None:
-        return _refuse(ScanResult.NOT_READY, card,
-                       f"card {code} is not {_DONE_WORDS.get(missing, LABELS[missing])} yet: "
-                       f"it is {LABELS[card.supply]}; scan it at the supplier first")
+        return _refuse(ScanResult.NOT_READY, card, NOT_READY, code=code, missing=missing.value,
+                       status=card.supply.value)
     kind = MOVE_KIND[target]
     payload = move_payload(station.id, card.supply)
     REGISTRY.validate(kind, REGISTRY.get(kind).version, payload)  # a bad station id is a bug, said early
     result = RESULT_OF[target]
-    return ScanDecision(result, f"{result.value}: card {code} ({loop.code} #{card.number}) is now "
-                                f"{LABELS[target]}", kind, payload, card.card_id)
+    answer = message(MOVED[result], code=code, loop=loop.code, number=card.number, status=target.value)
+    return ScanDecision(result, answer, kind, payload, card.card_id)
 
 
-def _refuse(result: ScanResult, card: Card, message: str) -> ScanDecision:
-    return ScanDecision(result, message, card_id=card.card_id)
+def _refuse(result: ScanResult, card: Card, code: str, /, **params: Param) -> ScanDecision:
+    return ScanDecision(result, message(code, **params), card_id=card.card_id)
 
 
-def _describe(card: Card, loop: Loop | None) -> str:
-    where = f"loop {loop.code}" if loop is not None else "loop not known here"
-    text = (f"card {card.code}: {where}, card {card.number}, {LABELS[card.supply]} since "
-            f"{at(card.status_since_ms)}, {ADMIN_LABELS[card.admin]}, {card.print_state}")
-    if card.anomaly_count:
-        text += f", {card.anomaly_count} anomalies"
-    return text
+def _describe(card: Card, loop: Loop | None) -> Message:
+    return message(LOOKUP, code=card.code, loop=None if loop is None else loop.code, number=card.number,
+                   status=card.supply.value, since_ms=card.status_since_ms, admin=card.admin.value,
+                   print_version=card.print_version, anomalies=card.anomaly_count)
 
 
 def _is_supplier(loop: Loop, station: ScanStation) -> bool:
@@ -174,26 +194,23 @@ def _implied_target(card: Card, loop: Loop, station: ScanStation) -> Supply | Sc
         if current is Supply.FULL:
             return Supply.EMPTY
         if current is Supply.EMPTY:
-            return _refuse(ScanResult.ALREADY_EMPTY, card,
-                           f"card {code} is already empty (since {at(card.status_since_ms)})")
+            return _refuse(ScanResult.ALREADY_EMPTY, card, ALREADY_EMPTY, code=code,
+                           since_ms=card.status_since_ms)
         return Supply.FULL
     if station.role == "receiving":
         if current is Supply.FULL:
-            return _refuse(ScanResult.ALREADY_FULL, card, f"card {code} is already full")
+            return _refuse(ScanResult.ALREADY_FULL, card, ALREADY_FULL, code=code)
         return Supply.FULL
     if not _is_supplier(loop, station):
-        return _refuse(ScanResult.WRONG_STATION, card,
-                       f"wrong station for card {code}: loop {loop.code} is not handled here")
+        return _refuse(ScanResult.WRONG_STATION, card, WRONG_STATION, code=code, loop=loop.code)
     if current is Supply.FULL:
-        return _refuse(ScanResult.ALREADY_FULL, card,
-                       f"card {code} is full: it has not been emptied at the line")
+        return _refuse(ScanResult.ALREADY_FULL, card, NOT_EMPTIED, code=code)
     following = loop.rules.next_supplier_step(current)
     if following is not None:
         return following
     if current is Supply.EMPTY:
-        return _refuse(ScanResult.WRONG_STATION, card, f"wrong station for card {code}: loop {loop.code} "
-                                                       "has no supermarket step, fill it where it is used")
-    return _refuse(ScanResult.ALREADY_DONE, card, f"card {code} is already {LABELS[current]}")
+        return _refuse(ScanResult.WRONG_STATION, card, NO_SUPERMARKET_STEP, code=code, loop=loop.code)
+    return _refuse(ScanResult.ALREADY_DONE, card, ALREADY_DONE, code=code, status=current.value)
 
 
 def _asked_target(asked: Supply, card: Card, loop: Loop, station: ScanStation) -> Supply | ScanDecision:
@@ -207,17 +224,15 @@ def _asked_target(asked: Supply, card: Card, loop: Loop, station: ScanStation) -
     else:
         allowed = _is_supplier(loop, station)
     if not allowed:
-        return _refuse(ScanResult.WRONG_STATION, card,
-                       f"wrong station: card {code} cannot be made {LABELS[asked]} here")
+        return _refuse(ScanResult.WRONG_STATION, card, WRONG_STATION_FOR, code=code, asked=asked.value)
     if not loop.rules.uses(asked):
-        return _refuse(ScanResult.NOT_USED, card, f"loop {loop.code} does not use {LABELS[asked]}")
+        return _refuse(ScanResult.NOT_USED, card, NOT_USED, loop=loop.code, asked=asked.value)
     if asked is Supply.EMPTY:
         if current is Supply.FULL:
             return asked
-        return _refuse(ScanResult.ALREADY_EMPTY, card, f"card {code} was already emptied: it is "
-                                                       f"{LABELS[current]}")
+        return _refuse(ScanResult.ALREADY_EMPTY, card, ALREADY_EMPTIED, code=code, status=current.value)
     if current is Supply.FULL:
-        return _refuse(ScanResult.ALREADY_FULL, card, f"card {code} is already full")
+        return _refuse(ScanResult.ALREADY_FULL, card, ALREADY_FULL, code=code)
     if step(current) >= step(asked):
-        return _refuse(ScanResult.ALREADY_DONE, card, f"card {code} is already {LABELS[current]}")
+        return _refuse(ScanResult.ALREADY_DONE, card, ALREADY_DONE, code=code, status=current.value)
     return asked

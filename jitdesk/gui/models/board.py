@@ -1,4 +1,8 @@
-"""The kanban board's rows: one per loop, its cards by status, and its risk in colour, symbol and words."""
+"""The kanban board's rows: one per loop, its cards by status, and its risk in colour, symbol and words.
+
+Risk reasons and anomaly notes are messages, rendered with the page's `Words` (the plant's time
+zone, station codes, Qt's translation), which the view sets with each page.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +10,27 @@ from PySide6.QtCore import Qt
 
 from jitdesk.domain.kanban.risk import RiskLevel
 from jitdesk.domain.kanban.status import Supply
-from jitdesk.domain.kanban.words import duration
 from jitdesk.gui.kanban.words import RISK, SUPPLY_COLUMN, SUPPLY_ORDER
 from jitdesk.gui.models.table import RowsModel
+from jitdesk.gui.words import qt_words
 from jitdesk.services.kanban.board import BoardRow
+from jitdesk.services.words import Words
 
 RISK_COLUMN, PART_COLUMN, STATION_COLUMN, SUPPLIER_COLUMN = 0, 1, 2, 3
 FIRST_STATUS = 4
 WHY_COLUMN = FIRST_STATUS + len(SUPPLY_ORDER)
+NOTES_SHOWN = 3  # the newest anomaly notes of a loop in its tooltip
 
 
-def short_reasons(row: BoardRow) -> str:
+def short_reasons(row: BoardRow, plant: Words | None = None) -> str:
     """The risk in a few words for the board (the tooltip has the full sentences)."""
     risk = row.risk
+    plant = plant or Words()
     words = []
     if risk.stockout:
         words.append("no full card")
     if risk.late:
-        words.append(f"{len(risk.late)} late, by {duration(risk.late[0].late_by_ms)}")
+        words.append(f"{len(risk.late)} late, by {plant.duration(risk.late[0].late_by_ms)}")
     if risk.too_many_empty:
         words.append(f"{risk.not_full} of {risk.cards_in_use} out")
     if risk.stale:
@@ -39,6 +46,10 @@ class BoardModel(RowsModel[BoardRow]):
     HEADERS = ("Risk", "Part", "Used at", "Supplied from", *(SUPPLY_COLUMN[s] for s in SUPPLY_ORDER), "Why")
     BOLD_COLUMNS = (RISK_COLUMN, FIRST_STATUS)
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.words = qt_words()
+
     def cell(self, row: BoardRow, column: int) -> str:
         if column == RISK_COLUMN:
             symbol, words, _bg, _fg = RISK[row.risk.level]
@@ -50,7 +61,7 @@ class BoardModel(RowsModel[BoardRow]):
         if column == SUPPLIER_COLUMN:
             return row.loop.supplier_location
         if column == WHY_COLUMN:
-            return short_reasons(row) or "–"
+            return short_reasons(row, self.words) or "–"
         supply = SUPPLY_ORDER[column - FIRST_STATUS]
         if not row.loop.rules.uses(supply):
             return "·"  # the loop does not use this step
@@ -67,10 +78,23 @@ class BoardModel(RowsModel[BoardRow]):
 
     def tooltip(self, row: BoardRow, column: int) -> str | None:
         cards = ", ".join(f"#{c.number} {c.code} {c.supply.value.lower()}" for c in row.cards)
-        return (f"Loop {row.loop.code}: {row.loop.qty_per_card} per card, lead time {row.loop.lead_time_minutes} min"
-                f"\n{cards}\n" + "\n".join(row.risk.reasons))
+        text = (f"Loop {row.loop.code}: {row.loop.qty_per_card} per card, lead time {row.loop.lead_time_minutes} min"
+                f"\n{cards}\n" + "\n".join(self.words.render(reason) for reason in row.risk.reasons))
+        notes = anomaly_notes(row, self.words)
+        return text + ("\n" + "\n".join(notes) if notes else "")
 
     def align(self, column: int) -> Qt.AlignmentFlag:
         if FIRST_STATUS <= column < WHY_COLUMN:
             return Qt.AlignmentFlag.AlignCenter
         return Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+
+
+def anomaly_notes(row: BoardRow, words: Words, shown: int = NOTES_SHOWN) -> list[str]:
+    """The loop's newest anomaly notes, each with its card code and time in the plant's zone."""
+    notes = [(card.code, note) for card in row.cards for note in card.anomalies]
+    notes.sort(key=lambda found: _at(found[1].params.get("at_ms")), reverse=True)
+    return [f"{code}: {words.note(note)}" for code, note in notes[:shown]]
+
+
+def _at(value: object) -> int:
+    return value if isinstance(value, int) else 0

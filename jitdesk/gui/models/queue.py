@@ -6,20 +6,22 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
 
 from jitdesk.domain.kanban.status import Supply
-from jitdesk.domain.kanban.words import duration
 from jitdesk.gui.kanban.words import SUPPLY_SHORT
-from jitdesk.gui.models.scans import clock
+from jitdesk.gui.words import qt_words
 from jitdesk.services.kanban.queue import Queue, QueueRecord
+from jitdesk.services.words import Words
 
 HEADERS = ("Due", "Card", "Part", "Status", "Deliver to", "Qty")
 LATE = ("#EF6C00", "#000000")
 CARD_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-def due_words(item: QueueRecord, now_ms: int) -> str:
+def due_words(item: QueueRecord, now_ms: int, words: Words | None = None) -> str:
+    """Late by how long, or when due (in the plant's time zone) and how soon."""
+    words = words or Words()
     if item.due_ms < now_ms:
-        return f"▲ LATE {duration(now_ms - item.due_ms)}"
-    return f"{clock(item.due_ms)}  (in {duration(item.due_ms - now_ms)})"
+        return f"▲ LATE {words.duration(now_ms - item.due_ms)}"
+    return f"{words.clock(item.due_ms)}  (in {words.duration(item.due_ms - now_ms)})"
 
 
 class QueueModel(QStandardItemModel):
@@ -27,11 +29,13 @@ class QueueModel(QStandardItemModel):
         super().__init__(0, len(HEADERS))
         self.setHorizontalHeaderLabels(list(HEADERS))
         self.queue: Queue | None = None
+        self.words = qt_words()
         self._bold = QFont()
         self._bold.setBold(True)
 
     def set_queue(self, queue: Queue) -> None:
         self.queue = queue
+        self.words = qt_words(queue.words)
         self.removeRows(0, self.rowCount())
         for location, items in queue.groups():
             late = sum(1 for i in items if i.due_ms < queue.now_ms)
@@ -50,8 +54,9 @@ class QueueModel(QStandardItemModel):
 
     def _row(self, item: QueueRecord, now_ms: int) -> list[QStandardItem]:
         cells = [self._plain(t) for t in (
-            due_words(item, now_ms), f"{item.code}  #{item.number}", f"{item.part_number}  {item.part_name}",
-            SUPPLY_SHORT.get(Supply(item.supply), item.supply), item.station_code, str(item.qty_per_card))]
+            due_words(item, now_ms, self.words), f"{item.code}  #{item.number}",
+            f"{item.part_number}  {item.part_name}", SUPPLY_SHORT.get(Supply(item.supply), item.supply),
+            item.station_code, str(item.qty_per_card))]
         cells[1].setData(item.card_id, CARD_ROLE)
         cells[1].setFont(self._bold)
         if item.due_ms < now_ms:
@@ -59,7 +64,7 @@ class QueueModel(QStandardItemModel):
             cells[0].setForeground(QBrush(QColor(LATE[1])))
             cells[0].setFont(self._bold)
         for cell in cells:
-            cell.setToolTip(f"Loop {item.loop_code}; emptied {clock(item.emptied_ms)}")
+            cell.setToolTip(f"Loop {item.loop_code}; emptied {self.words.clock(item.emptied_ms)}")
         return cells
 
     def card_rows(self) -> int:

@@ -30,6 +30,7 @@ from jitdesk.gui.models.board import PART_COLUMN, WHY_COLUMN, BoardModel
 from jitdesk.gui.print_cards import PrintCardsDialog
 from jitdesk.gui.widgets import big_button, hint, page_title
 from jitdesk.gui.widgets.page import ReloadingPage
+from jitdesk.gui.words import qt_words
 from jitdesk.services.kanban.board import BoardChoices, BoardPage, BoardQuery, board_choices, board_page
 from jitdesk.services.uow import wall_clock_ms
 
@@ -189,6 +190,7 @@ class KanbanBoard(ReloadingPage):
     def show_page(self, result: BoardPage) -> None:
         self.result = result
         self.page = result.page
+        self.model.words = qt_words(result.words)
         self.model.set_rows(result.rows)
         levels = [r.risk.level for r in result.rows]
         parts = [f"{RISK[level][0]} {levels.count(level)} {RISK[level][1].lower()}"

@@ -24,6 +24,7 @@ from jitdesk.gui.models.queue import QueueModel
 from jitdesk.gui.scanning import pipeline_for
 from jitdesk.gui.widgets import big_button, page_title
 from jitdesk.gui.widgets.page import ReloadingPage
+from jitdesk.gui.words import answer
 from jitdesk.services.kanban.board import BoardChoices, board_choices
 from jitdesk.services.kanban.queue import DEFAULT_LIMIT, Queue, replenishment_queue
 from jitdesk.services.kanban.scanning import ScanOutcome
@@ -112,7 +113,7 @@ class QueueView(ReloadingPage):
         self.summary.setText(f"{queue.total} card(s) awaiting replenishment{late}{more}")
 
     def on_scanned(self, outcome: ScanOutcome) -> None:
-        self.flash.show_result(outcome.tone, outcome.result, outcome.message)
+        self.flash.show_result(outcome.tone, outcome.result, answer(self.model.words, outcome.note, outcome.message))
 
     def record_typed(self) -> None:
         text = self.entry.text().strip()

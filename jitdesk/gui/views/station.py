@@ -28,6 +28,7 @@ from jitdesk.gui.models.station_loops import StationLoopsModel
 from jitdesk.gui.scanning import pipeline_for
 from jitdesk.gui.widgets import big_button, page_title, restyle, section_title
 from jitdesk.gui.widgets.page import ReloadingPage
+from jitdesk.gui.words import answer, qt_words
 from jitdesk.services.kanban.scanning import ScanOutcome
 from jitdesk.services.kanban.station import ScanLogRecord, StationPanel, station_panel
 from jitdesk.services.uow import wall_clock_ms
@@ -132,6 +133,7 @@ class StationView(ReloadingPage):
     def show_panel(self, panel: StationPanel) -> None:
         self._loading = False
         self.panel = panel
+        self.scans.words = qt_words(panel.words)
         if panel.station_id is None or not panel.station_code:
             self.title.setText("▣  No station chosen: an admin picks one in Admin, This station")
         else:
@@ -149,11 +151,12 @@ class StationView(ReloadingPage):
 
     # -- scans --------------------------------------------------------------------------------------
     def on_scanned(self, outcome: ScanOutcome) -> None:
-        self.flash.show_result(outcome.tone, outcome.result, outcome.message)
+        self.flash.show_result(outcome.tone, outcome.result, answer(self.scans.words, outcome.note, outcome.message))
         if outcome.log_id and (not self.scans.rows or self.scans.rows[0].id < outcome.log_id):
             # show it at once; the reload that follows brings the committed list
             record = ScanLogRecord(outcome.log_id, outcome.at_ms, outcome.station_id, outcome.source, outcome.text,
-                                   outcome.result, outcome.tone, outcome.message, outcome.card_id, outcome.event_id)
+                                   outcome.result, outcome.tone, outcome.message, outcome.card_id, outcome.event_id,
+                                   outcome.note)
             self.scans.set_rows([record, *self.scans.rows][:SCANS_SHOWN])
 
     def record_typed(self) -> None:

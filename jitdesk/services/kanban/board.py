@@ -7,12 +7,13 @@ first screen stays fast on a plant of fifty loops or fifty thousand.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from jitdesk.domain.kanban.card import Card
 from jitdesk.domain.kanban.loop import Loop
 from jitdesk.domain.kanban.risk import LoopRisk, assess_loop
 from jitdesk.domain.kanban.status import Admin, Supply
+from jitdesk.services.words import Words, stations_named, words_in
 from jitdesk.storage import kanban_repo
 from jitdesk.storage.database import Database
 from jitdesk.storage.kanban_repo import BoardQuery
@@ -49,6 +50,7 @@ class BoardPage:
     page: int
     page_size: int
     now_ms: int
+    words: Words = field(default_factory=Words)  # the plant's time zone and the stations the notes name
 
     @property
     def pages(self) -> int:
@@ -77,13 +79,15 @@ def board_page(db: Database, query: BoardQuery | None = None, *, page: int = 0, 
             page = (total - 1) // page_size  # the filter shrank the list under the current page
             loops, total = one_page(page)
         cards = kanban_repo.cards_of_loops(session, [r.loop_id for r in loops])
+        words = words_in(session, stations_named(note for found in cards.values() for card in found
+                                                 for note in card.anomalies))
     rows = []
     for r in loops:
         live = tuple(c for c in cards[r.loop_id] if c.admin is not Admin.RETIRED)
         risk = assess_loop(r.loop, live, now_ms)  # the default thresholds, as the derived loop_stats
         rows.append(BoardRow(r.loop_id, r.loop, r.part_number, r.part_name, r.station_code, r.station_name,
                              r.line_code, live, risk))
-    return BoardPage(tuple(rows), total, page, page_size, now_ms)
+    return BoardPage(tuple(rows), total, page, page_size, now_ms, words)
 
 
 def board_choices(db: Database) -> BoardChoices:

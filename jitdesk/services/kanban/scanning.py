@@ -5,6 +5,10 @@ card event when the decision is a move, and write the scan to the local scan log
 the scanner sent is only ever read through the domain's parser, which never raises, so no input can
 crash the station or write an event the rules do not allow. Each scan is also logged to the
 `jitdesk.scan` logger with its result.
+
+The answer is a message code with parameters (`ScanOutcome.note`, stored in the scan log's `code`
+and `params`); `ScanOutcome.message` and the log's `message` column hold its English words with times
+in the plant's time zone, for logs and readers of older versions. Screens render `note` themselves.
 """
 
 from __future__ import annotations
@@ -18,9 +22,11 @@ from jitdesk.domain.kanban.codes import ParsedCode, parse_scan
 from jitdesk.domain.kanban.loop import LOOP_PROJECTOR
 from jitdesk.domain.kanban.scan import ScanDecision, ScanResult, ScanStation, decide_scan
 from jitdesk.domain.kanban.status import Admin
+from jitdesk.domain.messages import Message, define, message
 from jitdesk.services.changes import NO_CHANGES, Changes
 from jitdesk.services.kanban import SCAN_LOG
 from jitdesk.services.uow import Tx, transaction, wall_clock_ms
+from jitdesk.services.words import words_in
 from jitdesk.storage import identity, kanban_repo, projections
 from jitdesk.storage.database import STATION_ID, Database
 
@@ -29,6 +35,11 @@ log = logging.getLogger("jitdesk.scan")
 MAX_LOGGED = 60  # characters of what the scanner sent kept in the scan log
 DEFAULT_DOUBLE_SCAN_SECONDS = 3.0
 
+NO_STATION = define("scan.no_station")
+STATION_UNKNOWN = define("scan.station_unknown")
+DUPLICATE_CODE = define("scan.duplicate_code", "code")
+UNREADABLE = define("scan.unreadable", "reason")  # the scanner layer's own words (devices/framing.py)
+
 
 @dataclass(frozen=True)
 class ScanOutcome:
@@ -36,7 +47,7 @@ class ScanOutcome:
 
     result: str  # a ScanResult value, or "no_station"
     tone: str  # success, info or refused
-    message: str  # plain words
+    message: str  # plain words (English, plant time): `note` rendered by the service
     text: str  # what was read, printable
     at_ms: int
     station_id: str | None
@@ -46,6 +57,7 @@ class ScanOutcome:
     event_id: str | None = None
     log_id: int = 0
     changes: Changes = NO_CHANGES
+    note: Message | None = None  # the answer as a code with parameters (None: only `message` is known)
 
     @property
     def ok(self) -> bool:
@@ -83,26 +95,26 @@ def record_scan(
             assert decision.kind is not None and decision.payload is not None and decision.card_id is not None
             event_id = tx.append(decision.kind, decision.card_id, decision.payload, actor).event_id
         result = decision.result.value if isinstance(decision.result, ScanResult) else str(decision.result)
+        words = words_in(tx.session).render(decision.message)
         log_id = kanban_repo.add_scan_log(
             tx.session, at_ms=now, station_id=station, source=source, text=shown, result=result,
-            tone=decision.tone, message=decision.message, card_id=decision.card_id, event_id=event_id)
+            tone=decision.tone, message=words, card_id=decision.card_id, event_id=event_id,
+            note=decision.message)
         tx.touch(SCAN_LOG, str(log_id))
     level = logging.INFO if decision.ok or decision.tone == "info" else logging.WARNING
-    log.log(level, "scan %r at station %s (%s): %s: %s", shown, station, source, result, decision.message)
-    return ScanOutcome(result, decision.tone, decision.message, shown, now, station, source, decision.card_id,
-                       code, event_id, log_id, tx.changes)
+    log.log(level, "scan %r at station %s (%s): %s: %s", shown, station, source, result, words)
+    return ScanOutcome(result, decision.tone, words, shown, now, station, source, decision.card_id,
+                       code, event_id, log_id, tx.changes, decision.message)
 
 
 def _decide(tx: Tx, code_text: str, station_id: str | None, now: int, window_ms: int
             ) -> tuple[ScanDecision, str | None]:
     """The decision, and the code of the card it is about (None when no card was found)."""
     if not station_id:
-        return ScanDecision(ScanResult.WRONG_STATION, "this device has no station yet: "
-                            "an admin chooses it in Admin, This station"), None
+        return ScanDecision(ScanResult.WRONG_STATION, message(NO_STATION)), None
     found = projections.load(tx.session, PROJECTORS.get("station"), station_id)
     if found is None or not found[0].active:
-        return ScanDecision(ScanResult.WRONG_STATION,
-                            "this device's station is not known or not in use: ask an admin"), None
+        return ScanDecision(ScanResult.WRONG_STATION, message(STATION_UNKNOWN)), None
     station = ScanStation(station_id, found[0].role)
     parsed = parse_scan(code_text if isinstance(code_text, str) else "")
     card: Card | None = None
@@ -113,9 +125,7 @@ def _decide(tx: Tx, code_text: str, station_id: str | None, now: int, window_ms:
                              for i in kanban_repo.card_ids_by_code(tx.session, parsed.code)) if c is not None]
         in_use = [c[0] for c in cards if c[0].admin is not Admin.RETIRED]
         if len(in_use) > 1:
-            return ScanDecision(ScanResult.DUPLICATE_CODE, f"two cards carry the code {parsed.code} (added on two "
-                                "devices while offline): nothing recorded; a planner retires one and prints a "
-                                "new card"), parsed.code
+            return ScanDecision(ScanResult.DUPLICATE_CODE, message(DUPLICATE_CODE, code=parsed.code)), parsed.code
         candidates = in_use or [c[0] for c in cards]
         card = candidates[0] if candidates else None
         if card is not None:
@@ -132,12 +142,13 @@ def record_unreadable(db: Database, reason: str, raw: bytes = b"", *, source: st
     """Log a frame the scanner layer refused (noise, too long, wrong affixes) with its reason; no event."""
     now = wall_clock_ms() if now_ms is None else now_ms
     shown = printable(raw)
+    note = message(UNREADABLE, reason=reason)
     with transaction(db, now_ms=lambda: now) as tx:
         station = identity.get_setting(tx.session, STATION_ID)
         log_id = kanban_repo.add_scan_log(tx.session, at_ms=now, station_id=station, source=source, text=shown,
                                           result="unreadable", tone="refused", message=reason, card_id=None,
-                                          event_id=None)
+                                          event_id=None, note=note)
         tx.touch(SCAN_LOG, str(log_id))
     log.warning("unreadable scan %r at station %s (%s): %s", shown, station, source, reason)
     return ScanOutcome("unreadable", "refused", reason, shown, now, station, source, log_id=log_id,
-                       changes=tx.changes)
+                       changes=tx.changes, note=note)

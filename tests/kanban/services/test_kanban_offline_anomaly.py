@@ -11,6 +11,7 @@ from kanban_plant import T0, build_plant
 from jitdesk.domain.kanban.status import Supply
 from jitdesk.services.kanban.scanning import record_scan
 from jitdesk.services.uow import transaction
+from jitdesk.services.words import plant_words, stations_named
 from jitdesk.storage import identity, kanban_repo
 from jitdesk.storage.database import DEVICE_ID, open_database
 
@@ -45,7 +46,10 @@ def test_concurrent_offline_empties_are_kept_and_flagged(tmp_path: Path) -> None
         assert states[0] == states[1]
         card = states[0]
         assert card.supply is Supply.EMPTY and card.anomaly_count == 1
-        assert "emptied twice" in card.anomalies[0]
+        assert card.anomalies[0].code == "card.moved_twice"
+        assert card.anomalies[0].params["station"] == card.anomalies[0].params["since_station"] == line
+        words = plant_words(a, stations_named(card.anomalies))
+        assert "emptied twice at station LINE-1: already empty since" in words.render(card.anomalies[0])
         for db in (a, b):  # the queue's derived table follows the re-fold too
             with db.reading() as session:
                 items, total, _late = kanban_repo.queue(session, T0, 10)

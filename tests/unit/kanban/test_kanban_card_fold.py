@@ -32,9 +32,16 @@ from jitdesk.domain.kanban.card import (
 )
 from jitdesk.domain.kanban.codes import card_code
 from jitdesk.domain.kanban.status import Admin, Supply
-from jitdesk.domain.kanban.words import at
+from jitdesk.domain.messages import Message
+from jitdesk.services.words import Words
 
 PROJECTOR = PROJECTORS.get("card")
+WORDS = Words()  # UTC, strict under the test suite
+
+
+def said(note: Message) -> str:
+    """A note in words, as a screen shows it."""
+    return WORDS.render(note)
 ADDED = {"loop_id": "loop-1", "number": 3, "code": card_code(7)}
 
 
@@ -159,8 +166,12 @@ def test_two_stations_emptying_the_same_card_offline_is_kept_as_an_anomaly() -> 
     assert card.supply is Supply.EMPTY
     assert (card.status_since_ms, card.emptied_ms, card.status_station_id) == (T0 + 2 * MIN, T0 + 2 * MIN, "line-1")
     assert card.anomaly_count == 1
-    assert "emptied twice at station line-2: already EMPTY since" in card.anomalies[0]
-    assert "(station line-1)" in card.anomalies[0]
+    note = card.anomalies[0]
+    assert note == Message("card.moved_twice", {
+        "at_ms": T0 + 5 * MIN, "kind": CARD_EMPTIED, "station": "line-2", "status": "EMPTY", "since_ms": T0 + 2 * MIN,
+        "since_station": "line-1"})
+    assert "emptied twice at station line-2: already empty since" in said(note)
+    assert "(station line-1)" in said(note)
     assert card.last_moved_ms == T0 + 5 * MIN
 
 
@@ -173,14 +184,19 @@ def test_emptied_while_in_transit_starts_a_new_cycle_and_says_the_fill_was_misse
         d.emit(CARD_EMPTIED, {"station_id": "line-1"}, T0 + 9 * MIN),
     ])
     assert (card.supply, card.emptied_ms) == (Supply.EMPTY, T0 + 9 * MIN)
-    assert "the fill was not scanned" in card.anomalies[-1]
+    note = card.anomalies[-1]
+    assert note.code == "card.fill_not_scanned"
+    assert (note.params["status"], note.params["since_ms"]) == ("IN_TRANSIT", T0 + 2 * MIN)
+    assert "the fill was not scanned" in said(note)
 
 
 def test_picked_while_full_is_applied_and_says_the_empty_scan_was_missed() -> None:
     d = Device("d")
     card = _fold([d.emit(CARD_ADDED, ADDED, T0), d.emit(CARD_PICKED, {"station_id": "sm-1"}, T0 + MIN)])
     assert (card.supply, card.emptied_ms) == (Supply.PICKING, T0 + MIN)
-    assert "the empty scan was missed" in card.anomalies[-1]
+    note = card.anomalies[-1]
+    assert (note.code, note.params["kind"], note.params["status"]) == ("card.empty_scan_missed", CARD_PICKED, "FULL")
+    assert "the empty scan was missed" in said(note)
 
 
 def test_a_step_back_inside_a_cycle_changes_nothing_but_is_noted() -> None:
@@ -194,7 +210,9 @@ def test_a_step_back_inside_a_cycle_changes_nothing_but_is_noted() -> None:
     after = _fold([*events, d.emit(CARD_BATCHED, {"station_id": "sm-1"}, T0 + 3 * MIN)])
     assert (after.supply, after.status_since_ms, after.emptied_ms) == (
         before.supply, before.status_since_ms, before.emptied_ms)
-    assert "kept IN_TRANSIT" in after.anomalies[-1]
+    note = after.anomalies[-1]
+    assert (note.code, note.params["kind"], note.params["status"]) == ("card.moved_back", CARD_BATCHED, "IN_TRANSIT")
+    assert "kept in transit" in said(note)
 
 
 def test_forward_moves_may_jump_steps_in_the_fold() -> None:
@@ -211,7 +229,9 @@ def test_filled_twice_is_noted() -> None:
     d = Device("d")
     card = _fold([d.emit(CARD_ADDED, ADDED, T0), d.emit(CARD_FILLED, {"station_id": "rcv-1"}, T0 + MIN)])
     assert card.supply is Supply.FULL
-    assert "filled twice at station rcv-1: already FULL since" in card.anomalies[-1]
+    note = card.anomalies[-1]
+    assert (note.code, note.params["station"], note.params["status"]) == ("card.moved_twice", "rcv-1", "FULL")
+    assert "filled twice at station rcv-1: already full since" in said(note)
 
 
 def test_hold_release_and_retire() -> None:
@@ -220,7 +240,8 @@ def test_hold_release_and_retire() -> None:
     assert _fold(events).admin is Admin.ON_HOLD
     events.append(d.emit(CARD_EMPTIED, {"station_id": "line-1"}, T0 + 2 * MIN))
     held_move = _fold(events)
-    assert held_move.supply is Supply.EMPTY and "while the card is on hold" in held_move.anomalies[-1]
+    assert held_move.supply is Supply.EMPTY and held_move.anomalies[-1].code == "card.moved_while_held"
+    assert "while the card is on hold" in said(held_move.anomalies[-1])
     events.append(d.emit(CARD_HELD, {}, T0 + 3 * MIN))  # a second supervisor holding it too: harmless
     assert _fold(events).anomaly_count == 1
     events.append(d.emit(CARD_RELEASED, {}, T0 + 4 * MIN))
@@ -231,8 +252,9 @@ def test_hold_release_and_retire() -> None:
     events.append(d.emit(CARD_FILLED, {"station_id": "rcv-1"}, T0 + 7 * MIN))
     card = _fold(events)
     assert card.admin is Admin.RETIRED and card.supply is Supply.FULL
-    assert "released after the card was retired; it stays retired" in card.anomalies[-2]
-    assert "filled at station rcv-1 after the card was retired" in card.anomalies[-1]
+    assert [n.code for n in card.anomalies[-2:]] == ["card.admin_after_retired", "card.moved_after_retired"]
+    assert "released after the card was retired; it stays retired" in said(card.anomalies[-2])
+    assert "filled at station rcv-1 after the card was retired" in said(card.anomalies[-1])
 
 
 def test_print_versions() -> None:
@@ -245,7 +267,9 @@ def test_print_versions() -> None:
     assert _fold(events).print_state == "reprint version 2"
     events.append(Device("e").emit(CARD_PRINTED, {"version": 2}, T0 + 3 * MIN))  # printed at once elsewhere
     card = _fold(events)
-    assert card.print_version == 2 and "more than one copy" in card.anomalies[-1]
+    assert card.print_version == 2
+    assert card.anomalies[-1] == Message("card.printed_again", {"at_ms": T0 + 3 * MIN, "version": 2, "current": 2})
+    assert "more than one copy" in said(card.anomalies[-1])
 
 
 def test_a_card_added_empty_starts_in_replenishment() -> None:
@@ -258,9 +282,11 @@ def test_moves_before_the_add_are_noted_and_the_add_keeps_them() -> None:
     add = Device("admin").emit(CARD_ADDED, ADDED, T0 + MIN)
     card = _fold([add, early])
     assert card.added and card.supply is Supply.EMPTY and card.code == ADDED["code"]
-    assert "emptied before the card was added" in card.anomalies[0]
+    assert card.anomalies[0] == Message("card.before_added", {"at_ms": T0, "kind": CARD_EMPTIED})
+    assert "emptied before the card was added" in said(card.anomalies[0])
     again = _fold([add, early, Device("admin2").emit(CARD_ADDED, {**ADDED, "number": 9}, T0 + 2 * MIN)])
-    assert again.number == 3 and "added again" in again.anomalies[-1]
+    assert again.number == 3 and again.anomalies[-1].code == "card.added_again"
+    assert "added again" in said(again.anomalies[-1])
 
 
 def test_anomaly_notes_are_capped_but_counted() -> None:
@@ -269,8 +295,9 @@ def test_anomaly_notes_are_capped_but_counted() -> None:
     events += [d.emit(CARD_EMPTIED, {"station_id": "line-1"}, T0 + i * MIN) for i in range(1, 31)]
     card = _fold(events)
     assert card.anomaly_count == 29 and len(card.anomalies) == MAX_ANOMALIES
-    assert card.anomalies[-1].startswith(at(T0 + 30 * MIN))  # the newest notes are the ones kept
-    assert card.anomalies[0].startswith(at(T0 + 11 * MIN))
+    assert card.anomalies[-1].params["at_ms"] == T0 + 30 * MIN  # the newest notes are the ones kept
+    assert card.anomalies[0].params["at_ms"] == T0 + 11 * MIN
+    assert WORDS.note(card.anomalies[-1]).startswith(WORDS.time(T0 + 30 * MIN))
 
 
 def test_a_stored_row_of_plain_values_gives_the_same_card() -> None:
@@ -281,6 +308,27 @@ def test_a_stored_row_of_plain_values_gives_the_same_card() -> None:
     values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in row.items()}
     back = Card(**values)
     assert back == card and back.supply is Supply.EMPTY and back.admin is Admin.ACTIVE
+
+
+def test_anomaly_notes_are_stored_as_codes_and_params_and_come_back_the_same() -> None:
+    d = Device("d")
+    card = _fold([d.emit(CARD_ADDED, ADDED, T0), d.emit(CARD_FILLED, {"station_id": "rcv-1"}, T0 + MIN)])
+    row: dict[str, Any] = json.loads(json.dumps(asdict(card)))
+    assert row["anomalies"] == [["card.moved_twice", {
+        "at_ms": T0 + MIN, "kind": CARD_FILLED, "station": "rcv-1", "status": "FULL", "since_ms": T0,
+        "since_station": None}]]  # raw values only: no words, no formatted time
+    back = Card(**{k: tuple(v) if isinstance(v, list) else v for k, v in row.items()})
+    assert back == card and type(back.anomalies[0]) is Message
+
+
+def test_a_note_stored_as_a_sentence_by_an_older_version_shows_as_it_was() -> None:
+    old = "2026-11-22 05:19:35 UTC: emptied twice at station line-2: already EMPTY since 2026-11-22 05:10:00 UTC"
+    d = Device("d")
+    card = _fold([d.emit(CARD_ADDED, ADDED, T0)])
+    row: dict[str, Any] = {**json.loads(json.dumps(asdict(card))), "anomalies": [old], "anomaly_count": 1}
+    back = Card(**{k: tuple(v) if isinstance(v, list) else v for k, v in row.items()})
+    assert back.anomalies == (Message("legacy", {"text": old}),)
+    assert WORDS.note(back.anomalies[0]) == old and Words(strict=True).render(old) == old
 
 
 def test_kinds_and_projector_are_registered() -> None:

@@ -17,8 +17,15 @@ from jitdesk.domain.kanban.risk import (
     replenishment_queue,
 )
 from jitdesk.domain.kanban.status import Admin, Supply
+from jitdesk.domain.messages import Message
+from jitdesk.services.words import Words
 
 LOOP = make_loop(lead_time_minutes=120)  # two hours
+
+
+def said(reasons: tuple[Message, ...]) -> list[str]:
+    """The reasons in words, as the board shows them (UTC, strict under the test suite)."""
+    return [Words().render(reason) for reason in reasons]
 
 
 def card(n: int, supply: Supply = Supply.FULL, *, emptied: int | None = None, since: int = T0,
@@ -53,14 +60,16 @@ def test_late_cards_most_late_first() -> None:
     assert [c.card_id for c in risk.late] == ["c3", "c2"]
     assert risk.late[0].late_by_ms == 2 * HOUR_MS and risk.late[0].due_ms == T0 + HOUR_MS
     assert risk.late[0].emptied_ms == T0 - HOUR_MS
-    assert risk.reasons == ("2 card(s) late, the latest by 2 h 00 min",)
+    assert risk.reasons == (Message("loop.late", {"count": 2, "late_by_ms": 2 * HOUR_MS}),)
+    assert said(risk.reasons) == ["2 card(s) late, the latest by 2 h 00 min"]
 
 
 def test_too_many_empty_cards_at_once() -> None:
     cards = [card(1), card(2, Supply.EMPTY), card(3, Supply.WAIT), card(4, Supply.PICKING)]
     risk = assess_loop(LOOP, cards, T0 + MIN)
     assert risk.too_many_empty and risk.level is RiskLevel.AT_RISK
-    assert "3 of 4 cards are in replenishment" in risk.reasons
+    assert Message("loop.too_many_empty", {"not_full": 3, "in_use": 4}) in risk.reasons
+    assert "3 of 4 cards are in replenishment" in said(risk.reasons)
     half = assess_loop(LOOP, cards[:2], T0 + MIN)  # one of two (a two-bin loop) is normal
     assert not half.too_many_empty and half.level is RiskLevel.OK
     strict = assess_loop(LOOP, cards[:2], T0 + MIN, RiskThresholds(max_not_full_fraction=0.25))
@@ -71,9 +80,11 @@ def test_stockout_when_no_full_card_is_left() -> None:
     risk = assess_loop(LOOP, [card(1, Supply.EMPTY), card(2, Supply.IN_TRANSIT),
                               card(3, admin=Admin.ON_HOLD)], T0 + MIN)
     assert risk.stockout and risk.level is RiskLevel.STOCKOUT and risk.held == 1
-    assert risk.reasons[0] == "stockout: no full card left in loop L-BOLT"
+    assert risk.reasons[0] == Message("loop.stockout", {"loop": "L-BOLT"})
+    assert said(risk.reasons)[0] == "stockout: no full card left in loop L-BOLT"
     empty_loop = assess_loop(LOOP, [card(1, admin=Admin.RETIRED)], T0)
-    assert empty_loop.level is RiskLevel.STOCKOUT and "has no cards in use" in empty_loop.reasons[0]
+    assert empty_loop.level is RiskLevel.STOCKOUT and empty_loop.reasons[0].code == "loop.no_cards"
+    assert "has no cards in use" in said(empty_loop.reasons)[0]
 
 
 def test_stale_and_anomalous_cards_are_worth_a_look() -> None:
@@ -82,7 +93,9 @@ def test_stale_and_anomalous_cards_are_worth_a_look() -> None:
     risk = assess_loop(LOOP, cards, T0 + week + MIN)
     assert risk.level is RiskLevel.WATCH
     assert risk.stale == ("c1",) and risk.anomalous == ("c3",)
-    assert any("have not moved for over 7 d 0 h" in r for r in risk.reasons)
+    assert Message("loop.stale", {"count": 1, "stale_after_ms": week}) in risk.reasons
+    assert Message("loop.anomalies", {"count": 1}) in risk.reasons
+    assert any("have not moved for over 7 d 0 h" in r for r in said(risk.reasons))
     short = assess_loop(LOOP, cards[:2], T0 + 2 * HOUR_MS, RiskThresholds(stale_after_ms=HOUR_MS))
     assert short.stale == ("c1",)
 
@@ -90,7 +103,8 @@ def test_stale_and_anomalous_cards_are_worth_a_look() -> None:
 def test_an_inactive_loop_is_not_a_risk() -> None:
     risk = assess_loop(make_loop(active=False), [card(1, Supply.EMPTY, emptied=T0 - 99 * HOUR_MS)], T0)
     assert risk.level is RiskLevel.OK and not risk.stockout and risk.late == ()
-    assert risk.reasons == ("loop L-BOLT is not in use",)
+    assert risk.reasons == (Message("loop.not_in_use", {"loop": "L-BOLT"}),)
+    assert said(risk.reasons) == ["loop L-BOLT is not in use"]
 
 
 def test_replenishment_queue_late_first_then_oldest() -> None:

@@ -17,6 +17,8 @@ from jitdesk.domain.kanban.codes import ParsedCode, card_code, parse_scan, statu
 from jitdesk.domain.kanban.loop import Loop
 from jitdesk.domain.kanban.scan import DOUBLE_SCAN_MS, ScanDecision, ScanResult, ScanStation, decide_scan
 from jitdesk.domain.kanban.status import CYCLE, Admin, Rule, Supply, step
+from jitdesk.domain.messages import Message
+from jitdesk.services.words import Words
 
 R = ScanResult
 LINE = ScanStation("line-1", "line")
@@ -29,6 +31,7 @@ STATIONS = [LINE, OTHER_LINE, SM, OTHER_SM, RCV, SUP, ScanStation("kiosk-1", "ki
 SERIAL = 7
 CODE = card_code(SERIAL)
 NOW = T0 + 60 * MIN
+said = Words().render  # UTC, strict under the test suite
 
 
 def make_card(supply: Supply = Supply.FULL, admin: Admin = Admin.ACTIVE, **changes: Any) -> Card:
@@ -114,12 +117,14 @@ def test_what_a_scan_does(station: ScanStation, supply: Supply, rules: dict[str,
                           expected: ScanResult) -> None:
     decision = scan(station, supply, loop=make_loop(**rules), asked=asked)
     assert decision.result is expected, decision.message
-    assert decision.message
+    assert said(decision.message)
     if decision.ok:
         target = MOVE_TARGET[decision.kind or ""]
         assert decision.payload == {"station_id": station.id, "seen_status": supply.value}
         assert decision.card_id == CARD_ID and decision.tone == "success"
-        assert decision.message.startswith(expected.value) and CODE in decision.message
+        assert decision.message.code == f"scan.{expected.value}" and decision.message.params["code"] == CODE
+        assert decision.message.params["status"] == target.value
+        assert said(decision.message).startswith(expected.value) and CODE in said(decision.message)
         REGISTRY.validate(decision.kind or "", 1, decision.payload)
         assert target is not supply
     else:
@@ -129,7 +134,8 @@ def test_what_a_scan_does(station: ScanStation, supply: Supply, rules: dict[str,
 def test_refusals_from_the_code_itself() -> None:
     bad = CODE[:-1] + ("A" if CODE[-1] != "A" else "B")
     assert scan(LINE, text=bad).result is R.BAD_CHECK
-    assert "misread" in scan(LINE, text=bad).message
+    assert scan(LINE, text=bad).message == Message("scan.bad_check", {})
+    assert "misread" in said(scan(LINE, text=bad).message)
     assert scan(LINE, text="hello").result is R.UNKNOWN
     assert scan(LINE, text=card_code(8)).result is R.UNKNOWN  # a valid code, but not this card's
     unknown = decide_scan(parse_scan(CODE), None, make_loop(), LINE, NOW)
@@ -139,20 +145,24 @@ def test_refusals_from_the_code_itself() -> None:
 
 def test_refusals_from_the_card_and_its_loop() -> None:
     held = scan(LINE, card=make_card(admin=Admin.ON_HOLD))
-    assert held.result is R.ON_HOLD and "on hold" in held.message
+    assert held.result is R.ON_HOLD and held.message == Message("scan.on_hold", {"code": CODE})
+    assert "on hold" in said(held.message)
     retired = scan(LINE, card=make_card(admin=Admin.RETIRED))
-    assert retired.result is R.RETIRED and "retired" in retired.message
+    assert retired.result is R.RETIRED and "retired" in said(retired.message)
     no_loop = decide_scan(parse_scan(CODE), make_card(), None, LINE, NOW)
-    assert no_loop.result is R.UNKNOWN and "loop is not known" in no_loop.message
+    assert no_loop.result is R.UNKNOWN and "loop is not known" in said(no_loop.message)
     assert scan(LINE, loop=make_loop(active=False)).result is R.LOOP_INACTIVE
-    assert "already empty" in scan(LINE, E).message
-    assert "wrong station" in scan(OTHER_LINE).message
+    empty = scan(LINE, E).message
+    assert empty == Message("scan.already_empty", {"code": CODE, "since_ms": T0})
+    assert "already empty" in said(empty)
+    assert scan(OTHER_LINE).message.code == "scan.wrong_station"
+    assert "wrong station" in said(scan(OTHER_LINE).message)
 
 
 def test_double_scan_window() -> None:
     double = scan(SM, E, last=NOW - DOUBLE_SCAN_MS + 1)
     assert (double.result, double.tone, double.kind) == (R.DOUBLE_SCAN, "info", None)
-    assert "double scan" in double.message
+    assert double.message == Message("scan.double_scan", {"code": CODE}) and "double scan" in said(double.message)
     assert scan(SM, E, last=NOW - DOUBLE_SCAN_MS).result is R.SHIPPED
     assert scan(SM, E, last=NOW + 1000).result is R.DOUBLE_SCAN  # the clock stepped back a little
     assert scan(SM, E, last=NOW + 60_000).result is R.SHIPPED  # a clock step back never blocks scanning
@@ -165,8 +175,11 @@ def test_double_scan_window() -> None:
 def test_supervisor_station_only_looks() -> None:
     look = scan(SUP, card=make_card(E, admin=Admin.ON_HOLD, anomaly_count=2, print_version=2))
     assert (look.result, look.tone, look.kind) == (R.LOOKUP, "info", None)
+    assert look.message.code == "scan.lookup"
+    assert {k: look.message.params[k] for k in ("loop", "status", "admin", "print_version", "anomalies")} == {
+        "loop": "L-BOLT", "status": "EMPTY", "admin": "ON_HOLD", "print_version": 2, "anomalies": 2}
     for words in (CODE, "loop L-BOLT", "card 3", "empty since", "on hold", "reprint version 2", "2 anomalies"):
-        assert words in look.message
+        assert words in said(look.message)
 
 
 def test_a_bad_station_id_is_a_bug_said_early() -> None:
@@ -199,7 +212,7 @@ def test_nothing_a_scanner_sends_writes_a_wrong_event(
     text: str, card: Card, loop: Loop, station: ScanStation, last: int | None,
 ) -> None:
     decision = decide_scan(parse_scan(text), card, loop, station, NOW, last)
-    assert decision.message
+    assert said(decision.message)  # every answer has its words (strict: a missing parameter fails)
     if not decision.ok:
         assert decision.payload is None
         return
