@@ -17,8 +17,8 @@ import logging
 import random
 
 from jitdesk.domain.errors import BadInput, KnownError
+from jitdesk.runtime.aio import run_until_first
 from jitdesk.sync import wire
-from jitdesk.sync.client import run_until_first
 from jitdesk.sync.remote import Remote, ResyncNeeded
 from jitdesk.sync.server.api import Wakeups
 from jitdesk.sync.server.store import ServerStore
