@@ -102,6 +102,8 @@ def _line(status: object) -> str:
     skew = "?" if status.skew_ms is None else f"{status.skew_ms / 1000:+.1f}s"
     parts = [status.headline, f"last sync {status.last_success or 'never'}", f"{status.pending} to send",
              f"{status.quarantined} quarantined", f"clock skew {skew}"]
+    if status.unreadable:
+        parts.append(f"{status.unreadable} unreadable from the server (see the Sync view)")
     if status.message:
         parts.append(status.message)
     return " | ".join(parts)

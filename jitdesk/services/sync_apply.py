@@ -258,6 +258,16 @@ def counts(db: Database) -> tuple[int, int]:
     return found[0], found[1]
 
 
+def status_counts(db: Database) -> tuple[int, int, int]:
+    """(events waiting to go up, refused events, unreadable pulled items), in one read."""
+    with db.reading() as session:
+        found = [int(session.execute(select(func.count()).select_from(EVENTS)
+                                     .where(EVENTS.c.sync_state == state)).scalar_one())
+                 for state in (PENDING, QUARANTINED)]
+        found.append(int(session.execute(select(func.count()).select_from(UNREADABLE)).scalar_one()))
+    return found[0], found[1], found[2]
+
+
 def _save_peer(session: Any, **values: Any) -> None:
     stmt = sqlite_insert(PEERS).values(name=UPSTREAM, **values)
     if values:

@@ -273,7 +273,10 @@ class SyncClient:
             broken: list[sync_apply.Unreadable] = []
             for raw in page.events:
                 parsed = _parse(raw)
-                (broken if isinstance(parsed, sync_apply.Unreadable) else items).append(parsed)  # type: ignore[arg-type]
+                if isinstance(parsed, sync_apply.Unreadable):
+                    broken.append(parsed)
+                else:
+                    items.append(parsed)
             changes = await self.worker.run(sync_apply.apply_page, self.db, items, page.next, page.server_id,
                                             broken)
             if broken:
@@ -285,8 +288,7 @@ class SyncClient:
         self._set_status(**await self._counts())
 
     async def _counts(self) -> dict[str, int]:
-        pending, quarantined = await self.worker.run(sync_apply.counts, self.db)
-        unreadable = await self.worker.run(sync_apply.unreadable_count, self.db)
+        pending, quarantined, unreadable = await self.worker.run(sync_apply.status_counts, self.db)
         return {"pending": pending, "quarantined": quarantined, "unreadable": unreadable}
 
     async def _contact(self, success: bool) -> None:
