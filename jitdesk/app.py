@@ -16,6 +16,7 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -252,12 +253,16 @@ def _start_sync(ctx: AppContext, loaded: LoadedSettings) -> SyncClient | None:
     settings = loaded.settings.sync
     if not (settings.server_url and settings.token):
         return None
+    from jitdesk.runtime.syncwatch import SYNC_TASK, SyncWatch
     from jitdesk.sync.client import SyncClient
 
     hub = ctx.hub
+    # The pill shows the client's report joined with its task's state: a failed or stopped sync
+    # task reads RESTARTING or STOPPED with the reason, never ONLINE.
+    watch = SyncWatch(ctx.supervisor, ctx.set_sync_status)
     client = SyncClient(hub.db, settings.server_url, settings.token, worker=hub.worker,
-                        on_status=ctx.set_sync_status, on_changes=ctx.changed.emit)
-    ctx.background.append(asyncio.get_event_loop().create_task(client.run()))
+                        on_status=watch.client_status, on_changes=ctx.changed.emit)
+    _supervise(ctx, SYNC_TASK, client.run)
 
     def push_soon(changes: Changes) -> None:
         # Events made here go up at once; pulled ones (other devices' ids) need nothing.
@@ -269,6 +274,19 @@ def _start_sync(ctx: AppContext, loaded: LoadedSettings) -> SyncClient | None:
     return client
 
 
+def _supervise(ctx: AppContext, name: str, factory: Callable[[], Awaitable[None]]) -> None:
+    """Run `factory()` under the context's supervisor (now, or as soon as the loop runs); its end is
+    awaitable in `ctx.background`."""
+    from jitdesk.runtime.syncwatch import until_stopped
+
+    loop = asyncio.get_event_loop()
+    if loop.is_running():
+        ctx.supervisor.start(name, factory)
+    else:
+        loop.call_soon(ctx.supervisor.start, name, factory)  # it starts tasks on the running loop
+    ctx.background.append(loop.create_task(until_stopped(ctx.supervisor, name)))
+
+
 def _start_simulation(ctx: AppContext) -> None:
     from jitdesk.gui.context import changes_in
     from jitdesk.services.demo.simulate import run_simulation
@@ -278,7 +296,7 @@ def _start_simulation(ctx: AppContext) -> None:
         if found:
             ctx.changed.emit(found)
 
-    ctx.background.append(asyncio.get_event_loop().create_task(run_simulation(ctx.hub, on_step=stepped)))
+    _supervise(ctx, "simulation", lambda: run_simulation(ctx.hub, on_step=stepped))
 
 
 def can_show_dialogs() -> bool:

@@ -53,12 +53,18 @@ def run(args: argparse.Namespace) -> int:
         if not url or not token:
             raise KnownError("no server configured: run `jitdesk sync --url URL --token TOKEN` once")
 
-        def show(status: object) -> None:
-            if not args.once:
-                print(_line(status), flush=True)
+        from jitdesk.runtime.supervise import Supervisor
+        from jitdesk.runtime.syncwatch import SYNC_TASK, SyncWatch, until_stopped
 
-        client = SyncClient(db, url, token, on_status=show, verify=args.ca or True,
-                            backoff_cap_s=args.retry_max)
+        def show(status: object) -> None:
+            print(_line(status), flush=True)
+
+        # The continuous sync runs supervised: a bug is logged once and the client restarts with
+        # backoff, and the lines printed say so (RESTARTING with the reason), never a silent stop.
+        supervisor = Supervisor(backoff_max_s=max(1.0, args.retry_max))
+        watch = SyncWatch(supervisor, show)
+        client = SyncClient(db, url, token, on_status=None if args.once else watch.client_status,
+                            verify=args.ca or True, backoff_cap_s=args.retry_max)
 
         async def main() -> int:
             try:
@@ -67,11 +73,21 @@ def run(args: argparse.Namespace) -> int:
                     print(_line(status))
                     return 0
                 loop = asyncio.get_running_loop()
+
+                def on_signal() -> None:
+                    client.stop()  # ends a running pass cleanly
+                    # ...and cancels a restart that is waiting out its backoff.
+                    stopping.append(loop.create_task(supervisor.stop(SYNC_TASK, "stopped by a signal")))
+
+                stopping: list[asyncio.Task[None]] = []
                 for sig in (signal.SIGINT, signal.SIGTERM):
-                    loop.add_signal_handler(sig, client.stop)
-                await client.run()
+                    loop.add_signal_handler(sig, on_signal)
+                supervisor.start(SYNC_TASK, client.run)
+                await until_stopped(supervisor, SYNC_TASK)
                 return 0
             finally:
+                await supervisor.stop()
+                watch.close()
                 await client.close()
 
         return asyncio.run(main())
@@ -86,6 +102,8 @@ def _line(status: object) -> str:
     skew = "?" if status.skew_ms is None else f"{status.skew_ms / 1000:+.1f}s"
     parts = [status.headline, f"last sync {status.last_success or 'never'}", f"{status.pending} to send",
              f"{status.quarantined} quarantined", f"clock skew {skew}"]
+    if status.unreadable:
+        parts.append(f"{status.unreadable} unreadable from the server (see the Sync view)")
     if status.message:
         parts.append(status.message)
     return " | ".join(parts)

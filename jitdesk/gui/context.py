@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, Signal
 from jitdesk.config import Settings
 from jitdesk.domain.auth import Role
 from jitdesk.domain.errors import KnownError
+from jitdesk.runtime.supervise import Supervisor
 from jitdesk.services.changes import Changes
 from jitdesk.services.hub import ServiceHub
 from jitdesk.services.signin import SignedIn
@@ -58,6 +59,8 @@ class AppContext(QObject):
         self.sync_status = SyncStatus()
         self._tasks: set[asyncio.Task[Any]] = set()
         self.background: list[asyncio.Task[Any]] = []  # long-running tasks (sync, simulation)
+        # Every background task runs under it: restarted with backoff, its live state on screen.
+        self.supervisor = Supervisor()
 
     # -- who is signed in ------------------------------------------------------------------
     @property

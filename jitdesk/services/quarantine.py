@@ -1,6 +1,9 @@
 """The quarantine: events the server refused, with its reasons. They stay in the log (never dropped)
 and never block the outbox; an admin can send them again once the cause is fixed (e.g. a token
-with the right role)."""
+with the right role).
+
+Also what a pull brought that this station could not read as an event (`unreadable`): kept with its
+text and the reason, so nothing the server sent is lost unseen."""
 
 from __future__ import annotations
 
@@ -12,10 +15,11 @@ from jitdesk.services.changes import Changes
 from jitdesk.services.uow import transaction
 from jitdesk.storage.database import Database
 from jitdesk.storage.schema import PENDING, QUARANTINED, EventRow, table
-from jitdesk.storage.sync_state import QuarantineRow
+from jitdesk.storage.sync_state import QuarantineRow, UnreadableRow
 
 EVENTS = table(EventRow)
 QUARANTINE = table(QuarantineRow)
+UNREADABLE = table(UnreadableRow)
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,28 @@ def quarantined(db: Database, limit: int = 1000) -> list[QuarantinedEvent]:
             .order_by(QUARANTINE.c.at.desc(), EVENTS.c.id.desc()).limit(limit)
         ).all()
     return [QuarantinedEvent(*r) for r in rows]
+
+
+@dataclass(frozen=True)
+class UnreadableItem:
+    """A pulled item this station could not read: when, why, and its text as the server sent it."""
+
+    received_at: str
+    event_id: str | None
+    server_seq: int | None
+    reason: str
+    raw: str
+
+
+def unreadable(db: Database, limit: int = 1000) -> list[UnreadableItem]:
+    """Pulled items that were not events this station can read, newest first."""
+    with db.reading() as session:
+        rows = session.execute(
+            select(UNREADABLE.c.at, UNREADABLE.c.event_id, UNREADABLE.c.server_seq, UNREADABLE.c.reason,
+                   UNREADABLE.c.raw)
+            .order_by(UNREADABLE.c.at.desc(), UNREADABLE.c.id.desc()).limit(limit)
+        ).all()
+    return [UnreadableItem(*r) for r in rows]
 
 
 def retry(db: Database, event_ids: list[str] | None = None) -> Changes:

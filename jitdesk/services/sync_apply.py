@@ -6,10 +6,15 @@ transaction, so a crash can only replay a page (idempotent), never skip one. Pul
 through the unit of work's `ingest`, so an event that sorts before what its entity has folded
 makes that entity re-fold; events of kinds (or schema versions) this station does not know are
 kept in the log unfolded until the station is upgraded.
+
+Nothing pulled is skipped: an item that is not a readable envelope (or whose device number clashes
+with another event here) goes to the unreadable quarantine with its text and the reason, in the same
+transaction as the page's good events and the cursor that passes it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,13 +30,24 @@ from jitdesk.services.uow import iso_utc, transaction, wall_clock_ms
 from jitdesk.storage import eventlog, identity
 from jitdesk.storage.database import PLANT_ID, UNASSIGNED_PLANT, Database
 from jitdesk.storage.schema import PENDING, QUARANTINED, SYNCED, EventRow, table
-from jitdesk.storage.sync_state import UPSTREAM, QuarantineRow, SyncPeer
+from jitdesk.storage.sync_state import UPSTREAM, QuarantineRow, SyncPeer, UnreadableRow
 
 EVENTS = table(EventRow)
 PEERS = table(SyncPeer)
 QUARANTINE = table(QuarantineRow)
+UNREADABLE = table(UnreadableRow)
 SYNC_PROJECTION = "sync"  # Changes name for sync-status-only changes
 URL_KEY, TOKEN_KEY = "sync_url", "sync_token"
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A pulled item this station cannot store as an event: its text as sent, and why."""
+
+    raw: str
+    reason: str
+    event_id: str | None = None  # only where the item had a usable one
+    server_seq: int | None = None
 
 
 @dataclass(frozen=True)
@@ -143,16 +159,57 @@ def record_push(db: Database, sent: Sequence[str], results: Sequence[dict[str, A
     return tx.changes
 
 
-def apply_page(db: Database, page: Sequence[tuple[Event, bool]], cursor: int, server_id: str) -> Changes:
-    """Store a pulled page (event, foldable) and the cursor after it, in one transaction."""
+def apply_page(db: Database, page: Sequence[tuple[Event, bool]], cursor: int, server_id: str,
+               unreadable: Sequence[Unreadable] = ()) -> Changes:
+    """Store a pulled page (event, foldable), quarantine its unreadable items, and move the cursor
+    past all of them, in one transaction."""
+    broken = list(unreadable)
     with transaction(db) as tx:
         for event, foldable in page:
-            if foldable:
-                tx.ingest(event)
-            else:
-                eventlog.insert_foreign(tx.session, event)
+            stored = tx.ingest(event) if foldable else eventlog.insert_foreign(tx.session, event)
+            if not stored:
+                clash = _clash(tx.session, event)
+                if clash is not None:
+                    broken.append(Unreadable(_envelope_text(event), clash, event.event_id, event.server_seq))
+        if broken:
+            _quarantine_unreadable(tx.session, broken)
+            tx.touch(SYNC_PROJECTION, "unreadable")
         _save_peer(tx.session, cursor=cursor, server_id=server_id)
     return tx.changes
+
+
+def _clash(session: Any, event: Event) -> str | None:
+    """Why a pulled event that was not inserted is not simply a duplicate, or None if it is one."""
+    if session.execute(select(EVENTS.c.id).where(EVENTS.c.event_id == event.event_id)).first() is not None:
+        return None
+    other = session.execute(select(EVENTS.c.event_id).where(
+        EVENTS.c.device_id == event.device_id, EVENTS.c.device_seq == event.device_seq)).scalar_one_or_none()
+    return (f"device {event.device_id} number {event.device_seq} is already used here by event "
+            f"{other or '(unknown)'}; two different events cannot share it")
+
+
+def _envelope_text(event: Event) -> str:
+    fields = event._asdict()
+    return json.dumps(fields, ensure_ascii=True, separators=(",", ":"), default=str)
+
+
+def _quarantine_unreadable(session: Any, items: Sequence[Unreadable]) -> None:
+    stamp = iso_utc(wall_clock_ms())
+    for item in items:
+        digest = hashlib.sha256(item.raw.encode("utf-8", "surrogatepass")).hexdigest()
+        values = {"peer": UPSTREAM, "digest": digest, "event_id": item.event_id, "server_seq": item.server_seq,
+                  "raw": item.raw, "reason": item.reason[:1000], "at": stamp}
+        stmt = sqlite_insert(UNREADABLE).values(**values)
+        # Pulled again (a resync): one row, with the newest reason.
+        session.execute(stmt.on_conflict_do_update(
+            index_elements=[UNREADABLE.c.peer, UNREADABLE.c.digest],
+            set_={"reason": values["reason"], "server_seq": item.server_seq}))
+
+
+def unreadable_count(db: Database) -> int:
+    """How many pulled items this station could not read (see the Sync view)."""
+    with db.reading() as session:
+        return int(session.execute(select(func.count()).select_from(UNREADABLE)).scalar_one())
 
 
 def peer(db: Database) -> PeerState:
@@ -199,6 +256,16 @@ def counts(db: Database) -> tuple[int, int]:
                                      .where(EVENTS.c.sync_state == state)).scalar_one())
                  for state in (PENDING, QUARANTINED)]
     return found[0], found[1]
+
+
+def status_counts(db: Database) -> tuple[int, int, int]:
+    """(events waiting to go up, refused events, unreadable pulled items), in one read."""
+    with db.reading() as session:
+        found = [int(session.execute(select(func.count()).select_from(EVENTS)
+                                     .where(EVENTS.c.sync_state == state)).scalar_one())
+                 for state in (PENDING, QUARANTINED)]
+        found.append(int(session.execute(select(func.count()).select_from(UNREADABLE)).scalar_one()))
+    return found[0], found[1], found[2]
 
 
 def _save_peer(session: Any, **values: Any) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 STANDALONE, CONNECTING, ONLINE, OFFLINE = "standalone", "connecting", "online", "offline"
+# The sync task itself is not running: it failed and waits to start again, or it was stopped.
+RESTARTING, STOPPED = "restarting", "stopped"
 
 
 @dataclass(frozen=True)
@@ -15,6 +17,7 @@ class SyncStatus:
     quarantined: int = 0  # events the server refused (see the quarantine view)
     skew_ms: int | None = None  # this station's clock minus the server's
     message: str = ""  # plain words for the last problem, e.g. "server unreachable"
+    unreadable: int = 0  # pulled items this station could not read (quarantined, see the Sync view)
 
     @property
     def headline(self) -> str:

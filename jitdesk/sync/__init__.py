@@ -25,4 +25,11 @@ Decisions taken here (DESIGN sections 3 and 4 leave them open):
   station's own events go up again (the server answers duplicate for those it has).
 - Quarantine. A refused event stays in the station's log, flagged QUARANTINED with the reason
   (`sync_quarantine`), never blocks the outbox, and can be sent again (`services.quarantine.retry`).
+  A pulled item that is not a readable envelope (or reuses another event's device number) is never
+  skipped: it is kept with its text and the reason (`sync_unreadable` on a station, `relay_unreadable`
+  on a hub) in the transaction that moves the pull cursor past it.
+- Faults. Every httpx error and every answer not in the protocol's form is a KnownError in plain
+  words (`remote`); the client and the relay back off and retry. Anything else is a bug: the task
+  ends, its `Supervisor` (jitdesk.runtime.supervise) logs it once and restarts it with backoff, and
+  the station's sync pill and the server's `/v1/health` show the task's state, never a stale online.
 """

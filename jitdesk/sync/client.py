@@ -9,6 +9,10 @@ While the server answers, two loops run side by side: the pusher sends the outbo
 `GET /v1/events` so events from other stations arrive within a second, applying each page and its
 cursor in one transaction. When the server cannot be reached, the client waits with exponential
 backoff and jitter and tries again; the station keeps working on its own database meanwhile.
+A pulled item that is not a readable envelope is quarantined with its text (never skipped), in the
+transaction that moves the cursor past it. Every network or protocol fault arrives here as a
+KnownError (see `remote`); anything else is a bug, which ends `run()` for its supervisor to report
+and restart (see `jitdesk.runtime.supervise`).
 All database work runs on the DB worker thread; the event loop never blocks on SQLite.
 """
 
@@ -27,6 +31,7 @@ import httpx
 
 from jitdesk.domain.errors import BadInput, KnownError
 from jitdesk.domain.events import Event
+from jitdesk.runtime.aio import run_until_first
 from jitdesk.services import sync_apply
 from jitdesk.services.changes import Changes
 from jitdesk.services.syncstatus import CONNECTING, OFFLINE, ONLINE, SyncStatus
@@ -105,8 +110,9 @@ class SyncClient:
         """Hello, push the whole outbox, pull until caught up (either can be left out); raises
         KnownError if the server fails."""
         self._loop = asyncio.get_running_loop()
-        remote = self._remote()
+        remote: Remote | None = None
         try:
+            remote = self._remote()
             for _attempt in range(3):
                 try:
                     await self._hello(remote)
@@ -125,16 +131,20 @@ class SyncClient:
             await self._problem(error)
             raise
         finally:
-            await remote.aclose()
+            if remote is not None:
+                await remote.aclose()
 
     # --- background task ------------------------------------------------------------------------
     async def run(self) -> None:
         """Sync until stop(): online while the server answers, backing off while it does not."""
         self._loop = asyncio.get_running_loop()
         self._stop.clear()
+        # A run (first or after a restart) knows nothing yet: never carry an ONLINE over from before.
+        self._set_status(state=CONNECTING)
         while not self._stop.is_set():
-            remote = self._remote()
+            remote: Remote | None = None
             try:
+                remote = self._remote()  # a bad address is a KnownError here, shown and retried
                 await self._hello(remote)
                 self.failures = 0
                 await self._contact(success=True)
@@ -146,7 +156,8 @@ class SyncClient:
                 self.failures += 1
                 await self._problem(error)
             finally:
-                await remote.aclose()
+                if remote is not None:
+                    await remote.aclose()
             if not self._stop.is_set():
                 await self._sleep(self._backoff())
 
@@ -258,14 +269,27 @@ class SyncClient:
         cursor = (await self.worker.run(sync_apply.peer, self.db)).cursor
         page = await remote.pull(cursor, limit=500, wait=wait, server_id=self._server_id)
         if page.events or page.next != cursor:
-            items = [item for item in (_parse(raw) for raw in page.events) if item is not None]
-            changes = await self.worker.run(sync_apply.apply_page, self.db, items, page.next, page.server_id)
+            items: list[tuple[Event, bool]] = []
+            broken: list[sync_apply.Unreadable] = []
+            for raw in page.events:
+                parsed = _parse(raw)
+                if isinstance(parsed, sync_apply.Unreadable):
+                    broken.append(parsed)
+                else:
+                    items.append(parsed)
+            changes = await self.worker.run(sync_apply.apply_page, self.db, items, page.next, page.server_id,
+                                            broken)
+            if broken:
+                await self._refresh_counts()
             self._changed(changes)
         return page.more
 
     async def _refresh_counts(self) -> None:
-        pending, quarantined = await self.worker.run(sync_apply.counts, self.db)
-        self._set_status(pending=pending, quarantined=quarantined)
+        self._set_status(**await self._counts())
+
+    async def _counts(self) -> dict[str, int]:
+        pending, quarantined, unreadable = await self.worker.run(sync_apply.status_counts, self.db)
+        return {"pending": pending, "quarantined": quarantined, "unreadable": unreadable}
 
     async def _contact(self, success: bool) -> None:
         if success and time.monotonic() - self._persisted > 10.0:
@@ -273,12 +297,11 @@ class SyncClient:
             self._persisted = time.monotonic()
             await self.worker.run(sync_apply.record_contact, self.db, success=True)
         peer = await self.worker.run(sync_apply.peer, self.db)
-        pending, quarantined = await self.worker.run(sync_apply.counts, self.db)
+        counts = await self._counts()
         last = peer.last_success
         if success:
             last = sync_apply.iso_utc(self._clock_ms())
-        self._set_status(state=ONLINE, last_success=last, pending=pending, quarantined=quarantined,
-                         skew_ms=peer.skew_ms, message="")
+        self._set_status(state=ONLINE, last_success=last, skew_ms=peer.skew_ms, message="", **counts)
 
     async def _problem(self, error: KnownError) -> None:
         message = str(error)
@@ -289,9 +312,9 @@ class SyncClient:
         try:
             await self.worker.run(sync_apply.record_contact, self.db, success=False, message=message)
             peer = await self.worker.run(sync_apply.peer, self.db)
-            pending, quarantined = await self.worker.run(sync_apply.counts, self.db)
+            counts = await self._counts()
             self._set_status(state=OFFLINE, message=message, last_success=peer.last_success,
-                             pending=pending, quarantined=quarantined, skew_ms=peer.skew_ms)
+                             skew_ms=peer.skew_ms, **counts)
         except KnownError as db_error:
             self._set_status(state=OFFLINE, message=f"{message}; {db_error}")
 
@@ -308,30 +331,18 @@ class SyncClient:
             self._on_changes(changes)
 
 
-async def run_until_first(*coros: Any) -> None:
-    """Run coroutines together; when one ends, cancel the rest and raise its exception, if any."""
-    tasks = [asyncio.ensure_future(c) for c in coros]
-    try:
-        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-    for task in done:
-        if not task.cancelled() and task.exception() is not None:
-            raise task.exception()
-
-
-def _parse(raw: Any) -> tuple[Event, bool] | None:
-    """A pulled event and whether this station can fold it; None (logged) for a broken envelope."""
+def _parse(raw: Any) -> tuple[Event, bool] | sync_apply.Unreadable:
+    """A pulled event and whether this station can fold it, or (logged) an item for the quarantine."""
     try:
         event = wire.parse_event(raw, from_server=True)
         return event, wire.foldable(event)
     except BadInput as error:
         try:
             event = wire.parse_event(raw, from_server=True, check_payload=False)
-        except BadInput:
-            log.error("server sent an event that is not an envelope (%s); skipped", error)
-            return None
+        except BadInput as broken:
+            event_id, server_seq = wire.raw_hints(raw)
+            log.error("server sent an item that is not a readable event (%s); quarantined", broken)
+            return sync_apply.Unreadable(wire.raw_text(raw), f"not a readable event: {broken}", event_id,
+                                         server_seq)
         log.warning("event %s kept unfolded: %s", event.event_id, error)
         return event, False

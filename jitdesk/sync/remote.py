@@ -3,6 +3,11 @@
 Errors are sorted by who is to blame, in plain words: `Unreachable` (network, TLS, timeouts, a
 server error: try again later with backoff), `Refused` (the token or request is wrong: a person
 must act), `ResyncNeeded` (the cursor is no good on this server: start again from 0).
+
+Every httpx error (connect, TLS, timeout, protocol, a body that cannot be decompressed, redirects,
+an invalid address) and every answer that is not the JSON this protocol promises becomes one of these:
+nothing from the network may escape as a bare exception and end a sync loop unnoticed. Redirects are
+not followed (a sync address must name the server itself); a 3xx answer says where it points.
 """
 
 from __future__ import annotations
@@ -66,16 +71,22 @@ class Remote:
             raise KnownError(f"the server address '{url}' must start with http:// or https://")
         if not token:
             raise KnownError("no sync token: create one with `jitdesk server token create` on the server")
-        verify_arg: bool | ssl.SSLContext = verify if isinstance(verify, bool) else ssl.create_default_context(
-            cafile=verify)
+        try:
+            verify_arg: bool | ssl.SSLContext = (
+                verify if isinstance(verify, bool) else ssl.create_default_context(cafile=verify))
+        except (OSError, ssl.SSLError) as error:
+            raise KnownError(f"cannot read the CA certificate file {verify}: {error}") from error
         self.url = url.rstrip("/")
         self._timeout = timeout
-        self._http = httpx.AsyncClient(
-            base_url=self.url, verify=verify_arg, transport=transport,
-            headers={"Authorization": f"Bearer {token}", wire.PROTOCOL_HEADER: str(wire.PROTOCOL)},
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
-            limits=httpx.Limits(max_connections=4, max_keepalive_connections=4),
-        )
+        try:
+            self._http = httpx.AsyncClient(
+                base_url=self.url, verify=verify_arg, transport=transport, follow_redirects=False,
+                headers={"Authorization": f"Bearer {token}", wire.PROTOCOL_HEADER: str(wire.PROTOCOL)},
+                timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+                limits=httpx.Limits(max_connections=4, max_keepalive_connections=4),
+            )
+        except (httpx.InvalidURL, ValueError) as error:  # a bad port, host or character in the address
+            raise KnownError(f"the server address '{url}' is not a valid address ({error})") from error
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -92,6 +103,19 @@ class Remote:
             raise Unreachable(f"the server {self.url} did not answer in time") from error
         except (httpx.TransportError, ssl.SSLError) as error:
             raise Unreachable(f"the link to {self.url} broke ({type(error).__name__}: {error})") from error
+        except httpx.DecodingError as error:
+            raise Unreachable(f"the answer from {self.url} could not be decoded (is something between this "
+                              f"station and the server changing it?): {error}") from error
+        except httpx.TooManyRedirects as error:
+            raise Unreachable(f"{self.url} keeps redirecting; set the sync address to the server itself") from error
+        except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as error:
+            # Any other httpx fault (a new subclass, an address httpx refuses at request time):
+            # still a link problem in plain words, never an error that ends the sync loop.
+            raise Unreachable(f"cannot talk to {self.url} ({type(error).__name__}: {error})") from error
+        if 300 <= response.status_code < 400:
+            where = response.headers.get("location", "")[:200]
+            raise Unreachable(f"{self.url} answered with a redirect ({response.status_code}"
+                              f"{' to ' + where if where else ''}); set the sync address to the server itself")
         if response.status_code == 409:
             body = _json(response)
             raise ResyncNeeded(str(body.get("detail", "the server asks for a resync")), body.get("server_id"))
@@ -104,17 +128,24 @@ class Remote:
 
     async def hello(self) -> HelloInfo:
         data = _json(await self._request("GET", "/v1/hello"))
-        try:
-            return HelloInfo(**{k: data[k] for k in HelloInfo.__dataclass_fields__})
-        except KeyError as error:
-            raise Unreachable(f"{self.url} does not look like a jitdesk sync server") from error
+        values: dict[str, Any] = {}
+        for name, kind in _HELLO_TYPES.items():
+            value: Any = data.get(name)
+            negative = isinstance(value, int) and value < 0
+            if not isinstance(value, kind) or isinstance(value, bool) or negative:
+                raise Unreachable(f"{self.url} does not look like a jitdesk sync server "
+                                  f"(its hello has no valid '{name}')")
+            values[name] = value
+        if values["max_batch_events"] < 1 or values["max_batch_bytes"] < 1024:
+            raise Unreachable(f"{self.url} announced batch limits that make no sense")
+        return HelloInfo(**values)
 
     async def push(self, batch: list[dict[str, Any]] | bytes) -> list[dict[str, Any]]:
         body = batch if isinstance(batch, bytes) else json.dumps({"events": batch}).encode()
         response = await self._request("POST", "/v1/events", content=body,
                                        headers={"Content-Type": "application/json"})
         results = _json(response).get("results")
-        if not isinstance(results, list):
+        if not isinstance(results, list) or not all(isinstance(r, dict) for r in results):
             raise Unreachable(f"{self.url} answered a push without results")
         return results
 
@@ -125,17 +156,31 @@ class Remote:
             params["server_id"] = server_id
         response = await self._request("GET", "/v1/events", params=params, timeout=self._timeout + wait)
         data = _json(response)
-        try:
-            return Page(data["events"], int(data["next"]), bool(data["more"]), data["server_id"],
-                        int(data["server_time_ms"]))
-        except (KeyError, TypeError, ValueError) as error:
-            raise Unreachable(f"{self.url} answered a pull in an unknown form") from error
+        events, nxt, more = data.get("events"), data.get("next"), data.get("more")
+        sid, stime = data.get("server_id"), data.get("server_time_ms")
+        # The page as a whole must make sense; single events in it are checked (and, if broken,
+        # quarantined) by the caller, so one bad envelope never costs the good ones.
+        if (not isinstance(events, list) or not isinstance(nxt, int) or isinstance(nxt, bool)
+                or not isinstance(more, bool) or not isinstance(sid, str)
+                or not isinstance(stime, int) or isinstance(stime, bool)):
+            raise Unreachable(f"{self.url} answered a pull in an unknown form")
+        if nxt < after:
+            raise Unreachable(f"{self.url} answered a pull with a cursor behind the one asked for")
+        return Page(events, nxt, more, sid, stime)
+
+
+_HELLO_TYPES: dict[str, type] = {
+    "plant_id": str, "device": str, "role": str, "server_id": str, "protocol": int, "server_time_ms": int,
+    "head": int, "max_batch_events": int, "max_batch_bytes": int,
+}
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:
+    """The body as a JSON object; {} when it is not one (the callers then say what was missing)."""
     try:
         data = response.json()
-    except ValueError:
+    except (ValueError, RecursionError, httpx.DecodingError):
+        # ValueError covers bad JSON and bad UTF-8; RecursionError absurdly deep nesting.
         return {}
     return data if isinstance(data, dict) else {}
 

@@ -73,6 +73,12 @@ def parse_event(data: object, *, from_server: bool = False, check_payload: bool 
         if name in SERVER_FIELDS:
             raise BadInput(f"event field '{name}' is set by the server; a client may not send it")
         raise BadInput(f"event field '{name}' is not part of the envelope")
+    if from_server:
+        seq, received = data.get("server_seq"), data.get("received_at")
+        if seq is not None and (not isinstance(seq, int) or isinstance(seq, bool) or not 0 < seq < 1 << 63):
+            raise BadInput("event field 'server_seq' must be a positive whole number")
+        if received is not None and (not isinstance(received, str) or not 0 < len(received) <= 32):
+            raise BadInput("event field 'received_at' must be a time text of at most 32 characters")
     event = event_from_dict(data, LENIENT if check_payload else UNCHECKED)
     if event.device_seq >= 1 << 63:
         raise BadInput("event field 'device_seq' is out of range")
@@ -125,3 +131,29 @@ def foldable(event: Event) -> bool:
     return event.kind in REGISTRY and event.schema_version <= REGISTRY.get(event.kind).version
 
 
+
+
+MAX_RAW_CHARS = 1024 * 1024
+
+
+def raw_text(item: object) -> str:
+    """A pulled item as text for the quarantine: compact JSON, ASCII-escaped (so lone surrogates and
+    NUL characters stay storable), capped at 1 MiB. The page was one JSON document, so this is the
+    item as sent up to insignificant whitespace."""
+    try:
+        text = json.dumps(item, ensure_ascii=True, separators=(",", ":"))
+    except (ValueError, TypeError, RecursionError):
+        text = repr(item)
+    if len(text) > MAX_RAW_CHARS:
+        text = text[:MAX_RAW_CHARS] + f"... ({len(text) - MAX_RAW_CHARS} more characters cut)"
+    return text
+
+
+def raw_hints(item: object) -> tuple[str | None, int | None]:
+    """(event_id, server_seq) of a broken item where they are usable, for showing and ordering only."""
+    if not isinstance(item, Mapping):
+        return None, None
+    event_id, seq = item.get("event_id"), item.get("server_seq")
+    ok_id = event_id if isinstance(event_id, str) and 0 < len(event_id) <= 200 and _storable(event_id) else None
+    ok_seq = seq if isinstance(seq, int) and not isinstance(seq, bool) and 0 < seq < 1 << 63 else None
+    return ok_id, ok_seq

@@ -3,7 +3,11 @@ skew, last problem), then the quarantine.
 
 Quarantine: events the server refused, with its reason in plain words. They stay in this station's
 log and never block the others; once the cause is fixed (a token with the right role, a plant
-assignment) an admin sends them again with one button."""
+assignment) an admin sends them again with one button.
+
+Below that, what the server sent that this station could not read as an event (a broken envelope):
+kept with its text as sent and the reason, so nothing is lost unseen; the list shows only when it
+has something."""
 
 from __future__ import annotations
 
@@ -23,10 +27,12 @@ from jitdesk.gui.context import AppContext
 from jitdesk.gui.widgets import big_button, page_title
 from jitdesk.gui.widgets.page import ReloadingPage
 from jitdesk.services import quarantine
-from jitdesk.services.quarantine import QuarantinedEvent
-from jitdesk.services.syncstatus import STANDALONE, SyncStatus
+from jitdesk.services.quarantine import QuarantinedEvent, UnreadableItem
+from jitdesk.services.syncstatus import RESTARTING, STANDALONE, STOPPED, SyncStatus
 
 COLUMNS = ("Refused at", "What", "Entity", "Made at", "Reason")
+UNREADABLE_COLUMNS = ("Received at", "Event id", "Why it could not be read", "Text as sent")
+TEXT_SHOWN = 200  # characters of the raw text in the cell; the tooltip holds more
 
 
 def create_view(ctx: AppContext) -> QWidget:
@@ -51,6 +57,19 @@ class QuarantineView(ReloadingPage):
         self.link.setObjectName("sectionTitle")
         self.link.setWordWrap(True)
         self.summary = QLabel()
+        self.unreadable_summary = QLabel()
+        self.unreadable_summary.setWordWrap(True)
+        self.unreadable_table = QTableWidget(0, len(UNREADABLE_COLUMNS))
+        self.unreadable_table.setHorizontalHeaderLabels(UNREADABLE_COLUMNS)
+        self.unreadable_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.unreadable_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.unreadable_table.setWordWrap(True)
+        self.unreadable_table.verticalHeader().setVisible(False)
+        uheader = self.unreadable_table.horizontalHeader()
+        uheader.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        uheader.setSectionResizeMode(len(UNREADABLE_COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        self.unreadable_summary.hide()
+        self.unreadable_table.hide()
         self.retry = big_button("Send all again")
         self.retry.clicked.connect(self._retry)
         top = QHBoxLayout()
@@ -62,10 +81,13 @@ class QuarantineView(ReloadingPage):
         layout.addWidget(self.link)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.unreadable_summary)
+        layout.addWidget(self.unreadable_table, 1)
         ctx.user_changed.connect(lambda _user: self._update_buttons())
         ctx.sync_status_changed.connect(self.show_link)
         self.show_link(ctx.sync_status)
         self.rows: list[QuarantinedEvent] = []
+        self.unreadable: list[UnreadableItem] = []
         self.load()
 
     def show_link(self, status: SyncStatus) -> None:
@@ -73,6 +95,25 @@ class QuarantineView(ReloadingPage):
 
     def load(self) -> None:
         self.ctx.submit(quarantine.quarantined, on_done=self._show)
+        self.ctx.submit(quarantine.unreadable, on_done=self._show_unreadable)
+
+    def _show_unreadable(self, items: list[UnreadableItem]) -> None:
+        self.unreadable = items
+        self.unreadable_table.setRowCount(len(items))
+        for r, item in enumerate(items):
+            shown = item.raw if len(item.raw) <= TEXT_SHOWN else item.raw[:TEXT_SHOWN] + " …"
+            texts = (item.received_at, item.event_id or "(none usable)", item.reason, shown)
+            tips = (item.received_at, item.event_id or "", item.reason, item.raw[:4000])
+            for c, (text, tip) in enumerate(zip(texts, tips, strict=True)):
+                cell = QTableWidgetItem(text)
+                cell.setToolTip(tip)
+                self.unreadable_table.setItem(r, c, cell)
+        self.unreadable_summary.setText(
+            f"{len(items)} item(s) from the server this station could not read as events. They are kept "
+            "here as they were sent and did not hold up the others; tell the administrator "
+            "(a newer jitdesk on the server, or something between this station and it, may be the cause).")
+        self.unreadable_summary.setVisible(bool(items))
+        self.unreadable_table.setVisible(bool(items))
 
     def _show(self, rows: list[QuarantinedEvent]) -> None:
         self.rows = rows
@@ -101,7 +142,10 @@ def describe_link(status: SyncStatus) -> str:
         return "Standalone: no server is set up for this station ([sync] in the settings file)."
     lines = [f"Server: {status.state.upper()}"
              + (f"  ·  last successful sync {status.last_success}" if status.last_success else "  ·  not synced yet")]
-    lines.append(f"{status.pending} event(s) waiting to go up  ·  {status.quarantined} refused")
+    lines.append(f"{status.pending} event(s) waiting to go up  ·  {status.quarantined} refused"
+                 + (f"  ·  {status.unreadable} unreadable from the server" if status.unreadable else ""))
+    if status.state in (RESTARTING, STOPPED):
+        lines.append("Sync is not running now: new events wait here and go up when it runs again.")
     if status.skew_ms is not None:
         drift = abs(status.skew_ms) / 1000
         way = "ahead of" if status.skew_ms > 0 else "behind"

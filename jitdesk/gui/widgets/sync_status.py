@@ -1,4 +1,7 @@
-"""The sync-status pill in the header, drawn from a `SyncStatus` value (words first, colour second)."""
+"""The sync-status pill in the header, drawn from a `SyncStatus` value (words first, colour second).
+
+The value is the sync client's report joined with its supervised task's state
+(`jitdesk.runtime.syncwatch`): RESTARTING or STOPPED when the task itself is not running."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from jitdesk.gui.widgets import restyle
 from jitdesk.services.syncstatus import STANDALONE, SyncStatus
 
-_ICONS = {"online": "●", "offline": "✕", "connecting": "…", STANDALONE: "○"}
+_ICONS = {"online": "●", "offline": "✕", "connecting": "…", STANDALONE: "○", "restarting": "↻", "stopped": "■"}
 
 
 class SyncStatusLabel(QLabel):
@@ -35,6 +38,8 @@ class SyncStatusLabel(QLabel):
             text += f"  ·  {status.pending} to send"
         if status.quarantined:
             text += f"  ·  {status.quarantined} refused"
+        if status.unreadable:
+            text += f"  ·  {status.unreadable} unreadable"
         self.setText(text)
         tips = [f"Sync: {status.state}"]
         if status.last_success:

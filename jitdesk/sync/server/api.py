@@ -10,6 +10,10 @@ is refused on its own and never fails its batch; the pydantic models below only 
 for the OpenAPI document. Every refused request is answered with a status and a short `detail`,
 and logged on `jitdesk.sync.server`.
 
+Background work (the hub relay) runs under a `Supervisor` for the app's lifetime: a failure is
+logged once and the relay restarts with backoff; `/v1/health` shows each task's live state, and the
+upstream link is never reported online while the relay is restarting or stopped.
+
 Long-poll: a push wakes the waiters of its plant in this process at once; waiters also look again
 every `RECHECK_S` so pushes through other API processes (behind a load balancer) are seen too.
 """
@@ -33,6 +37,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jitdesk import __version__
 from jitdesk.domain.errors import KnownError
+from jitdesk.runtime.supervise import Supervisor, TaskState, TaskStatus
 from jitdesk.sync import wire
 from jitdesk.sync.server.store import AuthError, Principal, ServerStore
 
@@ -51,6 +56,17 @@ class Upstream(BaseModel):
     url: str
     online: bool
     message: str
+    state: Literal["starting", "running", "restarting", "stopped"] = Field(
+        description="the relay task's state; online is never true unless it is running")
+    unreadable: int = Field(description="items upstream sent that this hub could not store (quarantined)")
+
+
+class Task(BaseModel):
+    name: str
+    state: Literal["starting", "running", "restarting", "stopped"]
+    reason: str | None
+    restarts: int
+    retry_in_s: float | None
 
 
 class Health(BaseModel):
@@ -60,6 +76,7 @@ class Health(BaseModel):
     version: str
     server_time_ms: int
     upstream: Upstream | None = Field(None, description="the hub relay's link to its upstream server, if any")
+    tasks: list[Task] = Field(default_factory=list, description="background tasks of this server process")
 
 
 class Hello(BaseModel):
@@ -167,21 +184,23 @@ class Refusal(Exception):
         self.status, self.reason, self.extra = status, reason, extra
 
 
+RELAY_TASK = "relay"
+
+
 def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[Any, Any, None]] | None = None,
-               max_wait: float = wire.MAX_WAIT_S) -> FastAPI:
-    """The API over `store`; `background(wakeups)` runs for the app's lifetime (the hub relay)."""
+               max_wait: float = wire.MAX_WAIT_S, supervisor: Supervisor | None = None) -> FastAPI:
+    """The API over `store`; `background(wakeups)` (the hub relay) runs supervised for the app's lifetime."""
     wakeups = Wakeups()
+    tasks = supervisor or Supervisor(backoff_initial_s=1.0, backoff_max_s=30.0)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        task = asyncio.create_task(background(wakeups)) if background else None
+        if background is not None:
+            tasks.start(RELAY_TASK, lambda: background(wakeups))
         try:
             yield
         finally:
-            if task is not None:
-                task.cancel()
-                with suppress(asyncio.CancelledError):
-                    await task
+            await tasks.stop(reason="the server is shutting down")
 
     app = FastAPI(
         title="jitdesk sync", version=__version__, lifespan=lifespan,
@@ -189,6 +208,7 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
     )
     app.state.store = store
     app.state.wakeups = wakeups
+    app.state.supervisor = tasks
     bearer = HTTPBearer(auto_error=False, description="a device token from `jitdesk server token create`")
 
     async def principal(request: Request,
@@ -232,9 +252,14 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
     async def health(request: Request) -> dict[str, Any]:
         _known_query(request)
         relay = getattr(app.state, "relay", None)
-        upstream = None if relay is None else {"url": relay.url, "online": relay.online, "message": relay.message}
+        upstream = None
+        if relay is not None:
+            unreadable = await to_thread.run_sync(store.unreadable_upstream_count)
+            upstream = {"url": relay.url, **upstream_link(relay.online, relay.message, tasks.status(RELAY_TASK)),
+                        "unreadable": unreadable}
         return {"status": "ok", "server_id": store.server_id, "protocol": wire.PROTOCOL,
-                "version": __version__, "server_time_ms": now_ms(), "upstream": upstream}
+                "version": __version__, "server_time_ms": now_ms(), "upstream": upstream,
+                "tasks": [_task(t) for t in tasks.all()]}
 
     @app.get("/v1/hello", response_model=Hello, responses=_problems(401, 422, 426), tags=["sync"])
     async def hello(who: Annotated[Principal, Depends(principal)]) -> dict[str, Any]:
@@ -306,6 +331,25 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
                              "server_time_ms": now_ms()})
 
     return app
+
+
+def upstream_link(online: bool, message: str, task: TaskStatus | None) -> dict[str, Any]:
+    """The relay's own view (online, last problem) joined with its task's state: a relay that is
+    restarting or stopped is offline, whatever it last said, and the reason is its task's."""
+    state = task.state if task is not None else TaskState.STARTING
+    if state is TaskState.RESTARTING:
+        wait = f"; trying again in {task.retry_in_s:.0f} s" if task and task.retry_in_s is not None else ""
+        return {"online": False, "state": state.value,
+                "message": f"the relay stopped: {task.reason if task else 'a problem'}{wait}"}
+    if state is TaskState.STOPPED:
+        return {"online": False, "state": state.value,
+                "message": f"the relay is stopped: {task.reason if task else 'not started'}"}
+    return {"online": online and state is TaskState.RUNNING, "state": state.value, "message": message}
+
+
+def _task(task: TaskStatus) -> dict[str, Any]:
+    return {"name": task.name, "state": task.state.value, "reason": task.reason, "restarts": task.restarts,
+            "retry_in_s": task.retry_in_s}
 
 
 QUERY_PARAMS = {"/v1/events": {"GET": {"after", "limit", "wait", "server_id", "plant"}}}

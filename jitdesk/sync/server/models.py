@@ -3,6 +3,10 @@
 `events.server_seq` is the primary key and follows commit order (see `store`). `origin` marks events
 that came down from an upstream server, so a hub never pushes them back up. `devices` binds an
 envelope device_id to the (plant, device name) of the token that first wrote it.
+`relay_unreadable` is the hub relay's quarantine: what the upstream sent that this hub could not store
+as an event (not an envelope, or a device number already used by another event), with its text and
+the reason; keyed by a surrogate id and deduplicated by a digest of the text, since such an item may
+have no usable event id.
 """
 
 from __future__ import annotations
@@ -63,6 +67,17 @@ meta = Table(
 relay_rejects = Table(
     "relay_rejects", metadata,
     Column("event_id", String(S), primary_key=True),
+    Column("reason", Text, nullable=False),
+    Column("at", String(32), nullable=False),
+)
+
+relay_unreadable = Table(
+    "relay_unreadable", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("digest", String(64), nullable=False, unique=True),
+    Column("event_id", String(S)),
+    Column("server_seq", BigInteger),
+    Column("raw", Text, nullable=False),
     Column("reason", Text, nullable=False),
     Column("at", String(32), nullable=False),
 )

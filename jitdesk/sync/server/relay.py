@@ -6,7 +6,13 @@ watermark kept in the server's meta table) and pulls the plant's events from ups
 from the centre, events other hubs or direct stations wrote), storing them with origin=upstream so
 they are never pushed back. Stations on the plant network keep working together while the link to
 the centre is down; the relay backs off and catches up when it returns. Events upstream refuses are
-kept in `relay_rejects` with the reason (they stay in the plant's log).
+kept in `relay_rejects` with the reason (they stay in the plant's log). What upstream sends that is
+not a storable event goes to `relay_unreadable` with its text, in the transaction that moves the
+upstream cursor past it: nothing is skipped unseen.
+
+The server runs `run()` under a `Supervisor` (see `api.create_app`): network faults are handled here
+with backoff (shown as `online`/`message`); anything else ends `run()`, is logged once, and the
+supervisor restarts it, while `/v1/health` shows the task's state and reason.
 """
 
 from __future__ import annotations
@@ -17,11 +23,11 @@ import logging
 import random
 
 from jitdesk.domain.errors import BadInput, KnownError
+from jitdesk.runtime.aio import run_until_first
 from jitdesk.sync import wire
-from jitdesk.sync.client import run_until_first
 from jitdesk.sync.remote import Remote, ResyncNeeded
 from jitdesk.sync.server.api import Wakeups
-from jitdesk.sync.server.store import ServerStore
+from jitdesk.sync.server.store import ServerStore, Unreadable
 
 log = logging.getLogger("jitdesk.sync.relay")
 
@@ -39,32 +45,39 @@ class Relay:
 
     async def run(self, wakeups: Wakeups) -> None:
         failures = 0
-        while True:
-            remote = Remote(self.url, self.token, verify=self.verify)
-            try:
-                info = await remote.hello()
-                if info.role != "hub":
-                    log.warning("the upstream token is a %s token; relaying other devices needs a hub token",
-                                info.role)
-                self.plant_id = info.plant_id
-                known = await asyncio.to_thread(self.store.get_meta, UP_ID)
-                if known != info.server_id:
-                    await asyncio.to_thread(self._reset, info.server_id)
-                self.online, self.message, failures = True, "", 0
-                log.info("relaying plant %s to %s", info.plant_id, self.url)
-                await run_until_first(self._pusher(remote, wakeups), self._puller(remote, wakeups))
-            except ResyncNeeded as need:
-                log.warning("upstream %s", need)
-                await asyncio.to_thread(self._reset, need.server_id)
-                continue
-            except KnownError as error:
-                failures += 1
-                self.online, self.message = False, str(error)
-                log.info("upstream offline: %s", error)
-            finally:
-                await remote.aclose()
-            delay = min(self.backoff_cap_s, 0.25 * 2 ** min(failures, 10)) * (0.5 + random.random())
-            await asyncio.sleep(delay)
+        # A run (first or restarted after a failure) has not reached upstream yet.
+        self.online, self.message = False, "connecting"
+        try:
+            while True:
+                remote: Remote | None = None
+                try:
+                    remote = Remote(self.url, self.token, verify=self.verify)
+                    info = await remote.hello()
+                    if info.role != "hub":
+                        log.warning("the upstream token is a %s token; relaying other devices needs a hub token",
+                                    info.role)
+                    self.plant_id = info.plant_id
+                    known = await asyncio.to_thread(self.store.get_meta, UP_ID)
+                    if known != info.server_id:
+                        await asyncio.to_thread(self._reset, info.server_id)
+                    self.online, self.message, failures = True, "", 0
+                    log.info("relaying plant %s to %s", info.plant_id, self.url)
+                    await run_until_first(self._pusher(remote, wakeups), self._puller(remote, wakeups))
+                except ResyncNeeded as need:
+                    log.warning("upstream %s", need)
+                    await asyncio.to_thread(self._reset, need.server_id)
+                    continue
+                except KnownError as error:
+                    failures += 1
+                    self.online, self.message = False, str(error)
+                    log.info("upstream offline: %s", error)
+                finally:
+                    if remote is not None:
+                        await remote.aclose()
+                delay = min(self.backoff_cap_s, 0.25 * 2 ** min(failures, 10)) * (0.5 + random.random())
+                await asyncio.sleep(delay)
+        finally:
+            self.online = False  # ended (cancelled or failed): never left saying online
 
     def _reset(self, server_id: str | None) -> None:
         """A new upstream (or a resync): pull from 0 and push everything again (duplicates are free)."""
@@ -103,16 +116,19 @@ class Relay:
             page = await remote.pull(cursor, wait=self.long_poll_s if caught_up else 0.0, server_id=up_id,
                                      limit=self.batch)
             parsed = []
+            broken: list[Unreadable] = []
             for raw in page.events:
                 try:
                     event = wire.parse_event(raw, from_server=True, check_payload=False)
                 except BadInput as error:
-                    log.error("upstream sent a broken envelope (%s); skipped", error)
+                    event_id, server_seq = wire.raw_hints(raw)
+                    broken.append(Unreadable(wire.raw_text(raw), f"not a readable event: {error}", event_id,
+                                             server_seq))
                     continue
                 # Server fields are per server: this hub numbers the event itself.
                 parsed.append(event._replace(server_seq=None, received_at=None))
             stored = await asyncio.to_thread(self.store.insert_trusted, parsed,
-                                             meta_values={CURSOR: str(page.next)})
+                                             meta_values={CURSOR: str(page.next)}, unreadable=broken)
             if stored:
                 wakeups.wake(self.plant_id)
             caught_up = not page.more

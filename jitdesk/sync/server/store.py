@@ -40,6 +40,7 @@ from jitdesk.sync.server.models import (
     events,
     meta,
     relay_rejects,
+    relay_unreadable,
     tokens,
 )
 
@@ -63,6 +64,16 @@ class AuthError(KnownError):
         super().__init__(reason)
         self.status = status
         self.reason = reason
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """An upstream item the hub cannot store as an event: its text as sent, and why."""
+
+    raw: str
+    reason: str
+    event_id: str | None = None
+    server_seq: int | None = None
 
 
 @dataclass(frozen=True)
@@ -385,15 +396,47 @@ class ServerStore:
         return problems
 
     def insert_trusted(self, batch: Sequence[Event], origin: int = ORIGIN_UPSTREAM,
-                       meta_values: Mapping[str, str] | None = None) -> list[Event]:
-        """Events from a trusted source (the upstream server of a hub): idempotent, no rights checks;
-        `meta_values` (the upstream cursor) are stored in the same transaction."""
+                       meta_values: Mapping[str, str] | None = None,
+                       unreadable: Sequence[Unreadable] = ()) -> list[Event]:
+        """Events from a trusted source (the upstream server of a hub): idempotent, no rights checks.
+        `unreadable` items, and events refused here (a device number another event holds), go to the
+        relay's quarantine; `meta_values` (the upstream cursor past them all) are stored in the same
+        transaction, so nothing is passed without being stored or quarantined."""
         results: list[dict[str, Any]] = [{}] * len(batch)
+        broken = list(unreadable)
         with self.writing() as conn:
             stored = self._insert_checked(conn, None, list(enumerate(batch)), results, origin) if batch else []
+            for event, result in zip(batch, results, strict=True):
+                if result.get("status") == wire.REJECTED:
+                    broken.append(Unreadable(json.dumps(event._asdict(), ensure_ascii=True, default=str),
+                                             str(result.get("reason")), event.event_id, None))
+            if broken:
+                self._quarantine(conn, broken)
             for key, value in (meta_values or {}).items():
                 self._set_meta(conn, key, value)
             return stored
+
+    def _quarantine(self, conn: Connection, items: Sequence[Unreadable]) -> None:
+        stamp = now_iso()
+        digests = {hashlib.sha256(i.raw.encode("utf-8", "surrogatepass")).hexdigest(): i for i in items}
+        have = set(conn.execute(select(relay_unreadable.c.digest)
+                                .where(relay_unreadable.c.digest.in_(list(digests)))).scalars())
+        rows = [{"digest": d, "event_id": i.event_id, "server_seq": i.server_seq, "raw": i.raw,
+                 "reason": i.reason[:1000], "at": stamp} for d, i in digests.items() if d not in have]
+        if rows:
+            conn.execute(insert(relay_unreadable), rows)
+        log.error("upstream sent %d item(s) this hub cannot store, quarantined; first: %s", len(items),
+                  items[0].reason)
+
+    def unreadable_upstream(self) -> list[dict[str, Any]]:
+        """The relay's quarantine, oldest first (for admins and tests)."""
+        with self.reading() as conn:
+            rows = conn.execute(select(relay_unreadable).order_by(relay_unreadable.c.id))
+            return [dict(r._mapping) for r in rows]
+
+    def unreadable_upstream_count(self) -> int:
+        with self.reading() as conn:
+            return int(conn.execute(select(func.count()).select_from(relay_unreadable)).scalar_one())
 
     # --- pull -----------------------------------------------------------------------------------
     def pull(self, plant_id: str, after: int, limit: int) -> tuple[list[dict[str, Any]], int]:
