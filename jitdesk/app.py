@@ -56,11 +56,22 @@ def parse_size(text: str) -> tuple[int, int]:
 def run_gui(args: argparse.Namespace, db_path: Path, *, demo: bool = False) -> int:
     """Open the app on the database at `db_path`; returns the exit status."""
     from jitdesk import config, logsetup, paths
+    from jitdesk.runtime.crash_trace import enable_crash_trace
 
     loaded = config.load_settings(paths.settings_path(getattr(args, "settings", None)))
     log_file = logsetup.setup_logging(paths.log_dir())
     for problem in loaded.problems:
         log.warning("%s", problem)
+    # Native crashes (inside Qt or a C library) leave their trace in the log dir; the last run's is reported.
+    crash_trace = enable_crash_trace(log_file.parent if log_file is not None else None)
+    try:
+        return _run_gui(args, db_path, loaded, log_file, crash_trace.message, demo=demo)
+    finally:
+        crash_trace.close()
+
+
+def _run_gui(args: argparse.Namespace, db_path: Path, loaded: LoadedSettings, log_file: Path | None,
+             crashed: str | None, *, demo: bool) -> int:
     screenshot = getattr(args, "screenshot", None)
     view = getattr(args, "view", None) or loaded.settings.ui.start_view
     size = parse_size(args.size) if screenshot else None
@@ -76,7 +87,7 @@ def run_gui(args: argparse.Namespace, db_path: Path, *, demo: bool = False) -> i
     from jitdesk.services.hub import ServiceHub
 
     hub = ServiceHub(db)
-    problems = list(loaded.problems)
+    problems = ([crashed] if crashed else []) + list(loaded.problems)
     try:
         from jitdesk.services.rebuild import refold_if_kinds_changed
 
@@ -144,6 +155,7 @@ def _run_qt(args: argparse.Namespace, hub: ServiceHub, loaded: LoadedSettings, p
             def finish() -> None:
                 if sync is not None:
                     sync.stop()
+                ctx.runtime.close()  # devices let go of their ports now, whatever the loop does next
                 # Cancel what is still running (simulation, loads) so nothing is left pending at exit.
                 for task in asyncio.all_tasks(loop):
                     task.cancel()
@@ -256,7 +268,7 @@ def _start_sync(ctx: AppContext, loaded: LoadedSettings) -> SyncClient | None:
 
     hub = ctx.hub
     client = SyncClient(hub.db, settings.server_url, settings.token, worker=hub.worker,
-                        on_status=ctx.set_sync_status, on_changes=ctx.changed.emit)
+                        on_status=ctx.set_sync_status, on_changes=ctx.bus.publish)
     ctx.background.append(asyncio.get_event_loop().create_task(client.run()))
 
     def push_soon(changes: Changes) -> None:
@@ -264,21 +276,19 @@ def _start_sync(ctx: AppContext, loaded: LoadedSettings) -> SyncClient | None:
         if any(event.device_id == hub.db.device_id for event in changes.events):
             client.kick()
 
-    ctx.changed.connect(push_soon)
+    ctx.bus.subscribe(push_soon)
     log.info("syncing with %s", settings.server_url)
     return client
 
 
 def _start_simulation(ctx: AppContext) -> None:
-    from jitdesk.gui.context import changes_in
+    """The demo's live activity, under the supervisor (restarted with backoff if it fails)."""
     from jitdesk.services.demo.simulate import run_simulation
 
     def stepped(_name: str, result: object) -> None:
-        found = changes_in(result)
-        if found:
-            ctx.changed.emit(found)
+        ctx.bus.publish_result(result)
 
-    ctx.background.append(asyncio.get_event_loop().create_task(run_simulation(ctx.hub, on_step=stepped)))
+    ctx.runtime.start_task("simulation", lambda: run_simulation(ctx.hub, on_step=stepped))
 
 
 def can_show_dialogs() -> bool:

@@ -1,0 +1,71 @@
+"""The header's background-task indicator: in plain words, the supervised tasks that are not running.
+
+Hidden while every task runs. Otherwise it names the first task in trouble and how many more there
+are, e.g. "⚠ simulation restarting in 4 s" or "✖ scanner stopped: port gone  (+1 more)"; the
+tooltip lists every task in trouble with its reason. Words first, colour second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+
+from jitdesk.gui.widgets import restyle
+from jitdesk.runtime.supervise import TaskState, TaskStatus
+
+REASON_CHARS = 40
+FINISHED = "finished"  # the supervisor's reason for a task that returned: its work was done, no trouble
+
+
+def in_trouble(status: TaskStatus) -> bool:
+    if status.state is TaskState.RESTARTING:
+        return True
+    return status.state is TaskState.STOPPED and status.reason != FINISHED
+
+
+def describe(status: TaskStatus) -> str:
+    """One task's trouble in words: "sync restarting in 4 s: server unreachable"."""
+    if status.state is TaskState.RESTARTING:
+        words = f"⚠ {status.name} restarting"
+        if status.retry_in_s is not None:
+            words += f" in {status.retry_in_s:.0f} s"
+    else:
+        words = f"✖ {status.name} stopped"
+    if status.reason:
+        words += f": {status.reason}"
+    return words
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= REASON_CHARS else text[: REASON_CHARS - 1] + "…"
+
+
+class TaskStatusLabel(QLabel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("taskStatus")
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
+        self.troubled: list[TaskStatus] = []
+        self.show_tasks(())
+
+    def show_tasks(self, statuses: Iterable[TaskStatus]) -> None:
+        """Redraw from every task's status (the supervisor's `all()`)."""
+        self.troubled = [s for s in statuses if in_trouble(s)]
+        if not self.troubled:
+            self.setText("")
+            self.setToolTip("")
+            self.setVisible(False)
+            return
+        first = self.troubled[0]
+        text = _short(describe(first))
+        if len(self.troubled) > 1:
+            text += f"  (+{len(self.troubled) - 1} more)"
+        self.setText(text)
+        self.setToolTip("\n".join(describe(s) for s in self.troubled))
+        worst = "stopped" if any(s.state is TaskState.STOPPED for s in self.troubled) else "restarting"
+        self.setProperty("state", worst)
+        self.setStyleSheet("#taskStatus { color: #FF6D00; font-weight: bold; border: 2px solid #FF6D00;"
+                           " border-radius: 8px; padding: 4px 10px; }")
+        self.setVisible(True)
+        restyle(self)
