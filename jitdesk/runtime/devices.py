@@ -44,6 +44,16 @@ class DeviceStatus:
     message: str
 
 
+def when_running(callback: Callable[[], None]) -> None:
+    """Call now if the asyncio loop runs, else as soon as it does (the app wires devices before it starts)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.get_event_loop().call_soon(callback)
+        return
+    callback()
+
+
 class DeviceManager:
     """Starts, watches and stops the station's devices; see the module docstring."""
 
@@ -51,6 +61,7 @@ class DeviceManager:
         self.supervisor = supervisor
         self._status: dict[str, DeviceStatus] = {}
         self._running: dict[str, Device] = {}
+        self._supervised: set[str] = set()  # started in the supervisor (the loop has run since start())
         self._listeners: list[Callable[[DeviceStatus], object]] = []
         self._stopping: set[asyncio.Task[None]] = set()
 
@@ -75,7 +86,7 @@ class DeviceManager:
         if self._status.get(name) == status:
             return
         self._status[name] = status
-        if name in self._running:
+        if name in self._running and name in self._supervised:
             # The supervisor shows the task RUNNING while the device's own loop handles reconnects;
             # the reason carries the device's words for the header and the health page.
             self.supervisor.mark(name, TaskState.RUNNING, message)
@@ -86,7 +97,7 @@ class DeviceManager:
                 log.exception("device status listener %r failed", listener)
 
     def start(self, name: str, device: Device, *, state: str = "connecting", message: str = "") -> None:
-        """Run ``device`` as ``name`` under the supervisor (the asyncio loop must be running)."""
+        """Run ``device`` as ``name`` under the supervisor (now, or once the loop runs)."""
         if name in self._running:
             raise RuntimeError(f"device {name!r} is already running")
         self._running[name] = device
@@ -95,7 +106,12 @@ class DeviceManager:
         def factory() -> Awaitable[None]:
             return device.run(lambda s, m: self.report(name, s, m))
 
-        self.supervisor.start(name, factory)
+        def begin() -> None:
+            if self._running.get(name) is device:  # not stopped before the loop got going
+                self._supervised.add(name)
+                self.supervisor.start(name, factory)
+
+        when_running(begin)
 
     def stop(self, name: str, message: str = "") -> asyncio.Task[None] | None:
         """Stop device ``name`` now (its coroutine is cancelled; its ``finally`` closes the port)."""
@@ -104,6 +120,9 @@ class DeviceManager:
             return None
         device.close()  # the hardware first, synchronously: the loop may never run the task below
         self.report(name, STOPPED, message or f"{name} stopped")
+        if name not in self._supervised:
+            return None
+        self._supervised.discard(name)
         loop = asyncio.get_event_loop()
         if loop.is_closed():
             return None

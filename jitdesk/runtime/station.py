@@ -9,12 +9,11 @@ of every device at once.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
 from jitdesk.runtime.bus import ChangeBus
-from jitdesk.runtime.devices import DeviceManager
+from jitdesk.runtime.devices import DeviceManager, when_running
 from jitdesk.runtime.scan_router import ScanRouter
 from jitdesk.runtime.scan_routes import BadgeScans, KanbanScans
 from jitdesk.runtime.supervise import Supervisor
@@ -51,12 +50,7 @@ class Runtime:
 
     def start_task(self, name: str, factory: Callable[[], Awaitable[None]]) -> None:
         """Run ``factory()`` under the supervisor: now if the loop runs, else as soon as it does."""
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            asyncio.get_event_loop().call_soon(self.supervisor.start, name, factory)
-            return
-        self.supervisor.start(name, factory)
+        when_running(lambda: self.supervisor.start(name, factory))
 
     def close(self) -> None:
         """Let go of every device now (reader threads stopped, ports closed)."""

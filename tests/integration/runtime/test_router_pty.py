@@ -139,3 +139,34 @@ def test_the_scanner_device_reports_a_pulled_cable_and_reconnects(station: tuple
         assert "disconnected" in states and states[-1] == "stopped"
 
     asyncio.run(scenario())
+
+
+def test_a_scanner_wired_before_the_loop_runs_starts_with_it(station: tuple[ServiceHub, StationPlant],
+                                                             tmp_path: Path) -> None:
+    """The app wires its devices before its event loop starts; one stopped before that never starts."""
+    hub, plant = station
+    port = Pty()
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        runtime = Runtime(hub)
+        config = ScannerConfig(port=port.path)
+        runtime.devices.start(SERIAL, SerialScannerDevice(config, runtime.router.route,
+                                                          runtime.kanban.record_unreadable))
+        runtime.devices.start("second", SerialScannerDevice(config, runtime.router.route,
+                                                            runtime.kanban.record_unreadable))
+        runtime.devices.stop("second")
+        loop.run_until_complete(until(lambda: getattr(runtime.devices.status(SERIAL), "state", "") == "connected"))
+        port.write(f"{plant.codes[0]}\r".encode())
+        loop.run_until_complete(until(lambda: runtime.kanban.last is not None and runtime.kanban.pending == 0))
+        assert runtime.kanban.last is not None and runtime.kanban.last.result == "emptied"
+        assert runtime.supervisor.status("second") is None  # never started
+        stopped = runtime.devices.stop(SERIAL)
+        assert stopped is not None
+        loop.run_until_complete(stopped)
+        status = runtime.supervisor.status(SERIAL)
+        assert status is not None and status.state is TaskState.STOPPED
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)
+        port.close()
