@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from jitdesk.gui.widgets import restyle
 from jitdesk.runtime.supervise import TaskState, TaskStatus
 
 REASON_CHARS = 40
+MAX_WIDTH_PX = 380  # the header must still fit 1280 px beside the clock and the sign-in button
+MIN_WIDTH_PX = 140
 FINISHED = "finished"  # the supervisor's reason for a task that returned: its work was done, no trouble
 
 
@@ -45,9 +48,15 @@ class TaskStatusLabel(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("taskStatus")
-        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.setMaximumWidth(MAX_WIDTH_PX)
         self.troubled: list[TaskStatus] = []
         self.show_tasks(())
+
+    def minimumSizeHint(self) -> QSize:
+        # Words may be clipped on a small screen (the tooltip has them all); the window must never grow.
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), MIN_WIDTH_PX), hint.height())
 
     def show_tasks(self, statuses: Iterable[TaskStatus]) -> None:
         """Redraw from every task's status (the supervisor's `all()`)."""
