@@ -1,8 +1,8 @@
 """The header's background-task indicator: in plain words, the supervised tasks that are not running.
 
 Hidden while every task runs. Otherwise it names the first task in trouble and how many more there
-are, e.g. "⚠ simulation restarting in 4 s" or "✖ scanner stopped: port gone  (+1 more)"; the
-tooltip lists every task in trouble with its reason. Words first, colour second.
+are, e.g. "⚠ simulation restarting" or "✖ scanner stopped  +1 more"; the tooltip lists every task
+in trouble with its reason ("sync restarting after 4 s: server unreachable"). Words first, colour second.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 from jitdesk.gui.widgets import restyle
 from jitdesk.runtime.supervise import TaskState, TaskStatus
 
-REASON_CHARS = 40
-MAX_WIDTH_PX = 380  # the header must still fit 1280 px beside the clock and the sign-in button
+MAX_WIDTH_PX = 480  # the header must still fit 1280 px beside the clock and the sign-in button
 MIN_WIDTH_PX = 140
 FINISHED = "finished"  # the supervisor's reason for a task that returned: its work was done, no trouble
 
@@ -27,21 +26,21 @@ def in_trouble(status: TaskStatus) -> bool:
     return status.state is TaskState.STOPPED and status.reason != FINISHED
 
 
-def describe(status: TaskStatus) -> str:
-    """One task's trouble in words: "sync restarting in 4 s: server unreachable"."""
+def headline(status: TaskStatus) -> str:
+    """The few words the header shows: "⚠ sync restarting", "✖ scanner stopped"."""
     if status.state is TaskState.RESTARTING:
-        words = f"⚠ {status.name} restarting"
-        if status.retry_in_s is not None:
-            words += f" in {status.retry_in_s:.0f} s"
-    else:
-        words = f"✖ {status.name} stopped"
+        return f"⚠ {status.name} restarting"
+    return f"✖ {status.name} stopped"
+
+
+def describe(status: TaskStatus) -> str:
+    """One task's trouble in full: "⚠ sync restarting after 4 s: server unreachable"."""
+    words = headline(status)
+    if status.state is TaskState.RESTARTING and status.retry_in_s is not None:
+        words += f" after {status.retry_in_s:.0f} s"
     if status.reason:
         words += f": {status.reason}"
     return words
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= REASON_CHARS else text[: REASON_CHARS - 1] + "…"
 
 
 class TaskStatusLabel(QLabel):
@@ -67,9 +66,9 @@ class TaskStatusLabel(QLabel):
             self.setVisible(False)
             return
         first = self.troubled[0]
-        text = _short(describe(first))
+        text = headline(first)
         if len(self.troubled) > 1:
-            text += f"  (+{len(self.troubled) - 1} more)"
+            text += f"  +{len(self.troubled) - 1} more"
         self.setText(text)
         self.setToolTip("\n".join(describe(s) for s in self.troubled))
         worst = "stopped" if any(s.state is TaskState.STOPPED for s in self.troubled) else "restarting"
