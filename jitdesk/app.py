@@ -57,11 +57,22 @@ def parse_size(text: str) -> tuple[int, int]:
 def run_gui(args: argparse.Namespace, db_path: Path, *, demo: bool = False) -> int:
     """Open the app on the database at `db_path`; returns the exit status."""
     from jitdesk import config, logsetup, paths
+    from jitdesk.runtime.crash_trace import enable_crash_trace
 
     loaded = config.load_settings(paths.settings_path(getattr(args, "settings", None)))
     log_file = logsetup.setup_logging(paths.log_dir())
     for problem in loaded.problems:
         log.warning("%s", problem)
+    # Native crashes (inside Qt or a C library) leave their trace in the log dir; the last run's is reported.
+    crash_trace = enable_crash_trace(log_file.parent if log_file is not None else None)
+    try:
+        return _run_gui(args, db_path, loaded, log_file, crash_trace.message, demo=demo)
+    finally:
+        crash_trace.close()
+
+
+def _run_gui(args: argparse.Namespace, db_path: Path, loaded: LoadedSettings, log_file: Path | None,
+             crashed: str | None, *, demo: bool) -> int:
     screenshot = getattr(args, "screenshot", None)
     view = getattr(args, "view", None) or loaded.settings.ui.start_view
     size = parse_size(args.size) if screenshot else None
@@ -77,7 +88,7 @@ def run_gui(args: argparse.Namespace, db_path: Path, *, demo: bool = False) -> i
     from jitdesk.services.hub import ServiceHub
 
     hub = ServiceHub(db)
-    problems = list(loaded.problems)
+    problems = ([crashed] if crashed else []) + list(loaded.problems)
     try:
         from jitdesk.services.rebuild import refold_if_changed
 
@@ -145,6 +156,7 @@ def _run_qt(args: argparse.Namespace, hub: ServiceHub, loaded: LoadedSettings, p
             def finish() -> None:
                 if sync is not None:
                     sync.stop()
+                ctx.runtime.close()  # devices let go of their ports now, whatever the loop does next
                 # Cancel what is still running (simulation, loads) so nothing is left pending at exit.
                 for task in asyncio.all_tasks(loop):
                     task.cancel()
@@ -261,7 +273,7 @@ def _start_sync(ctx: AppContext, loaded: LoadedSettings) -> SyncClient | None:
     # task reads RESTARTING or STOPPED with the reason, never ONLINE.
     watch = SyncWatch(ctx.supervisor, ctx.set_sync_status)
     client = SyncClient(hub.db, settings.server_url, settings.token, worker=hub.worker,
-                        on_status=watch.client_status, on_changes=ctx.changed.emit)
+                        on_status=watch.client_status, on_changes=ctx.bus.publish)
     _supervise(ctx, SYNC_TASK, client.run)
 
     def push_soon(changes: Changes) -> None:
@@ -269,7 +281,7 @@ def _start_sync(ctx: AppContext, loaded: LoadedSettings) -> SyncClient | None:
         if any(event.device_id == hub.db.device_id for event in changes.events):
             client.kick()
 
-    ctx.changed.connect(push_soon)
+    ctx.bus.subscribe(push_soon)
     log.info("syncing with %s", settings.server_url)
     return client
 
@@ -279,22 +291,16 @@ def _supervise(ctx: AppContext, name: str, factory: Callable[[], Awaitable[None]
     awaitable in `ctx.background`."""
     from jitdesk.runtime.syncwatch import until_stopped
 
-    loop = asyncio.get_event_loop()
-    if loop.is_running():
-        ctx.supervisor.start(name, factory)
-    else:
-        loop.call_soon(ctx.supervisor.start, name, factory)  # it starts tasks on the running loop
-    ctx.background.append(loop.create_task(until_stopped(ctx.supervisor, name)))
+    ctx.runtime.start_task(name, factory)
+    ctx.background.append(asyncio.get_event_loop().create_task(until_stopped(ctx.supervisor, name)))
 
 
 def _start_simulation(ctx: AppContext) -> None:
-    from jitdesk.gui.context import changes_in
+    """The demo's live activity, under the supervisor (restarted with backoff if it fails)."""
     from jitdesk.services.demo.simulate import run_simulation
 
     def stepped(_name: str, result: object) -> None:
-        found = changes_in(result)
-        if found:
-            ctx.changed.emit(found)
+        ctx.bus.publish_result(result)
 
     _supervise(ctx, "simulation", lambda: run_simulation(ctx.hub, on_step=stepped))
 

@@ -2,9 +2,16 @@
 
 Every service call from the GUI goes through `ctx.submit(fn, ...)` (or `await ctx.run(fn, ...)`):
 fn(db, ...) runs on the DB worker thread, and when it returns a `Changes` (alone or inside a
-tuple) that changed something, `changed(Changes)` is emitted. All views reload from that signal;
+tuple) that changed something, it is published on the runtime's change bus (`ctx.bus`), the source
+of truth that scans, sync and the simulator publish to as well. The context adapts the bus to one Qt
+signal, `changed(Changes)`, always emitted on the Qt thread. All views reload from that signal;
 views never talk to each other. A KnownError becomes a plain-words message (`on_error` or the
 main window's message bar); anything else is a bug and goes to the excepthook.
+
+The context owns the station's Qt-free `Runtime` (`ctx.runtime`): the bus, the scan router
+(`ctx.router`), the supervisor of background tasks (`ctx.supervisor`, adapted to `tasks_changed`) and
+the device manager. A badge scanned anywhere signs its user in (`user_changed`); one that needs a PIN
+asks for it (`pin_needed(badge, words)`, which the main window answers with the sign-in dialog).
 """
 
 from __future__ import annotations
@@ -15,12 +22,16 @@ import sys
 from collections.abc import Callable
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from PySide6.QtCore import QObject, Signal
+import shiboken6
+from PySide6.QtCore import QObject, Qt, QThread, Signal, SignalInstance
 
 from jitdesk.config import Settings
 from jitdesk.domain.auth import Role
 from jitdesk.domain.errors import KnownError
-from jitdesk.runtime.supervise import Supervisor
+from jitdesk.runtime.bus import ChangeBus, changes_in
+from jitdesk.runtime.scan_router import ScanRouter
+from jitdesk.runtime.station import Runtime
+from jitdesk.runtime.supervise import Supervisor, TaskStatus
 from jitdesk.services.changes import Changes
 from jitdesk.services.hub import ServiceHub
 from jitdesk.services.signin import SignedIn
@@ -31,36 +42,77 @@ log = logging.getLogger("jitdesk.gui")
 P = ParamSpec("P")
 R = TypeVar("R")
 
-
-def changes_in(result: object) -> Changes | None:
-    """The Changes a use case returned: itself, or the one inside a tuple such as (id, Changes)."""
-    if isinstance(result, Changes):
-        return result
-    if isinstance(result, tuple):
-        return next((item for item in result if isinstance(item, Changes)), None)
-    return None
+__all__ = ["AppContext", "changes_in"]
 
 
 class AppContext(QObject):
     changed = Signal(object)  # Changes, after every service call that changed something
+    tasks_changed = Signal(object)  # TaskStatus of a supervised background task
+    pin_needed = Signal(str, str)  # a scanned badge whose user must add a PIN: badge, plain words
+    _changed_elsewhere = Signal(object)  # Changes published off the Qt thread, queued to it
+    _task_elsewhere = Signal(object)
     user_changed = Signal(object)  # SignedIn | None
     message = Signal(str, str)  # level ("info", "problem"), plain-words text
     sync_status_changed = Signal(object)  # SyncStatus
     busy_changed = Signal(bool)
 
     def __init__(self, hub: ServiceHub, settings: Settings | None = None, *, demo: bool = False,
-                 log_file: str | None = None) -> None:
+                 log_file: str | None = None, runtime: Runtime | None = None) -> None:
         super().__init__()
         self.hub = hub
         self.settings = settings or Settings()
         self.demo = demo
         self.log_file = log_file
         self.user: SignedIn | None = None
+        self.runtime = runtime or Runtime(hub, double_scan_seconds=self.settings.scanner.double_scan_seconds,
+                                          actor=lambda: self.actor)
+        # The bus is the truth; `changed` is its one Qt signal, emitted on the Qt thread whoever published.
+        self._changed_elsewhere.connect(self.changed.emit, Qt.ConnectionType.QueuedConnection)
+        self._task_elsewhere.connect(self.tasks_changed.emit, Qt.ConnectionType.QueuedConnection)
+        unsubscribe = [self.bus.subscribe(self._from_bus), self.supervisor.subscribe(self._from_supervisor)]
+        self.destroyed.connect(lambda *_: [stop() for stop in unsubscribe])
+        badges = self.runtime.badges
+        badges.on_signed_in = self._badge_signed_in
+        badges.on_refused = self._badge_refused
         self.sync_status = SyncStatus()
         self._tasks: set[asyncio.Task[Any]] = set()
         self.background: list[asyncio.Task[Any]] = []  # long-running tasks (sync, simulation)
-        # Every background task runs under it: restarted with backoff, its live state on screen.
-        self.supervisor = Supervisor()
+
+    # -- the runtime ------------------------------------------------------------------------
+    @property
+    def bus(self) -> ChangeBus:
+        return self.runtime.bus
+
+    @property
+    def router(self) -> ScanRouter:
+        return self.runtime.router
+
+    @property
+    def supervisor(self) -> Supervisor:
+        return self.runtime.supervisor
+
+    def _relay(self, direct: SignalInstance, queued: SignalInstance, value: object) -> None:
+        if not shiboken6.isValid(self):
+            return  # the context is gone (tests delete it); nothing is listening any more
+        if QThread.currentThread() is self.thread():
+            direct.emit(value)
+        else:
+            queued.emit(value)
+
+    def _from_bus(self, changes: Changes) -> None:
+        self._relay(self.changed, self._changed_elsewhere, changes)
+
+    def _from_supervisor(self, status: TaskStatus) -> None:
+        self._relay(self.tasks_changed, self._task_elsewhere, status)
+
+    def _badge_signed_in(self, user: SignedIn) -> None:
+        if shiboken6.isValid(self):
+            self.sign_in(user)
+            self.notify(f"Signed in: {user.name} ({user.role.label}).", "info")
+
+    def _badge_refused(self, badge: str, words: str) -> None:
+        if shiboken6.isValid(self):
+            self.pin_needed.emit(badge, words)
 
     # -- who is signed in ------------------------------------------------------------------
     @property
@@ -95,9 +147,7 @@ class AppContext(QObject):
     async def run(self, fn: Callable[Concatenate[Any, P], R], *args: P.args, **kwargs: P.kwargs) -> R:
         """Await fn(db, ...) on the DB worker; emits `changed` when it changed anything."""
         result = await self.hub.run(fn, *args, **kwargs)
-        found = changes_in(result)
-        if found:
-            self.changed.emit(found)
+        self.bus.publish_result(result)
         return result
 
     def submit(self, fn: Callable[..., R], *args: Any, on_done: Callable[[R], None] | None = None,

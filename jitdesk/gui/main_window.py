@@ -1,5 +1,6 @@
-"""The main window: header (plant, station, sync status, user, clock), navigation, the views,
-and the message bar. Views are built the first time they are shown (start-up stays lean)."""
+"""The main window: header (plant, station, sync status, background tasks in trouble, user, clock),
+navigation, the views, and the message bar. Views are built the first time they are shown (start-up
+stays lean). A scanned badge that needs a PIN opens the sign-in dialog with the badge filled in."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from jitdesk.gui.widgets import big_button
 from jitdesk.gui.widgets.clock import Clock
 from jitdesk.gui.widgets.message_bar import MessageBar
 from jitdesk.gui.widgets.sync_status import SyncStatusLabel
+from jitdesk.gui.widgets.task_status import TaskStatusLabel
 from jitdesk.services import station_identity
 from jitdesk.services.changes import Changes
 from jitdesk.services.signin import SignedIn
@@ -66,6 +68,7 @@ class MainWindow(QMainWindow):
         who.addWidget(self.station_label)
         self.sync_status = SyncStatusLabel()
         self.sync_status.clicked.connect(lambda: self.show_view("sync"))
+        self.task_status = TaskStatusLabel()
         self.user_label = QLabel()
         self.user_label.setObjectName("userLabel")
         self.sign_button = big_button("Sign in")
@@ -77,6 +80,7 @@ class MainWindow(QMainWindow):
         row.setSpacing(24)
         row.addLayout(who, 1)
         row.addWidget(self.sync_status)
+        row.addWidget(self.task_status)
         row.addWidget(self.user_label)
         row.addWidget(self.sign_button)
         row.addWidget(self.clock)
@@ -124,6 +128,9 @@ class MainWindow(QMainWindow):
         ctx.user_changed.connect(self._show_user)
         ctx.sync_status_changed.connect(self.set_sync_status)
         ctx.changed.connect(self._on_changed)
+        ctx.tasks_changed.connect(self._show_tasks)
+        ctx.pin_needed.connect(self._badge_needs_pin)
+        self._show_tasks()
         self._show_user(ctx.user)
         self.set_sync_status(ctx.sync_status)
         self.reload_identity()
@@ -185,6 +192,12 @@ class MainWindow(QMainWindow):
             self.ctx.notify("Signed out.", "info")
             return
         self.open_sign_in()
+
+    def _show_tasks(self, _status: object = None) -> None:
+        self.task_status.show_tasks(self.ctx.supervisor.all())
+
+    def _badge_needs_pin(self, badge: str, words: str) -> None:
+        self.open_sign_in().take_badge(badge, words)
 
     def open_sign_in(self) -> SignInDialog:
         if self.sign_in_dialog is None:

@@ -2,6 +2,10 @@
 
 Opened with `open()`, never `exec()`; the check runs on the DB worker through the AppContext, and
 a refusal is shown in plain words inside the dialog.
+
+While the dialog is open its badge field claims every scan (`ScanClaim` on the scan router): a badge
+scanned with a wedge or serial scanner lands in the badge field and is checked at once, instead of
+being taken for a kanban card. Closing the dialog gives the scans back.
 """
 
 from __future__ import annotations
@@ -17,8 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from jitdesk.gui.context import AppContext
+from jitdesk.gui.scan_claim import ScanClaim
 from jitdesk.gui.widgets import big_button, hint
 from jitdesk.gui.widgets.form_message import FormMessage
+from jitdesk.runtime.scan_router import Scan
 from jitdesk.services import signin
 from jitdesk.services.signin import SignedIn
 
@@ -69,10 +75,23 @@ class SignInDialog(QDialog):
         self.tabs.currentChanged.connect(lambda _i: self._focus_first())
         self.resize(720, 480)
         self.busy = False
+        self.scan_claim = ScanClaim(ctx.router, self, "sign-in badge field", self.take_badge)
 
     def open(self) -> None:
         super().open()
         self._focus_first()
+
+    def take_badge(self, scan: Scan | str, words: str = "") -> None:
+        """A scanned badge: into the badge field and checked at once (`words`: a refusal to show)."""
+        code = scan.code if isinstance(scan, Scan) else scan
+        self.tabs.setCurrentIndex(BADGE_TAB)
+        self.badge.setText(code.strip())
+        self.badge_pin.clear()
+        if words:
+            self.message.problem(words)
+            self.badge_pin.setFocus()
+            return
+        self.submit()
 
     def _focus_first(self) -> None:
         (self.badge if self.tabs.currentIndex() == BADGE_TAB else self.name).setFocus()

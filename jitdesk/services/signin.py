@@ -46,3 +46,10 @@ def by_name(db: Database, name: str, pin: str) -> SignedIn:
         if verify_pin(pin, row.pin_hash):
             return SignedIn(row.id, row.name, Role.parse(row.role))
     raise NotAllowed("Name or PIN is wrong.")
+
+
+def known_badges(db: Database) -> frozenset[str]:
+    """The badges of active users: the scan router tells a badge scan from other codes by them."""
+    with db.reading() as session:
+        rows = session.execute(select(USERS.c.badge).where(USERS.c.active.is_(True))).scalars().all()
+    return frozenset(badge.strip() for badge in rows if badge and badge.strip())
