@@ -171,14 +171,14 @@ class AppContext(QObject):
             return None
         except asyncio.CancelledError:
             raise
-        except Exception:
+        except Exception:  # noqa: BLE001 (reported: the excepthook logs it and shows the crash dialog)
             # A bug: the excepthook logs it and shows the crash dialog from the Qt event loop.
             sys.excepthook(*sys.exc_info())
             return None
         if on_done is not None:
             try:
                 on_done(result)
-            except Exception:
+            except Exception:  # noqa: BLE001 (reported through the excepthook, as above)
                 sys.excepthook(*sys.exc_info())
         return result
 

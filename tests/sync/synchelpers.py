@@ -30,7 +30,7 @@ def pg_available() -> str | None:
             with psycopg.connect(PG_ADMIN, connect_timeout=3):
                 pass
             _pg_state["reason"] = None
-        except Exception as error:  # any failure means: no usable PostgreSQL here
+        except Exception as error:  # noqa: BLE001 (any failure means: no usable PostgreSQL here)
             _pg_state["reason"] = f"no PostgreSQL at {PG_ADMIN} ({type(error).__name__}: {error})"
     return _pg_state["reason"]
 
