@@ -19,6 +19,14 @@ settings.register_profile(
 )
 settings.load_profile("jitdesk")
 
+# Fixtures shared across the tree live beside their helpers (tests/helpers/); tests mirror the package.
+pytest_plugins = [
+    "tests.helpers.gui_fixtures",
+    "tests.helpers.kanban_fixtures",
+    "tests.helpers.printing_fixtures",
+    "tests.helpers.sync_fixtures",
+]
+
 
 @pytest.fixture(autouse=True)
 def _private_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:

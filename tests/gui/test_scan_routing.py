@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers.station_plant import OPERATOR_BADGE, SUPERVISOR_BADGE, SUPERVISOR_PIN, StationPlant, build_station
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
@@ -24,6 +23,7 @@ from jitdesk.gui.main_window import MainWindow
 from jitdesk.gui.scanning import ScanPipeline, pipeline_for
 from jitdesk.services.hub import ServiceHub
 from jitdesk.storage.database import open_database
+from tests.helpers.station_plant import OPERATOR_BADGE, SUPERVISOR_BADGE, SUPERVISOR_PIN, StationPlant, build_station
 
 WAIT_MS = 10_000
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")  # offscreen show() chatter

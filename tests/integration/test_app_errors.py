@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 
 from jitdesk.storage.database import open_database
+from tests.helpers.paths import REPO_ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = REPO_ROOT
 
 
 def _jitdesk(*args: str) -> subprocess.CompletedProcess[str]:

@@ -14,10 +14,10 @@ from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
-from helpers.pty_port import Pty
 
 from jitdesk.devices.framing import FrameResult, ScannerConfig, ScanRefused
 from jitdesk.devices.serial_scanner import ScannerState, ScannerStatus, SerialScanner
+from tests.helpers.pty_port import Pty
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs POSIX pseudo-terminals")
 

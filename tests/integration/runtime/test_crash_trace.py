@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from jitdesk.runtime.crash_trace import TRACE_NAME, enable_crash_trace
+from tests.helpers.paths import REPO_ROOT
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = REPO_ROOT
 CRASH = ("import faulthandler, sys; from pathlib import Path; from jitdesk.runtime.crash_trace import "
          "enable_crash_trace; enable_crash_trace(Path(sys.argv[1])); faulthandler._sigsegv()")
 

@@ -12,8 +12,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from helpers.pty_port import Pty
-from helpers.station_plant import OPERATOR_BADGE, SUPERVISOR_BADGE, StationPlant, build_station
 
 from jitdesk.devices.framing import ScannerConfig
 from jitdesk.devices.scanners import SERIAL, SerialScannerDevice
@@ -23,6 +21,8 @@ from jitdesk.runtime.supervise import TaskState
 from jitdesk.services.hub import ServiceHub
 from jitdesk.services.signin import SignedIn
 from jitdesk.storage.database import open_database
+from tests.helpers.pty_port import Pty
+from tests.helpers.station_plant import OPERATOR_BADGE, SUPERVISOR_BADGE, StationPlant, build_station
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs POSIX pseudo-terminals")
 
