@@ -122,9 +122,8 @@ def tls_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
 
 def test_tls_with_a_certificate(sqlite_server_db: str, start_server: Callable[..., ServerProcess],
                                 stations: Callable[[str], object], tls_files: tuple[str, str]) -> None:
-    from synchelpers import sync_once
-
     from jitdesk.sync.remote import Unreachable
+    from tests.helpers.sync_server import sync_once
 
     cert, key = tls_files
     token = make_token(sqlite_server_db, "A", "sa")
