@@ -33,6 +33,7 @@ from jitdesk.services.changes import Changes
 from jitdesk.services.signin import SignedIn
 from jitdesk.services.station_identity import StationIdentity
 from jitdesk.services.syncstatus import SyncStatus
+from jitdesk.services.words import zone_named
 
 log = logging.getLogger("jitdesk.gui")
 
@@ -165,6 +166,7 @@ class MainWindow(QMainWindow):
 
     def _show_identity(self, ident: StationIdentity) -> None:
         self.identity = ident
+        self.clock.set_zone(zone_named(ident.timezone) if ident.timezone else None)
         plant = f"{ident.plant_code} {ident.plant_name}".strip() or "No plant yet"
         if self.ctx.demo:
             plant += "  ·  DEMO"

@@ -30,6 +30,7 @@ class StationIdentity:
     station_name: str = ""
     station_role: str = ""
     line_name: str = ""
+    timezone: str = ""  # the plant's IANA time zone; "" when no plant is known yet
 
     @property
     def title(self) -> str:
@@ -50,14 +51,14 @@ def current(db: Database) -> StationIdentity:
             line = projections.load(session, PROJECTORS.get("line"), station[0].line_id)
     out = StationIdentity()
     if plant is not None:
-        out = StationIdentity(plant_name=plant[0].name, plant_code=plant[0].code)
+        out = StationIdentity(plant_name=plant[0].name, plant_code=plant[0].code, timezone=plant[0].timezone)
     if station is None:
         return out
     s = station[0]
     return StationIdentity(
         plant_name=out.plant_name, plant_code=out.plant_code, station_id=station_id,
         station_code=s.code, station_name=s.name, station_role=s.role,
-        line_name="" if line is None else line[0].name,
+        line_name="" if line is None else line[0].name, timezone=out.timezone,
     )
 
 
