@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from jitdesk.domain.messages import define, message
 from jitdesk.services.kanban import SCAN_LOG
 from jitdesk.services.kanban.scanning import ScanOutcome, printable
 from jitdesk.services.uow import transaction, wall_clock_ms
@@ -18,6 +19,7 @@ from jitdesk.storage.database import STATION_ID, Database
 log = logging.getLogger("jitdesk.scan")
 
 UNKNOWN = "unknown"
+NOT_OURS = define("scan.not_ours", "text")
 
 
 def record_unknown(db: Database, code_text: str, answer: str, *, source: str = "manual",
@@ -25,11 +27,13 @@ def record_unknown(db: Database, code_text: str, answer: str, *, source: str = "
     """Log a code nothing here takes, with the plain ``answer`` the station shows for it."""
     now = wall_clock_ms() if now_ms is None else now_ms
     shown = printable(code_text)
+    note = message(NOT_OURS, text=shown)
     with transaction(db, now_ms=lambda: now) as tx:
         station = identity.get_setting(tx.session, STATION_ID)
         log_id = kanban_repo.add_scan_log(tx.session, at_ms=now, station_id=station, source=source, text=shown,
                                           result=UNKNOWN, tone="refused", message=answer, card_id=None,
-                                          event_id=None)
+                                          event_id=None, note=note)
         tx.touch(SCAN_LOG, str(log_id))
     log.warning("scan %r at station %s (%s): %s", shown, station, source, answer)
-    return ScanOutcome(UNKNOWN, "refused", answer, shown, now, station, source, log_id=log_id, changes=tx.changes)
+    return ScanOutcome(UNKNOWN, "refused", answer, shown, now, station, source, log_id=log_id, changes=tx.changes,
+                       note=note)

@@ -85,6 +85,7 @@ TEMPLATES: dict[str, str] = {
     "scan.duplicate_code": "two cards carry the code {code} (added on two devices while offline): nothing "
                            "recorded; a planner retires one and prints a new card",
     "scan.unreadable": "{reason}",
+    "scan.not_ours": "not a code jitdesk knows: {text}",
     # loop risk reasons (domain/kanban/risk.py)
     "loop.not_in_use": "loop {loop} is not in use",
     "loop.no_cards": "loop {loop} has no cards in use: no stock is signalled",
