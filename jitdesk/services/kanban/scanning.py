@@ -140,15 +140,20 @@ def _decide(tx: Tx, code_text: str, station_id: str | None, now: int, window_ms:
 def record_unreadable(db: Database, reason: str, raw: bytes = b"", *, source: str = "serial",
                       now_ms: int | None = None) -> ScanOutcome:
     """Log a frame the scanner layer refused (noise, too long, wrong affixes) with its reason; no event."""
+    return log_refused(db, printable(raw), "unreadable", message(UNREADABLE, reason=reason), reason,
+                       source=source, now_ms=now_ms)
+
+
+def log_refused(db: Database, shown: str, result: str, note: Message, words: str, *, source: str,
+                now_ms: int | None = None) -> ScanOutcome:
+    """Write a refused scan that makes no event (unreadable, or a code nothing here takes) to the scan log."""
     now = wall_clock_ms() if now_ms is None else now_ms
-    shown = printable(raw)
-    note = message(UNREADABLE, reason=reason)
     with transaction(db, now_ms=lambda: now) as tx:
         station = identity.get_setting(tx.session, STATION_ID)
         log_id = kanban_repo.add_scan_log(tx.session, at_ms=now, station_id=station, source=source, text=shown,
-                                          result="unreadable", tone="refused", message=reason, card_id=None,
+                                          result=result, tone="refused", message=words, card_id=None,
                                           event_id=None, note=note)
         tx.touch(SCAN_LOG, str(log_id))
-    log.warning("unreadable scan %r at station %s (%s): %s", shown, station, source, reason)
-    return ScanOutcome("unreadable", "refused", reason, shown, now, station, source, log_id=log_id,
+    log.warning("%s scan %r at station %s (%s): %s", result, shown, station, source, words)
+    return ScanOutcome(result, "refused", words, shown, now, station, source, log_id=log_id,
                        changes=tx.changes, note=note)
