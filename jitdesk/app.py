@@ -243,6 +243,7 @@ def _close_on_signals(window: MainWindow) -> None:
     tick.setInterval(250)
     tick.timeout.connect(lambda: None)
     tick.start()
+    log.info("window up: SIGINT and SIGTERM close it")
 
 
 def _startup_probe(window: MainWindow) -> None:

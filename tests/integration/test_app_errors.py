@@ -77,10 +77,12 @@ def test_sigterm_closes_the_app_cleanly(tmp_path: Path) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "JITDESK_DATA_DIR": str(tmp_path)}
     proc = subprocess.Popen([sys.executable, "-m", "jitdesk", "--db", str(db)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while not db.exists() and time.monotonic() < deadline:
+    # SIGTERM only once the app says its handlers are in place (before that, the default action kills it)
+    log_file = Path(os.environ["JITDESK_LOG_DIR"]) / "jitdesk.log"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and proc.poll() is None and not (
+            log_file.exists() and "SIGTERM close it" in log_file.read_text(errors="replace")):
         time.sleep(0.1)
-    time.sleep(1.0)  # let the window come up
     proc.send_signal(signal.SIGTERM)
     _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
