@@ -130,7 +130,8 @@ def _run_qt(args: argparse.Namespace, hub: ServiceHub, loaded: LoadedSettings, p
     assert isinstance(app, QApplication)
     app.setApplicationName("jitdesk")
     app.setQuitOnLastWindowClosed(False)
-    theme.apply(app, loaded.settings.ui.font_scale)
+    theme.apply(app, loaded.settings.ui.font_scale,
+                screen_diagonal_inches=loaded.settings.ui.screen_diagonal_inches)
     ctx = AppContext(hub, loaded.settings, demo=demo, log_file=str(log_file) if log_file else None)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)

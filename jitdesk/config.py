@@ -7,7 +7,7 @@ alone falls back to its default. Unknown keys are reported (a typo should not pa
     [station]   code = "L1-S1"           # which station this device is (optional: Admin chooses)
     [scanner]   port, baud, terminator, prefix, suffix, min_length, double_scan_seconds
     [sync]      server_url, token
-    [ui]        font_scale, fullscreen, start_view
+    [ui]        font_scale, fullscreen, start_view, screen_diagonal_inches, board_page_seconds
 """
 
 from __future__ import annotations
@@ -46,6 +46,8 @@ class UiSettings:
     font_scale: float = 1.0
     fullscreen: bool = False
     start_view: str = "station"
+    screen_diagonal_inches: float = 0.0  # the station's screen, for 15 mm touch targets; 0: as the screen reports
+    board_page_seconds: float = 12.0  # a TV board turns to its next page after this long
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,8 @@ _RANGES: dict[str, tuple[float, float]] = {
     "scanner.min_length": (1, 200),
     "scanner.double_scan_seconds": (0, 60),
     "ui.font_scale": (0.5, 4.0),
+    "ui.screen_diagonal_inches": (0, 200),
+    "ui.board_page_seconds": (2, 600),
 }
 _TYPE_WORDS = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
 _WHERE = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -176,4 +180,6 @@ DEFAULT_FILE = """\
 # font_scale = 1.0        # 1.5 for a big screen read from far away
 # fullscreen = false
 # start_view = "station"
+# screen_diagonal_inches = 0.0  # e.g. 15.6 for the station's touch screen: touch targets 15 mm on it; 0: ask the screen
+# board_page_seconds = 12.0     # a TV board (kanban board mode) turns to its next page after this long
 """

@@ -108,7 +108,7 @@ class AppContext(QObject):
     def _badge_signed_in(self, user: SignedIn) -> None:
         if shiboken6.isValid(self):
             self.sign_in(user)
-            self.notify(f"Signed in: {user.name} ({user.role.label}).", "info")
+            self.notify(f"Signed in: {user.name} ({user.role.label}).", "success")
 
     def _badge_refused(self, badge: str, words: str) -> None:
         if shiboken6.isValid(self):

@@ -1,12 +1,15 @@
 """The main window: header (plant, station, sync status, background tasks in trouble, user, clock),
 navigation, the views, and the message bar. Views are built the first time they are shown (start-up
-stays lean). A scanned badge that needs a PIN opens the sign-in dialog with the badge filled in."""
+stays lean). A scanned badge that needs a PIN opens the sign-in dialog with the badge filled in.
+
+The window never grows for what it shows: each view sits in a scroll area (widgets/fit.py), so the
+window's size is the screen's, and a view that needs more room scrolls inside it."""
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QPaintEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -25,6 +28,7 @@ from jitdesk.gui.context import AppContext
 from jitdesk.gui.signin import SignInDialog
 from jitdesk.gui.widgets import big_button
 from jitdesk.gui.widgets.clock import Clock
+from jitdesk.gui.widgets.fit import fit_area
 from jitdesk.gui.widgets.message_bar import MessageBar
 from jitdesk.gui.widgets.sync_status import SyncStatusLabel
 from jitdesk.gui.widgets.task_status import TaskStatusLabel
@@ -51,6 +55,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("jitdesk" + (" (demo plant)" if ctx.demo else ""))
         self._painted = False
         self.pages: dict[str, QWidget] = {}
+        self.frames: dict[str, QWidget] = {}  # the scroll area each page sits in
         self.identity = StationIdentity()
 
         # Header.
@@ -106,11 +111,17 @@ class MainWindow(QMainWindow):
             nav_layout.addWidget(button)
         nav_layout.addStretch(1)
         nav.setMinimumWidth(230)
+        self.nav_area = fit_area(nav)  # a large font_scale on a short screen: the buttons scroll
+        self.nav_area.setObjectName("navArea")
+        self.nav_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.nav_area.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Ignored)
+        self.nav_area.setFixedWidth(nav.sizeHint().width() + 8)
         self.stack = QStackedWidget()
+        self.stack.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
         body.setSpacing(0)
-        body.addWidget(nav)
+        body.addWidget(self.nav_area)
         body.addWidget(self.stack, 1)
 
         self.message_bar = MessageBar()
@@ -146,15 +157,16 @@ class MainWindow(QMainWindow):
         if page is None:
             page = views.create_view(name, self.ctx)
             self.pages[name] = page
-            self.stack.addWidget(page)
-        self.stack.setCurrentWidget(page)
+            self.frames[name] = fit_area(page)
+            self.stack.addWidget(self.frames[name])
+        self.stack.setCurrentWidget(self.frames[name])
         self.nav_buttons[name].setChecked(True)
         return page
 
     @property
     def current_view(self) -> str:
-        page = self.stack.currentWidget()
-        return next((n for n, p in self.pages.items() if p is page), "")
+        frame = self.stack.currentWidget()
+        return next((n for n, f in self.frames.items() if f is frame), "")
 
     # -- header -----------------------------------------------------------------------------
     def set_sync_status(self, status: SyncStatus) -> None:

@@ -312,6 +312,18 @@ def board_loops(session: Session, query: BoardQuery, offset: int, limit: int, *,
     return rows, total
 
 
+def board_risk_counts(session: Session, query: BoardQuery, *, now_ms: int) -> dict[int, int]:
+    """How many matching active loops are at each risk level (RiskLevel values), over every page."""
+    where, args = _board_where(query)
+    named = {f"a{i}": value for i, value in enumerate(args)}
+    for i in range(len(args)):
+        where = where.replace("?", f":a{i}", 1)
+    named["now"] = now_ms
+    sql = (f"SELECT risk_rank, count(*) FROM (SELECT {_RISK_KEYS} FROM loop l"
+           f" LEFT JOIN loop_stats st ON st.id = l.id WHERE {where}) GROUP BY risk_rank")
+    return {int(rank): int(n) for rank, n in raw(session).execute(sql, named)}
+
+
 def board_choices(session: Session) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[str]]:
     """(lines as (id, label), consumer stations as (id, label), supplier locations) for the board's filters."""
     conn = raw(session)

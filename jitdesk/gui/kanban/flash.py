@@ -25,6 +25,7 @@ class ScanFlash(QFrame):
         self.title = QLabel()
         self.detail = QLabel()
         self.detail.setWordWrap(True)
+        self.title.setWordWrap(True)  # a long headline takes two lines, never the window's width
         for label in (self.symbol, self.title, self.detail):
             label.setStyleSheet("background: transparent;")
         self.symbol.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -4,7 +4,11 @@ Risk is colour plus symbol plus words (● OK, ◆ WATCH, ▲ AT RISK, ✖ STOCK
 plain words: late cards, too many cards in replenishment, no full card left, cards that have not moved.
 Filters by line, consumer station and supplier; search by part number, name or loop code. The board
 is paged (the service reads and assesses only the page shown) and reloads when cards or loops move,
-and every half minute, since lateness grows with the clock.
+and every half minute, since lateness grows with the clock (only while it is on screen).
+
+Rows are as tall as their font needs and never below a 15 mm touch target; the filters shrink before
+the page would widen the window. "▶ TV board" opens the board mode (jitdesk/gui/board/kanban.py): full
+screen, pages turning by themselves, plant totals always in view.
 """
 
 from __future__ import annotations
@@ -16,7 +20,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QTableView,
     QVBoxLayout,
@@ -28,20 +31,40 @@ from jitdesk.gui.context import AppContext
 from jitdesk.gui.kanban.words import RISK
 from jitdesk.gui.models.board import PART_COLUMN, WHY_COLUMN, BoardModel
 from jitdesk.gui.print_cards import PrintCardsDialog
-from jitdesk.gui.widgets import big_button, hint, page_title
+from jitdesk.gui import theme
+from jitdesk.gui.touch import fit_rows
+from jitdesk.gui.widgets import big_button, hint, page_title, section_title, shrinkable
+from jitdesk.gui.widgets.fit import ElidedLabel
 from jitdesk.gui.widgets.page import ReloadingPage
 from jitdesk.gui.words import qt_words
 from jitdesk.services.kanban.board import BoardChoices, BoardPage, BoardQuery, board_choices, board_page
 from jitdesk.services.uow import wall_clock_ms
 
-ROW_HEIGHT = 56
 MIN_PAGE_SIZE = 5
-PART_WIDTH = 380
+PART_SHARE = 0.3  # the part column takes this share of the table's width; the reasons column the rest
 REFRESH_MS = 30_000
 
 
 def create_view(ctx: AppContext) -> QWidget:
     return KanbanBoard(ctx)
+
+
+def filter_words(query: BoardQuery) -> str:
+    """The search and filters in a few words, for "no loop matches ..."."""
+    shown = [f'"{query.search.strip()}"'] if query.search.strip() else []
+    if query.supplier_location:
+        shown.append(f"supplier {query.supplier_location}")
+    if query.line_id or query.station_id:
+        shown.append("the chosen line and station" if query.line_id and query.station_id
+                     else "the chosen line" if query.line_id else "the chosen station")
+    return ", ".join(shown) or "these filters"
+
+
+def summary_words(parts: list[str], total: int, query: BoardQuery) -> str:
+    """The page's risk summary; with no loop at all it says so, never "all loops OK"."""
+    if total == 0:
+        return f"No loop matches {filter_words(query)}"
+    return ("On this page: " + "   ".join(parts)) if parts else "On this page: ● all loops OK"
 
 
 class KanbanBoard(ReloadingPage):
@@ -57,7 +80,7 @@ class KanbanBoard(ReloadingPage):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        self.row_height = fit_rows(self.table, theme.touch_target())
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         # narrower padding than the theme's: ten columns must fit, the reasons column most of all
@@ -66,7 +89,6 @@ class KanbanBoard(ReloadingPage):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(PART_COLUMN, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(WHY_COLUMN, QHeaderView.ResizeMode.Stretch)
-        self.table.setColumnWidth(PART_COLUMN, PART_WIDTH)
         self.page_size = 10  # as many rows as fit the table; set again on every resize
 
         self.line = QComboBox()
@@ -75,7 +97,7 @@ class KanbanBoard(ReloadingPage):
         for combo, everything in ((self.line, "All lines"), (self.station, "All stations"),
                                   (self.supplier, "All suppliers")):
             combo.addItem(everything, None)
-            combo.setMinimumWidth(220)
+            shrinkable(combo)
             combo.currentIndexChanged.connect(self._filters_changed)
         self.problems_first = big_button("▲ Problems first")
         self.problems_first.setCheckable(True)
@@ -102,25 +124,31 @@ class KanbanBoard(ReloadingPage):
         self.print_button.setToolTip("Print the cards of the selected loops (none selected: every active loop)")
         self.print_button.clicked.connect(self.open_print)
         self._print_dialog: PrintCardsDialog | None = None
-        self.summary = QLabel()
-        self.summary.setObjectName("sectionTitle")
-        self.page_label = QLabel()
+        self.board_button = big_button("▶  TV board")
+        self.board_button.setToolTip("Full screen for a TV on the floor: big type, pages turn by themselves")
+        self.board_button.clicked.connect(self.open_board)
+        self.board: QWidget | None = None
+        self.summary = section_title("")
+        self.page_label = ElidedLabel()
 
+        title_row = QHBoxLayout()
+        title_row.addWidget(page_title("▦  Kanban board"), 1)
+        title_row.addWidget(self.print_button)
+        title_row.addWidget(self.board_button)
         filters = QHBoxLayout()
         for widget in (self.line, self.station, self.supplier):
-            filters.addWidget(widget)
-        filters.addWidget(self.search, 1)
+            filters.addWidget(widget, 1)
+        filters.addWidget(self.search, 2)
         filters.addWidget(self.problems_first)
         pager = QHBoxLayout()
-        pager.addWidget(self.summary, 1)
-        pager.addWidget(self.page_label)
-        pager.addWidget(self.print_button)
+        pager.addWidget(self.summary, 3)
+        pager.addWidget(self.page_label, 2)
         pager.addWidget(self.previous)
         pager.addWidget(self.next)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 14, 24, 14)
         layout.setSpacing(10)
-        layout.addWidget(page_title("▦  Kanban board"))
+        layout.addLayout(title_row)
         layout.addLayout(filters)
         layout.addLayout(pager)
         layout.addWidget(self.table, 1)
@@ -129,7 +157,7 @@ class KanbanBoard(ReloadingPage):
                               "· means the loop skips that step."))
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
-        self._timer.timeout.connect(self.load)
+        self._timer.timeout.connect(self.refresh)
         self._timer.start()
         self.ctx.submit(board_choices, on_done=self.show_choices)
         self.load()
@@ -144,6 +172,13 @@ class KanbanBoard(ReloadingPage):
         self._print_dialog.open()  # never exec(): the app keeps running while it is open
         return self._print_dialog
 
+    def open_board(self) -> QWidget:
+        """The TV board of the loops this page's filters choose, full screen."""
+        from jitdesk.gui.board.kanban import open_kanban_board
+
+        self.board = open_kanban_board(self.ctx, self.query(), parent=self)
+        return self.board
+
     def query(self) -> BoardQuery:
         return BoardQuery(line_id=self.line.currentData(), station_id=self.station.currentData(),
                           supplier_location=self.supplier.currentData(), search=self.search.text(),
@@ -155,8 +190,9 @@ class KanbanBoard(ReloadingPage):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        header = self.table.horizontalHeader().height() or ROW_HEIGHT
-        fits = max(MIN_PAGE_SIZE, (self.table.height() - header - 4) // ROW_HEIGHT)
+        self.table.setColumnWidth(PART_COLUMN, int(self.table.viewport().width() * PART_SHARE))
+        header = self.table.horizontalHeader().height() or self.row_height
+        fits = max(MIN_PAGE_SIZE, (self.table.height() - header - 4) // self.row_height)
         if fits != self.page_size:
             first = self.page * self.page_size
             self.page_size = fits
@@ -195,7 +231,7 @@ class KanbanBoard(ReloadingPage):
         levels = [r.risk.level for r in result.rows]
         parts = [f"{RISK[level][0]} {levels.count(level)} {RISK[level][1].lower()}"
                  for level in (RiskLevel.STOCKOUT, RiskLevel.AT_RISK, RiskLevel.WATCH) if level in levels]
-        self.summary.setText(("On this page: " + "   ".join(parts)) if parts else "On this page: all loops OK")
+        self.summary.setText(summary_words(parts, result.total, self.query()))
         self.page_label.setText(f"Page {result.page + 1} of {result.pages}  ·  {result.total} loops")
         self.previous.setEnabled(result.page > 0)
         self.next.setEnabled(result.page + 1 < result.pages)

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QTreeView,
     QVBoxLayout,
@@ -22,7 +21,7 @@ from jitdesk.gui.context import AppContext
 from jitdesk.gui.kanban.flash import ScanFlash
 from jitdesk.gui.models.queue import QueueModel
 from jitdesk.gui.scanning import pipeline_for
-from jitdesk.gui.widgets import big_button, page_title
+from jitdesk.gui.widgets import big_button, page_title, section_title, shrinkable
 from jitdesk.gui.widgets.page import ReloadingPage
 from jitdesk.gui.words import answer
 from jitdesk.services.kanban.board import BoardChoices, board_choices
@@ -58,11 +57,10 @@ class QueueView(ReloadingPage):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.tree.setColumnWidth(0, 360)
         self.flash = ScanFlash(compact=True, hint_text="Scan a card to move it along")
-        self.summary = QLabel()
-        self.summary.setObjectName("sectionTitle")
+        self.summary = section_title("")
         self.supplier = QComboBox()
         self.supplier.addItem("All supplier locations", None)
-        self.supplier.setMinimumWidth(320)
+        shrinkable(self.supplier)
         self.supplier.currentIndexChanged.connect(lambda _i: self.load())
         self.entry = QLineEdit()
         self.entry.setPlaceholderText("Type a card code if the scanner cannot read it")
@@ -86,7 +84,7 @@ class QueueView(ReloadingPage):
         self.pipeline.scanned.connect(self.on_scanned)
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
-        self._timer.timeout.connect(self.load)
+        self._timer.timeout.connect(self.refresh)
         self._timer.start()
         self.ctx.submit(board_choices, on_done=self.show_choices)
         self.load()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QWidget
+
+from jitdesk.gui.widgets.fit import ElidedLabel
 
 
 def big_button(text: str, *, primary: bool = False, danger: bool = False,
@@ -15,7 +17,8 @@ def big_button(text: str, *, primary: bool = False, danger: bool = False,
 
 
 def page_title(text: str) -> QLabel:
-    label = QLabel(text)
+    """A page's title on one line: too long for the screen, it ends in "…" (the tooltip has it all)."""
+    label = ElidedLabel(text)
     label.setObjectName("pageTitle")
     return label
 
@@ -28,7 +31,7 @@ def hint(text: str) -> QLabel:
 
 
 def section_title(text: str) -> QLabel:
-    label = QLabel(text)
+    label = ElidedLabel(text)
     label.setObjectName("sectionTitle")
     return label
 
@@ -38,3 +41,13 @@ def restyle(widget: QWidget) -> None:
     style = widget.style()
     style.unpolish(widget)
     style.polish(widget)
+
+
+COMBO_CHARS = 10  # a filter box shows at least this many letters, and more when there is room
+
+
+def shrinkable(combo: QComboBox, chars: int = COMBO_CHARS) -> QComboBox:
+    """A combo box whose longest item does not set the page's minimum width (the pop-up shows it whole)."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(chars)
+    return combo

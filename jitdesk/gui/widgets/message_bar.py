@@ -1,6 +1,8 @@
 """The bar at the bottom of the main window that shows plain-words messages (KnownError and info).
 
-A problem stays until dismissed or replaced; an info message fades after a few seconds.
+Its tone shows in colour and in a symbol, so colour is never the only signal: a problem is red with ⚠,
+a success green with ✔, an info neutral grey with ℹ. A problem stays until dismissed or
+replaced; a success or an info fades after a few seconds.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 from jitdesk.gui.widgets import big_button, restyle
 
 INFO_SECONDS = 6
+# level -> symbol; an unknown level is shown as a problem, never hidden.
+TONES: dict[str, str] = {"problem": "⚠", "success": "✔", "info": "ℹ"}
 
 
 class MessageBar(QWidget):
@@ -28,11 +32,14 @@ class MessageBar(QWidget):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.hide)
+        self.level = ""
         self.hide()
 
     def show_message(self, level: str, text: str) -> None:
-        icon = "⚠" if level == "problem" else "✔"
-        self.label.setText(f"{icon}  {text}")
+        if level not in TONES:
+            level = "problem"
+        self.level = level
+        self.label.setText(f"{TONES[level]}  {text}")
         self.setProperty("level", level)
         restyle(self)
         self.show()

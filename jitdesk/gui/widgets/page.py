@@ -2,11 +2,15 @@
 
 Subclasses name the projections they read (`WATCHES`) and implement `load()` (submit a query) and
 whatever fills the widgets in the `on_done` callback. They load once when built, then again on
-every `ctx.changed` that touches one of `WATCHES` (an empty `WATCHES` reloads on every change).
+every `ctx.changed` that touches one of `WATCHES` (an empty `WATCHES` reloads on every change), but
+only while they are on screen: a hidden page marks itself stale and loads once when it is shown
+again, so pages nobody looks at cost the database worker (which also serves the scans) nothing.
+Periodic refreshes call `refresh()`, which skips hidden pages the same way.
 """
 
 from __future__ import annotations
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget
 
 from jitdesk.gui.context import AppContext
@@ -19,10 +23,24 @@ class ReloadingPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.stale = False
         ctx.changed.connect(self._on_changed)
 
     def _on_changed(self, changes: Changes) -> None:
         if not self.WATCHES or changes.touches(*self.WATCHES):
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Load now when on screen; otherwise remember to load when shown."""
+        if self.isVisible():
+            self.load()
+        else:
+            self.stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        if self.stale:
+            self.stale = False
             self.load()
 
     def load(self) -> None:

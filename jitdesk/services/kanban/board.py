@@ -11,14 +11,15 @@ from dataclasses import dataclass, field
 
 from jitdesk.domain.kanban.card import Card
 from jitdesk.domain.kanban.loop import Loop
-from jitdesk.domain.kanban.risk import LoopRisk, assess_loop
+from jitdesk.domain.kanban.risk import LoopRisk, RiskLevel, assess_loop
 from jitdesk.domain.kanban.status import Admin, Supply
 from jitdesk.services.words import Words, stations_named, words_in
 from jitdesk.storage import kanban_repo
 from jitdesk.storage.database import Database
 from jitdesk.storage.kanban_repo import BoardQuery
 
-__all__ = ["BoardChoices", "BoardPage", "BoardQuery", "BoardRow", "board_choices", "board_page"]
+__all__ = ["BoardChoices", "BoardPage", "BoardQuery", "BoardRow", "BoardTotals", "board_choices", "board_page",
+           "board_totals"]
 
 DEFAULT_PAGE_SIZE = 30
 
@@ -94,3 +95,23 @@ def board_choices(db: Database) -> BoardChoices:
     with db.reading() as session:
         lines, stations, suppliers = kanban_repo.board_choices(session)
     return BoardChoices(tuple(lines), tuple(stations), tuple(suppliers))
+
+
+@dataclass(frozen=True)
+class BoardTotals:
+    """The plant's (or the filters') loops by risk level, over every page: a TV board's totals strip."""
+
+    counts: tuple[tuple[RiskLevel, int], ...]  # every level, worst first
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, n in self.counts)
+
+    def count(self, level: RiskLevel) -> int:
+        return dict(self.counts).get(level, 0)
+
+
+def board_totals(db: Database, query: BoardQuery | None = None, *, now_ms: int) -> BoardTotals:
+    with db.reading() as session:
+        found = kanban_repo.board_risk_counts(session, query or BoardQuery(), now_ms=now_ms)
+    return BoardTotals(tuple((level, found.get(level.value, 0)) for level in sorted(RiskLevel, reverse=True)))

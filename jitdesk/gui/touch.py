@@ -1,0 +1,107 @@
+"""Touch: targets of at least 15 mm on the station's own screen, rows as tall as their text needs, and
+finger scrolling on every list, table and scroll area.
+
+Millimetres become pixels from the screen's size: `ui.screen_diagonal_inches` when the station's
+settings name it (a touch monitor often reports no physical size, or a wrong one), else the size the
+screen reports. `FingerScrolling` is an application-wide event filter: every scroll area that is polished
+(views, dialogs, combo-box pop-ups, ones a view makes later) gets a QScroller drag gesture and
+per-pixel scrolling, so a glove drags a list like a phone does.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QFontMetrics, QScreen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractScrollArea,
+    QApplication,
+    QPlainTextEdit,
+    QScroller,
+    QTextEdit,
+    QWidget,
+)
+
+TOUCH_MM = 15.0  # the smallest thing a gloved finger hits reliably
+MM_PER_INCH = 25.4
+FALLBACK_DPI = 96.0  # what X and most panels claim when they know nothing better
+ROW_LINES = 1.7  # a table row: its text line and room above and below
+
+
+def pixels_per_mm(screen: QScreen | None, diagonal_inches: float = 0.0) -> float:
+    """Pixels per millimetre on `screen`: from the configured diagonal when set, else the screen's own DPI."""
+    if screen is not None and diagonal_inches > 0:
+        size = screen.size()
+        return math.hypot(size.width(), size.height()) / (diagonal_inches * MM_PER_INCH)
+    dpi = screen.physicalDotsPerInch() if screen is not None else 0.0
+    if not 40 <= dpi <= 600:  # no screen, or one that reports nonsense
+        dpi = FALLBACK_DPI
+    return dpi / MM_PER_INCH
+
+
+def touch_px(screen: QScreen | None = None, diagonal_inches: float = 0.0) -> int:
+    """The pixel size of a 15 mm touch target on `screen` (default: the primary screen)."""
+    if screen is None:
+        screen = QApplication.primaryScreen()
+    return math.ceil(TOUCH_MM * pixels_per_mm(screen, diagonal_inches))
+
+
+def row_height(metrics: QFontMetrics, minimum: int = 0) -> int:
+    """A row tall enough for its font (whatever ui.font_scale) and never below `minimum` (a touch target)."""
+    return max(minimum, math.ceil(metrics.height() * ROW_LINES))
+
+
+def fit_rows(view: QAbstractItemView, minimum: int = 0) -> int:
+    """Set an item view's rows from its font; returns the height. Call again when the font changes."""
+    height = row_height(view.fontMetrics(), minimum)
+    header = getattr(view, "verticalHeader", None)
+    if header is not None:
+        header().setMinimumSectionSize(1)
+        header().setDefaultSectionSize(height)
+    return height
+
+
+def _drags_text(widget: QWidget) -> bool:
+    # In a text box a drag selects text; the scroll bar still scrolls it.
+    return isinstance(widget, QTextEdit | QPlainTextEdit)
+
+
+def enable_finger_scrolling(area: QAbstractScrollArea) -> None:
+    """A drag with a finger (or the left mouse button) scrolls `area`, with the kinetic flick of a phone."""
+    if _drags_text(area):
+        return
+    viewport = area.viewport()
+    if QScroller.hasScroller(viewport):
+        return
+    if isinstance(area, QAbstractItemView):
+        area.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        area.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+    QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+
+
+def has_finger_scrolling(area: QAbstractScrollArea) -> bool:
+    return QScroller.hasScroller(area.viewport()) or (
+        QScroller.grabbedGesture(area.viewport()).value != 0)
+
+
+class FingerScrolling(QObject):
+    """Installed on the QApplication: every scroll area, whenever it is made, scrolls with a finger."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Polish and isinstance(watched, QAbstractScrollArea):
+            enable_finger_scrolling(watched)
+        return False
+
+
+_installed: FingerScrolling | None = None
+
+
+def install(app: QApplication) -> FingerScrolling:
+    """Install the finger-scrolling filter once for the application."""
+    global _installed
+    if _installed is None:
+        _installed = FingerScrolling(app)
+        app.installEventFilter(_installed)
+    return _installed

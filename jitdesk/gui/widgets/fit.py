@@ -1,0 +1,91 @@
+"""Fitting any screen: nothing a page holds may make the window grow.
+
+* `ElidedLabel`: one line of text that takes the width it is given; what does not fit ends in "…"
+  and the tooltip has the whole text (so nothing is lost, only shortened).
+* `fit_area(page)`: a page inside a frameless scroll area. The main window's stack takes the scroll
+  area's (small) minimum size, never the page's, so a page that needs more room than the screen has
+  scrolls inside the window instead of stretching it, and a visit to one page cannot resize the window
+  for the rest of the session.
+* `fit_dialog(dialog, width, height)`: a dialog sized as asked but never beyond its window's screen.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QDialog, QFrame, QLabel, QScrollArea, QSizePolicy, QWidget
+
+MIN_CHARS = 6  # an elided label still shows a few letters and the "…"
+SCREEN_SHARE = 0.92  # a dialog leaves a margin of its screen free
+
+
+class ElidedLabel(QLabel):
+    def __init__(self, text: str = "", parent: QWidget | None = None,
+                 mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self._mode = mode
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        self._full = text
+        self._elide()
+        self.updateGeometry()
+
+    def text(self) -> str:
+        """The whole text, whatever part of it fits on screen."""
+        return self._full
+
+    def shown_text(self) -> str:
+        return super().text()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        margins = self.contentsMargins()
+        width = self.fontMetrics().horizontalAdvance(self._full) + margins.left() + margins.right() + 2
+        return QSize(width, super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        margins = self.contentsMargins()
+        width = self.fontMetrics().averageCharWidth() * MIN_CHARS + margins.left() + margins.right()
+        return QSize(min(width, self.sizeHint().width()), super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._elide()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._elide()
+
+    def _elide(self) -> None:
+        width = self.contentsRect().width()
+        shown = self._full
+        if width > 0 and "\n" not in self._full:
+            shown = self.fontMetrics().elidedText(self._full, self._mode, width)
+        if shown != super().text():
+            super().setText(shown)
+        self.setToolTip(self._full if shown != self._full else "")
+
+
+def fit_area(page: QWidget) -> QScrollArea:
+    """`page` in a scroll area that lets the window stay its size, whatever the page would like."""
+    area = QScrollArea()
+    area.setObjectName(f"fit_{page.objectName()}" if page.objectName() else "fit")
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidgetResizable(True)
+    area.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+    area.setWidget(page)
+    return area
+
+
+def fit_dialog(dialog: QDialog, width: int, height: int) -> None:
+    """Resize `dialog` to width x height, or less where its window's screen is smaller."""
+    anchor = dialog.parentWidget()
+    window = anchor.window() if anchor is not None else None
+    screen = (window or dialog).screen()
+    room = screen.availableGeometry().size() if screen is not None else QSize(width, height)
+    if window is not None and window.isVisible():
+        room = room.boundedTo(window.size())
+    dialog.resize(min(width, int(room.width() * SCREEN_SHARE)), min(height, int(room.height() * SCREEN_SHARE)))
