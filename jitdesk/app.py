@@ -151,7 +151,8 @@ def _run_qt(args: argparse.Namespace, hub: ServiceHub, loaded: LoadedSettings, p
                 assert size is not None
                 window.resize(*size)
                 window.show()
-                return loop.run_until_complete(_screenshot(window, ctx, screenshot, view))
+                return loop.run_until_complete(_screenshot(window, ctx, screenshot, view,
+                                                           board=getattr(args, "board", None)))
             done: asyncio.Future[int] = loop.create_future()
 
             def finish() -> None:
@@ -179,6 +180,10 @@ def _run_qt(args: argparse.Namespace, hub: ServiceHub, loaded: LoadedSettings, p
                 # A station's screen is the station's: use all of it (even with no window manager).
                 window.setGeometry(app.primaryScreen().availableGeometry())
                 window.showMaximized()
+            if getattr(args, "board", None):
+                from jitdesk.gui.board.boards import open_board
+
+                window.board = open_board(args.board, ctx, parent=window)
             return loop.run_until_complete(done)
     finally:
         crash.uninstall()
@@ -196,18 +201,44 @@ def _tear_down(app: QApplication, *objects: QObject) -> None:
     app.processEvents()
 
 
-async def _screenshot(window: MainWindow, ctx: AppContext, path: Path, view: str) -> int:
-    from PySide6.QtWidgets import QApplication
+SETTLE_S = 0.3  # longer than the views' resize debounce (a resize re-pages the kanban board)
+
+
+async def _screenshot(window: MainWindow, ctx: AppContext, path: Path, view: str, *, board: str | None = None) -> int:
+    from PySide6.QtWidgets import QApplication, QWidget
 
     window.show_view(view)
+    shot: QWidget = window
+    if board:
+        from jitdesk.gui.board.boards import open_board
+
+        shot = open_board(board, ctx, parent=window, full_screen=False)
+        shot.resize(window.size())
+    # Loads, then the loads a resize or a first answer starts: all done before the picture.
+    for _ in range(2):
+        await ctx.settle()
+        await asyncio.sleep(SETTLE_S)
     await ctx.settle()
     QApplication.processEvents()
-    image = window.grab().toImage()
+    image = shot.grab().toImage()
+    shot.close()
+    window.close()  # hidden views load nothing more (ReloadingPage)
+    await _finish_pending()
     path.parent.mkdir(parents=True, exist_ok=True)
     if not image.save(str(path)):
         raise KnownError(f"Cannot write the screenshot {path} (check the folder and the .png name).")
-    print(f"{path}: {image.width()}x{image.height()} view {view}")
+    what = f"board {board}" if board else f"view {view}"
+    print(f"{path}: {image.width()}x{image.height()} {what}")
     return 0
+
+
+async def _finish_pending() -> None:
+    """Cancel what still runs (timers may have started a load) and let it end inside the loop, so
+    nothing is stepped after the loop stops (that printed "no running event loop")."""
+    pending = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
 
 
 def _route_qt_messages() -> None:

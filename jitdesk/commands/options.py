@@ -14,3 +14,5 @@ def add_app_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--view", default="station", metavar="NAME",
                         help="view for --screenshot: station, queue, kanban, andon, takt, kpi, admin, sync")
     parser.add_argument("--size", default="1920x1080", metavar="WxH", help="window size for --screenshot")
+    parser.add_argument("--board", metavar="NAME", choices=("kanban",),
+                        help="open a board in TV mode (full screen, pages turn by themselves): kanban")

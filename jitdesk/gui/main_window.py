@@ -28,7 +28,7 @@ from jitdesk.gui.context import AppContext
 from jitdesk.gui.signin import SignInDialog
 from jitdesk.gui.widgets import big_button
 from jitdesk.gui.widgets.clock import Clock
-from jitdesk.gui.widgets.fit import fit_area
+from jitdesk.gui.widgets.fit import ElidedLabel, fit_area, fit_dialog
 from jitdesk.gui.widgets.message_bar import MessageBar
 from jitdesk.gui.widgets.sync_status import SyncStatusLabel
 from jitdesk.gui.widgets.task_status import TaskStatusLabel
@@ -43,6 +43,7 @@ log = logging.getLogger("jitdesk.gui")
 
 # Projections whose change alters the header.
 IDENTITY_PROJECTIONS = (station_identity.PROJECTION, "plant", "station", "line")
+SIGN_IN_SIZE = (720, 480)  # or less, on a small screen
 
 
 class MainWindow(QMainWindow):
@@ -61,12 +62,12 @@ class MainWindow(QMainWindow):
         # Header.
         header = QWidget()
         header.setObjectName("header")
-        self.plant_label = QLabel("…")
+        self.plant_label = ElidedLabel("…")
         self.plant_label.setObjectName("plantName")
-        self.station_label = QLabel("")
+        self.station_label = ElidedLabel("")
         self.station_label.setObjectName("stationName")
         for label in (self.plant_label, self.station_label):
-            # Long names are clipped, never allowed to push the clock off a small screen.
+            # Long names end in "…", never allowed to push the clock off a small screen.
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         who = QVBoxLayout()
         who.setSpacing(2)
@@ -136,6 +137,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.sign_in_dialog: SignInDialog | None = None
+        self.board: QWidget | None = None  # a TV board opened with --board
         ctx.message.connect(self.message_bar.show_message)
         ctx.user_changed.connect(self._show_user)
         ctx.sync_status_changed.connect(self.set_sync_status)
@@ -216,6 +218,7 @@ class MainWindow(QMainWindow):
     def open_sign_in(self) -> SignInDialog:
         if self.sign_in_dialog is None:
             self.sign_in_dialog = SignInDialog(self.ctx, self)
+        fit_dialog(self.sign_in_dialog, *SIGN_IN_SIZE)
         self.sign_in_dialog.open()
         return self.sign_in_dialog
 

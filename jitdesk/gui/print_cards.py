@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -31,11 +31,13 @@ from PySide6.QtWidgets import (
 from jitdesk.gui import theme
 from jitdesk.gui.context import AppContext
 from jitdesk.gui.widgets import big_button, hint, section_title
+from jitdesk.gui.widgets.fit import fit_dialog
 from jitdesk.gui.widgets.form_message import FormMessage
 from jitdesk.resources import resource
 from jitdesk.services.card_printing import LoopChoice, PrintReport, print_cards, printable_loops
 
 LOOP_ID_ROLE = Qt.ItemDataRole.UserRole
+PREFERRED_SIZE = (900, 860)  # or less: never taller or wider than the window's screen
 
 
 def default_pdf_path(now: datetime | None = None) -> Path:
@@ -113,7 +115,7 @@ class PrintCardsDialog(QDialog):
         self.print_button.clicked.connect(self.submit)
         self.open_button.clicked.connect(self.open_pdf)
         self.close_button.clicked.connect(self.reject)
-        self.resize(900, 860)
+        fit_dialog(self, *PREFERRED_SIZE)
         self._all_toggled(self.all_loops.isChecked())
         self.load()
 
@@ -131,6 +133,10 @@ class PrintCardsDialog(QDialog):
         self.open_button.hide()
         self.loop_list.clear()
         self.load()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        fit_dialog(self, *PREFERRED_SIZE)  # the parent window is on screen now: fit its size
+        super().showEvent(event)
 
     def reject(self) -> None:
         # Not while a print runs: its result must land in a living dialog (and be seen).

@@ -17,12 +17,12 @@ ACCENT = "#FFD400"
 # What a screen is assumed to need before one is known (about 15 mm at 96 dpi).
 DEFAULT_TOUCH_PX = 57
 
-_current = {"font_scale": 1.0, "touch": DEFAULT_TOUCH_PX}
+_current: dict[str, float] = {"font_scale": 1.0, "touch": DEFAULT_TOUCH_PX}
 
 
 def sizes(font_scale: float = 1.0, touch_px: int | None = None) -> dict[str, int]:
     base = round(BASE_PX * font_scale)
-    finger = touch_px if touch_px is not None else _current["touch"]
+    finger = touch_px if touch_px is not None else int(_current["touch"])
     return {
         "base": base, "small": round(base * 0.8), "large": round(base * 1.3),
         "huge": round(base * 1.9), "giant": round(base * 3.2),

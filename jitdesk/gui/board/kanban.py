@@ -79,7 +79,7 @@ class KanbanBoardScreen(BoardShell):
         ctx.changed.connect(self._on_changed)
         self._refresh = self.startTimer(REFRESH_MS)
 
-    def timerEvent(self, event: Any) -> None:  # noqa: N802 (Qt's name)
+    def timerEvent(self, event: Any) -> None:
         if event.timerId() == self._refresh and self.isVisible():
             self.load()
 
@@ -106,7 +106,8 @@ class KanbanBoardScreen(BoardShell):
         row = self.screen_data.page.rows[index]
         symbol, words, _bg, _fg = RISK[row.risk.level]
         reasons = short_reasons(row, self.model.words)
-        head = f"{row.loop.code}  {row.part_number}  {row.part_name}\n{symbol} {words}" + (f": {reasons}" if reasons else "")
+        head = f"{row.loop.code}  {row.part_number}  {row.part_name}\n{symbol} {words}"
+        head += f": {reasons}" if reasons else ""
         where = f"Used at {row.station_code} {row.station_name}, supplied from {row.loop.supplier_location}"
         return "\n".join((head, where, self.model.tooltip(row, 0) or ""))
 

@@ -56,7 +56,7 @@ class BoardShell(QWidget):
         self.totals = TotalsStrip()
         self.grid = TileGrid()
         self.grid.tapped.connect(self.open_details)
-        self.grid.capacity_changed.connect(lambda _n: self._relayout.start())
+        self.grid.capacity_changed.connect(self._capacity_changed)
         self.empty = QLabel()
         self.empty.setObjectName("boardEmpty")
         self.empty.setWordWrap(True)
@@ -125,7 +125,10 @@ class BoardShell(QWidget):
             if isinstance(tile, Tile):
                 tile.set_type(self.font_big, small)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+    def _capacity_changed(self, _capacity: int) -> None:
+        self._relayout.start()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if event.size().height() != event.oldSize().height():
             self.set_screen_height(event.size().height())
@@ -185,7 +188,7 @@ class BoardShell(QWidget):
         margin = max(20, self.width() // 14)
         self.details.setGeometry(margin, margin, self.width() - 2 * margin, self.height() - 2 * margin)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.details and event.type() == QEvent.Type.MouseButtonRelease:
             self.close_details()
             return True
@@ -199,7 +202,7 @@ class BoardShell(QWidget):
     def tick(self) -> None:
         self.clock.setText(datetime.now(self.zone).strftime("%H:%M"))
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:
             if self.details.isVisible():
                 self.close_details()
@@ -211,7 +214,7 @@ class BoardShell(QWidget):
             return
         super().keyPressEvent(event)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.rotation.stop()
         self._clock_timer.stop()
         super().closeEvent(event)

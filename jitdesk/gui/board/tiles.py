@@ -95,7 +95,7 @@ class TileGrid(QWidget):
         return self.columns() * self.rows()
 
     def set_tiles(self, tiles: Sequence[QWidget]) -> None:
-        """Show `tiles` (at most `capacity()`) in reading order; the grid keeps its cells' sizes when a page is short."""
+        """Show `tiles` (at most `capacity()`) in reading order; a short page keeps the cells' sizes."""
         for old in (*self.tiles, *self._fillers):
             self._grid.removeWidget(old)
             old.deleteLater()
@@ -117,13 +117,13 @@ class TileGrid(QWidget):
         for r in range(rows):
             self._grid.setRowStretch(r, 1)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.MouseButtonRelease and watched in self.tiles:
-            self.tapped.emit(self.tiles.index(watched))  # type: ignore[arg-type]
+            self.tapped.emit(self.tiles.index(watched))
             return True
         return False
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._check_capacity()
 

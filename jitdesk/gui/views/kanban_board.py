@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from jitdesk.domain.kanban.risk import RiskLevel
+from jitdesk.gui import theme
 from jitdesk.gui.context import AppContext
 from jitdesk.gui.kanban.words import RISK
-from jitdesk.gui.models.board import PART_COLUMN, WHY_COLUMN, BoardModel
+from jitdesk.gui.models.board import PART_COLUMN, SUPPLIER_COLUMN, WHY_COLUMN, BoardModel
 from jitdesk.gui.print_cards import PrintCardsDialog
-from jitdesk.gui import theme
 from jitdesk.gui.touch import fit_rows
 from jitdesk.gui.widgets import big_button, hint, page_title, section_title, shrinkable
 from jitdesk.gui.widgets.fit import ElidedLabel
@@ -41,7 +41,8 @@ from jitdesk.services.kanban.board import BoardChoices, BoardPage, BoardQuery, b
 from jitdesk.services.uow import wall_clock_ms
 
 MIN_PAGE_SIZE = 5
-PART_SHARE = 0.3  # the part column takes this share of the table's width; the reasons column the rest
+PART_SHARE = 0.6  # of the width left by the other columns: the part, then the supplier, then the reasons
+SUPPLIER_SHARE = 0.25
 REFRESH_MS = 30_000
 
 
@@ -88,6 +89,7 @@ class KanbanBoard(ReloadingPage):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(PART_COLUMN, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(SUPPLIER_COLUMN, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(WHY_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.page_size = 10  # as many rows as fit the table; set again on every resize
 
@@ -115,9 +117,13 @@ class KanbanBoard(ReloadingPage):
         self._resized = QTimer(self)
         self._resized.setSingleShot(True)
         self._resized.setInterval(100)
-        self._resized.timeout.connect(self.load)
-        self.previous = big_button("◀  Previous")
-        self.next = big_button("Next  ▶")
+        self._resized.timeout.connect(self.refresh)
+        self.previous = big_button("◀")
+        self.previous.setToolTip("Previous page")
+        self.previous.setAccessibleName("Previous page")
+        self.next = big_button("▶")
+        self.next.setToolTip("Next page")
+        self.next.setAccessibleName("Next page")
         self.previous.clicked.connect(lambda: self.go(self.page - 1))
         self.next.clicked.connect(lambda: self.go(self.page + 1))
         self.print_button = big_button("Print cards…")
@@ -139,11 +145,11 @@ class KanbanBoard(ReloadingPage):
         for widget in (self.line, self.station, self.supplier):
             filters.addWidget(widget, 1)
         filters.addWidget(self.search, 2)
-        filters.addWidget(self.problems_first)
         pager = QHBoxLayout()
+        pager.addWidget(self.problems_first)
         pager.addWidget(self.summary, 3)
-        pager.addWidget(self.page_label, 2)
         pager.addWidget(self.previous)
+        pager.addWidget(self.page_label, 2)
         pager.addWidget(self.next)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 14, 24, 14)
@@ -190,7 +196,7 @@ class KanbanBoard(ReloadingPage):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self.table.setColumnWidth(PART_COLUMN, int(self.table.viewport().width() * PART_SHARE))
+        self._fit_columns()
         header = self.table.horizontalHeader().height() or self.row_height
         fits = max(MIN_PAGE_SIZE, (self.table.height() - header - 4) // self.row_height)
         if fits != self.page_size:
@@ -198,6 +204,16 @@ class KanbanBoard(ReloadingPage):
             self.page_size = fits
             self.page = first // fits
             self._resized.start()
+
+    def _fit_columns(self) -> None:
+        """Share the width the short columns leave between part, supplier and reasons (all elide), so
+        the table needs no sideways scrolling."""
+        header = self.table.horizontalHeader()
+        fixed = sum(header.sectionSize(c) for c in range(self.model.columnCount())
+                    if c not in (PART_COLUMN, SUPPLIER_COLUMN, WHY_COLUMN))
+        room = max(0, self.table.viewport().width() - fixed)
+        self.table.setColumnWidth(PART_COLUMN, int(room * PART_SHARE))
+        self.table.setColumnWidth(SUPPLIER_COLUMN, int(room * SUPPLIER_SHARE))
 
     def _order_changed(self, on: bool) -> None:
         self.problems_first.setText("▲ Problems first" if on else "A–Z  By loop code")
@@ -228,6 +244,7 @@ class KanbanBoard(ReloadingPage):
         self.page = result.page
         self.model.words = qt_words(result.words)
         self.model.set_rows(result.rows)
+        self._fit_columns()
         levels = [r.risk.level for r in result.rows]
         parts = [f"{RISK[level][0]} {levels.count(level)} {RISK[level][1].lower()}"
                  for level in (RiskLevel.STOCKOUT, RiskLevel.AT_RISK, RiskLevel.WATCH) if level in levels]

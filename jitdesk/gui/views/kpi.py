@@ -25,7 +25,7 @@ def kind_words(kind: str) -> str:
 
 
 class KpiPage(ReloadingPage):
-    WATCHES = ()  # every change adds events
+    WATCHES = ()  # every change adds events; hidden, the page only marks itself stale (ReloadingPage)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -47,7 +47,8 @@ class KpiPage(ReloadingPage):
         grid.addWidget(section_title("By kind"), 0, 1)
         self.by_kind = BarChart()
         grid.addWidget(self.by_kind, 1, 1)
-        grid.addWidget(section_title("Per day (UTC)"), 2, 1)
+        self.day_title = section_title("Per day")
+        grid.addWidget(self.day_title, 2, 1)
         self.by_day = BarChart()
         grid.addWidget(self.by_day, 3, 1)
         grid.setColumnStretch(1, 1)
@@ -62,3 +63,4 @@ class KpiPage(ReloadingPage):
         self.total.setText(f"{overview.total:,}")
         self.by_kind.set_rows([(kind_words(kind), n) for kind, n in overview.by_kind])
         self.by_day.set_rows(overview.by_day)
+        self.day_title.setText(f"Per day ({overview.zone})")  # the plant's days, in its time zone

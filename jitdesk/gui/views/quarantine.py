@@ -26,9 +26,11 @@ from jitdesk.domain.auth import Role
 from jitdesk.gui.context import AppContext
 from jitdesk.gui.widgets import big_button, page_title
 from jitdesk.gui.widgets.page import ReloadingPage
+from jitdesk.gui.words import qt_words, stamp_words
 from jitdesk.services import quarantine
 from jitdesk.services.quarantine import QuarantinedEvent, UnreadableItem
 from jitdesk.services.syncstatus import RESTARTING, STANDALONE, STOPPED, SyncStatus
+from jitdesk.services.words import Words, plant_words
 
 COLUMNS = ("Refused at", "What", "Entity", "Made at", "Reason")
 UNREADABLE_COLUMNS = ("Received at", "Event id", "Why it could not be read", "Text as sent")
@@ -88,22 +90,28 @@ class QuarantineView(ReloadingPage):
         self.show_link(ctx.sync_status)
         self.rows: list[QuarantinedEvent] = []
         self.unreadable: list[UnreadableItem] = []
+        self.words = qt_words()
         self.load()
 
     def show_link(self, status: SyncStatus) -> None:
         self.link.setText(describe_link(status))
 
     def load(self) -> None:
+        self.ctx.submit(plant_words, on_done=self._set_words)  # times in the plant's zone
         self.ctx.submit(quarantine.quarantined, on_done=self._show)
         self.ctx.submit(quarantine.unreadable, on_done=self._show_unreadable)
+
+    def _set_words(self, words: Words) -> None:
+        self.words = qt_words(words)
 
     def _show_unreadable(self, items: list[UnreadableItem]) -> None:
         self.unreadable = items
         self.unreadable_table.setRowCount(len(items))
         for r, item in enumerate(items):
             shown = item.raw if len(item.raw) <= TEXT_SHOWN else item.raw[:TEXT_SHOWN] + " …"
-            texts = (item.received_at, item.event_id or "(none usable)", item.reason, shown)
-            tips = (item.received_at, item.event_id or "", item.reason, item.raw[:4000])
+            at = stamp_words(self.words, item.received_at)
+            texts = (at, item.event_id or "(none usable)", item.reason, shown)
+            tips = (at, item.event_id or "", item.reason, item.raw[:4000])
             for c, (text, tip) in enumerate(zip(texts, tips, strict=True)):
                 cell = QTableWidgetItem(text)
                 cell.setToolTip(tip)
@@ -119,7 +127,9 @@ class QuarantineView(ReloadingPage):
         self.rows = rows
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
-            for c, text in enumerate((row.refused_at, row.kind, row.entity_id, row.wall_time, row.reason)):
+            shown = (stamp_words(self.words, row.refused_at), row.kind, row.entity_id,
+                     stamp_words(self.words, row.wall_time), row.reason)
+            for c, text in enumerate(shown):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.table.setItem(r, c, item)

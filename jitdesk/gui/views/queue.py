@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jitdesk.gui import theme, touch
 from jitdesk.gui.context import AppContext
 from jitdesk.gui.kanban.flash import ScanFlash
 from jitdesk.gui.models.queue import QueueModel
@@ -49,8 +50,9 @@ class QueueView(ReloadingPage):
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.setIndentation(28)
+        rows = touch.row_height(self.tree.fontMetrics(), theme.touch_target())  # from the font, >= 15 mm
         self.tree.setStyleSheet("QTreeView { alternate-background-color: #171D27; }"
-                                " QTreeView::item { min-height: 50px; padding: 0 12px; }")
+                                f" QTreeView::item {{ min-height: {rows}px; padding: 0 12px; }}")
         header = self.tree.header()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)

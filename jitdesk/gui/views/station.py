@@ -21,11 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jitdesk.gui import theme
 from jitdesk.gui.context import AppContext
 from jitdesk.gui.kanban.flash import ScanFlash
 from jitdesk.gui.models.scans import ScanListModel
 from jitdesk.gui.models.station_loops import StationLoopsModel
 from jitdesk.gui.scanning import pipeline_for
+from jitdesk.gui.touch import fit_rows
 from jitdesk.gui.widgets import big_button, page_title, restyle, section_title
 from jitdesk.gui.widgets.page import ReloadingPage
 from jitdesk.gui.words import answer, qt_words
@@ -52,7 +54,8 @@ def table(model: ScanListModel | StationLoopsModel, stretch: int) -> QTableView:
     view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.verticalHeader().setVisible(False)
-    view.verticalHeader().setDefaultSectionSize(54)
+    rows = fit_rows(view, theme.touch_target())  # from the font (ui.font_scale), at least a touch target
+    view.setMinimumHeight(rows * 2)  # two rows and the header show on the smallest screen; more scroll
     view.setAlternatingRowColors(True)
     view.setWordWrap(False)
     view.setStyleSheet("QHeaderView::section { padding: 8px 8px; } QTableView::item { padding: 4px 8px; }")
@@ -72,6 +75,7 @@ class StationView(ReloadingPage):
         self.flash = ScanFlash()
         self.scanner = QLabel()
         self.scanner.setObjectName("scannerStatus")
+        self.scanner.setWordWrap(True)
         self.scans = ScanListModel()
         self.loops = StationLoopsModel()
         self.scan_table = table(self.scans, 3)

@@ -37,7 +37,7 @@ class ReloadingPage(QWidget):
         else:
             self.stale = True
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self.stale:
             self.stale = False
