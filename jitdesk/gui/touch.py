@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QFontMetrics, QScreen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -69,21 +69,27 @@ def _drags_text(widget: QWidget) -> bool:
 
 
 def enable_finger_scrolling(area: QAbstractScrollArea) -> None:
-    """A drag with a finger (or the left mouse button) scrolls `area`, with the kinetic flick of a phone."""
+    """A finger's drag scrolls `area`, with the kinetic flick of a phone.
+
+    Lists and tables also scroll on a drag with the left mouse button (the touch screens that send
+    mouse events); scroll areas of forms and cards take real touch only, since a mouse gesture there
+    would swallow clicks on the buttons inside."""
     if _drags_text(area):
         return
     viewport = area.viewport()
     if QScroller.hasScroller(viewport):
         return
+    gesture = QScroller.ScrollerGestureType.TouchGesture
     if isinstance(area, QAbstractItemView):
         area.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         area.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-    QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+        gesture = QScroller.ScrollerGestureType.LeftMouseButtonGesture
+    viewport.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, True)
+    QScroller.grabGesture(viewport, gesture)
 
 
 def has_finger_scrolling(area: QAbstractScrollArea) -> bool:
-    return QScroller.hasScroller(area.viewport()) or (
-        QScroller.grabbedGesture(area.viewport()).value != 0)
+    return QScroller.hasScroller(area.viewport())
 
 
 class FingerScrolling(QObject):
