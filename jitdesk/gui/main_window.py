@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QPaintEvent
+from PySide6.QtGui import QCloseEvent, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from jitdesk.gui import views
 from jitdesk.gui.context import AppContext
 from jitdesk.gui.signin import SignInDialog
-from jitdesk.gui.widgets import big_button
+from jitdesk.gui.widgets import big_button, restyle
 from jitdesk.gui.widgets.clock import Clock
 from jitdesk.gui.widgets.fit import ElidedLabel, fit_area, fit_dialog
 from jitdesk.gui.widgets.message_bar import MessageBar
@@ -44,6 +44,7 @@ log = logging.getLogger("jitdesk.gui")
 # Projections whose change alters the header.
 IDENTITY_PROJECTIONS = (station_identity.PROJECTION, "plant", "station", "line")
 SIGN_IN_SIZE = (720, 480)  # or less, on a small screen
+COMPACT_NAV_BELOW = 1600  # a window narrower than this shows each navigation symbol over its word
 
 
 class MainWindow(QMainWindow):
@@ -111,12 +112,13 @@ class MainWindow(QMainWindow):
             self.nav_buttons[name] = button
             nav_layout.addWidget(button)
         nav_layout.addStretch(1)
-        nav.setMinimumWidth(230)
+        self.nav = nav
         self.nav_area = fit_area(nav)  # a large font_scale on a short screen: the buttons scroll
         self.nav_area.setObjectName("navArea")
         self.nav_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.nav_area.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Ignored)
-        self.nav_area.setFixedWidth(nav.sizeHint().width() + 8)
+        self.compact_nav: bool | None = None
+        self._set_compact_nav(False)
         self.stack = QStackedWidget()
         self.stack.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         body = QHBoxLayout()
@@ -164,6 +166,27 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.frames[name])
         self.nav_buttons[name].setChecked(True)
         return page
+
+    def _set_compact_nav(self, compact: bool) -> None:
+        """Full words beside each symbol, or (narrow window) the symbol over a smaller word."""
+        if compact == self.compact_nav:
+            return
+        self.compact_nav = compact
+        for name, button in self.nav_buttons.items():
+            spec = views.VIEWS[name]
+            button.setText(f"{spec.icon}\n{spec.title}" if compact else f"{spec.icon}  {spec.title}")
+            button.setToolTip(spec.title)
+        self.nav.setProperty("compact", compact)
+        restyle(self.nav)
+        for button in self.nav_buttons.values():
+            restyle(button)
+        self.nav.setMinimumWidth(0 if compact else 230)
+        self.nav.adjustSize()
+        self.nav_area.setFixedWidth(self.nav.sizeHint().width() + 8)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._set_compact_nav(event.size().width() < COMPACT_NAV_BELOW)
 
     @property
     def current_view(self) -> str:

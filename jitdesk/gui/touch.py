@@ -48,14 +48,15 @@ def touch_px(screen: QScreen | None = None, diagonal_inches: float = 0.0) -> int
     return math.ceil(TOUCH_MM * pixels_per_mm(screen, diagonal_inches))
 
 
-def row_height(metrics: QFontMetrics, minimum: int = 0) -> int:
-    """A row tall enough for its font (whatever ui.font_scale) and never below `minimum` (a touch target)."""
-    return max(minimum, math.ceil(metrics.height() * ROW_LINES))
+def row_height(metrics: QFontMetrics, minimum: int = 0, lines: int = 1) -> int:
+    """A row tall enough for `lines` of its font (whatever ui.font_scale), never below `minimum` (a touch
+    target)."""
+    return max(minimum, math.ceil(metrics.height() * (lines - 1 + ROW_LINES)))
 
 
-def fit_rows(view: QAbstractItemView, minimum: int = 0) -> int:
+def fit_rows(view: QAbstractItemView, minimum: int = 0, lines: int = 1) -> int:
     """Set an item view's rows from its font; returns the height. Call again when the font changes."""
-    height = row_height(view.fontMetrics(), minimum)
+    height = row_height(view.fontMetrics(), minimum, lines)
     header = getattr(view, "verticalHeader", None)
     if header is not None:
         header().setMinimumSectionSize(1)

@@ -46,6 +46,10 @@ class ScanFlash(QFrame):
         self._timer.timeout.connect(self.calm)
         self.idle(hint_text or "Scan a kanban card")
 
+    def set_scale(self, scale: float) -> None:
+        """Smaller type for a narrow page (the station view calls it as the window's width changes)."""
+        self._fonts(scale * (0.55 if self.compact else 1.0))
+
     def _fonts(self, scale: float) -> None:
         self.symbol.setStyleSheet(f"background: transparent; font-size: {int(120 * scale)}px; font-weight: bold;")
         self.title.setStyleSheet(f"background: transparent; font-size: {int(76 * scale)}px; font-weight: bold;")

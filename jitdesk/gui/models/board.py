@@ -43,7 +43,7 @@ def short_reasons(row: BoardRow, plant: Words | None = None) -> str:
 
 
 class BoardModel(RowsModel[BoardRow]):
-    HEADERS = ("Risk", "Part", "Used at", "Supplied from", *(SUPPLY_COLUMN[s] for s in SUPPLY_ORDER), "Why")
+    HEADERS = ("Risk", "Part", "Used at", "From", *(SUPPLY_COLUMN[s] for s in SUPPLY_ORDER), "Why")
     BOLD_COLUMNS = (RISK_COLUMN, FIRST_STATUS)
 
     def __init__(self) -> None:

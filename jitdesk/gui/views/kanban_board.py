@@ -13,8 +13,7 @@ screen, pages turning by themselves, plant totals always in view.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -33,16 +32,16 @@ from jitdesk.gui.kanban.words import RISK
 from jitdesk.gui.models.board import PART_COLUMN, SUPPLIER_COLUMN, WHY_COLUMN, BoardModel
 from jitdesk.gui.print_cards import PrintCardsDialog
 from jitdesk.gui.touch import fit_rows
-from jitdesk.gui.widgets import big_button, hint, page_title, section_title, shrinkable
+from jitdesk.gui.widgets import big_button, page_title, section_title, shrinkable
 from jitdesk.gui.widgets.fit import ElidedLabel
 from jitdesk.gui.widgets.page import ReloadingPage
 from jitdesk.gui.words import qt_words
 from jitdesk.services.kanban.board import BoardChoices, BoardPage, BoardQuery, board_choices, board_page
 from jitdesk.services.uow import wall_clock_ms
 
-MIN_PAGE_SIZE = 5
-PART_SHARE = 0.6  # of the width left by the other columns: the part, then the supplier, then the reasons
-SUPPLIER_SHARE = 0.25
+MIN_PAGE_SIZE = 2  # a very large font on a short screen: fewer rows, never a scrolled page
+PART_SHARE = 0.42  # of the width left by the other columns: the part, then the supplier, then the reasons
+SUPPLIER_SHARE = 0.2
 REFRESH_MS = 30_000
 
 
@@ -81,8 +80,9 @@ class KanbanBoard(ReloadingPage):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.row_height = fit_rows(self.table, theme.touch_target())
-        self.table.setWordWrap(False)
+        # Two lines a row: a long part name or reasons wrap instead of vanishing behind "…".
+        self.row_height = fit_rows(self.table, theme.touch_target(), lines=2)
+        self.table.setWordWrap(True)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         # narrower padding than the theme's: ten columns must fit, the reasons column most of all
         self.table.setStyleSheet("QHeaderView::section { padding: 8px 8px; } QTableView::item { padding: 4px 8px; }")
@@ -92,6 +92,7 @@ class KanbanBoard(ReloadingPage):
         header.setSectionResizeMode(SUPPLIER_COLUMN, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(WHY_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.page_size = 10  # as many rows as fit the table; set again on every resize
+        self.table.installEventFilter(self)
 
         self.line = QComboBox()
         self.station = QComboBox()
@@ -158,9 +159,11 @@ class KanbanBoard(ReloadingPage):
         layout.addLayout(filters)
         layout.addLayout(pager)
         layout.addWidget(self.table, 1)
-        layout.addWidget(hint("● OK   ◆ WATCH: cards not moving or anomalies   ▲ AT RISK: late cards or too many "
-                              "empty   ✖ STOCKOUT: no full card left.   Columns count the cards in each status; "
-                              "· means the loop skips that step."))
+        legend = ElidedLabel("● OK   ◆ WATCH: cards not moving or anomalies   ▲ AT RISK: late cards or too many "
+                             "empty   ✖ STOCKOUT: no full card left.   Columns count the cards in each status; "
+                             "· means the loop skips that step; From: where the cards are supplied from.")
+        legend.setObjectName("pageHint")  # one line; the tooltip has it all on a narrow screen
+        layout.addWidget(legend)
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
@@ -194,11 +197,19 @@ class KanbanBoard(ReloadingPage):
         self.ctx.submit(board_page, self.query(), page=self.page, page_size=self.page_size, now_ms=wall_clock_ms(),
                         on_done=self.show_page)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.Resize:
+            self._table_resized()
+        return False
+
+    def _table_resized(self) -> None:
+        """As many rows a page as the table shows without scrolling; the columns share its width."""
         self._fit_columns()
         header = self.table.horizontalHeader().height() or self.row_height
-        fits = max(MIN_PAGE_SIZE, (self.table.height() - header - 4) // self.row_height)
+        room = self.table.height() - header - 2 * self.table.frameWidth()
+        if self.table.horizontalScrollBar().isVisible():
+            room -= self.table.horizontalScrollBar().height()
+        fits = max(MIN_PAGE_SIZE, room // self.row_height)
         if fits != self.page_size:
             first = self.page * self.page_size
             self.page_size = fits

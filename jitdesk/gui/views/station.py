@@ -9,6 +9,7 @@ plays. The scanner's state is always in words under the flash ("scanner disconne
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -36,6 +37,8 @@ from jitdesk.services.kanban.station import ScanLogRecord, StationPanel, station
 from jitdesk.services.uow import wall_clock_ms
 
 SCANS_SHOWN = 12
+FLASH_FULL_WIDTH = 1500  # the scan answer's type is full size on a page this wide, smaller below
+FLASH_SMALLEST = 0.6
 _STATUS_STYLE = {
     "connected": ("●", "#00C853"), "wedge": ("●", "#00C853"), "off": ("○", "#8A97A6"),
     "connecting": ("◌", "#FFD600"), "reconnecting": ("⚠", "#FF6D00"), "disconnected": ("⚠", "#FF6D00"),
@@ -120,6 +123,11 @@ class StationView(ReloadingPage):
         self._dirty = False
         self.panel: StationPanel | None = None
         self.load()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # The answer's giant type shrinks with a narrow page, so "EMPTIED" stays on one line.
+        self.flash.set_scale(max(FLASH_SMALLEST, min(1.0, event.size().width() / FLASH_FULL_WIDTH)))
 
     # -- data ---------------------------------------------------------------------------------------
     def load(self) -> None:

@@ -2,16 +2,18 @@
 
 * `ElidedLabel`: one line of text that takes the width it is given; what does not fit ends in "…"
   and the tooltip has the whole text (so nothing is lost, only shortened).
-* `fit_area(page)`: a page inside a frameless scroll area. The main window's stack takes the scroll
-  area's (small) minimum size, never the page's, so a page that needs more room than the screen has
-  scrolls inside the window instead of stretching it, and a visit to one page cannot resize the window
-  for the rest of the session.
+* `fit_area(page)`: a page inside a frameless scroll area (`FitArea`). The main window's stack takes
+  the scroll area's (small) minimum size, never the page's, so a page that needs more room than the
+  screen has scrolls inside the window instead of stretching it, and a visit to one page cannot resize
+  the window for the rest of the session. The page gets all the room there is and scrolls only when
+  the room is less than its minimum (not its preferred size, as QScrollArea's own resizing does for
+  pages with word-wrapped text).
 * `fit_dialog(dialog, width, height)`: a dialog sized as asked but never beyond its window's screen.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QDialog, QFrame, QLabel, QScrollArea, QSizePolicy, QWidget
 
@@ -69,15 +71,46 @@ class ElidedLabel(QLabel):
         self.setToolTip(self._full if shown != self._full else "")
 
 
-def fit_area(page: QWidget) -> QScrollArea:
+class FitArea(QScrollArea):
+    def __init__(self, page: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"fit_{page.objectName()}" if page.objectName() else "fit")
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWidgetResizable(False)  # sized here: to the room, down to the page's minimum
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.setWidget(page)
+        page.installEventFilter(self)
+
+    def fit(self) -> None:
+        page = self.widget()
+        if page is None:
+            return
+        room = self.maximumViewportSize()
+        least = page.minimumSizeHint().expandedTo(page.minimumSize())
+        width = max(room.width(), least.width())
+        if width > room.width():  # a sideways scroll bar takes its height from the room
+            room.setHeight(room.height() - self.horizontalScrollBar().sizeHint().height())
+        layout = page.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            least.setHeight(max(least.height(), layout.minimumHeightForWidth(width)))
+        height = max(room.height(), least.height())
+        if height > room.height() and width == room.width():  # a scroll bar down the side takes width
+            width = max(least.width(), width - self.verticalScrollBar().sizeHint().width())
+        page.resize(width, height)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.fit()
+        return False
+
+
+def fit_area(page: QWidget) -> FitArea:
     """`page` in a scroll area that lets the window stay its size, whatever the page would like."""
-    area = QScrollArea()
-    area.setObjectName(f"fit_{page.objectName()}" if page.objectName() else "fit")
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setWidgetResizable(True)
-    area.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-    area.setWidget(page)
-    return area
+    return FitArea(page)
 
 
 def fit_dialog(dialog: QDialog, width: int, height: int) -> None:
