@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jitdesk.gui import views
+from jitdesk.gui import theme, views
 from jitdesk.gui.context import AppContext
 from jitdesk.gui.signin import SignInDialog
 from jitdesk.gui.widgets import big_button, restyle
@@ -44,7 +44,8 @@ log = logging.getLogger("jitdesk.gui")
 # Projections whose change alters the header.
 IDENTITY_PROJECTIONS = (station_identity.PROJECTION, "plant", "station", "line")
 SIGN_IN_SIZE = (720, 480)  # or less, on a small screen
-COMPACT_NAV_BELOW = 1600  # a window narrower than this shows each navigation symbol over its word
+HEADER_SQUEEZE_PX = 60
+COMPACT_NAV_BELOW = 1600  # a window narrower than this (times ui.font_scale) shows each symbol over its word
 
 
 class MainWindow(QMainWindow):
@@ -83,6 +84,10 @@ class MainWindow(QMainWindow):
         self.sign_button.setObjectName("signButton")
         self.sign_button.clicked.connect(self._sign_in_or_out)
         self.clock = Clock()
+        for squeezable in (self.sync_status, self.user_label):
+            # A large font_scale on a narrow screen: these give way (their tooltip or the Sync view has
+            # the words) before the header could widen the window; the clock and Sign in never do.
+            squeezable.setMinimumWidth(HEADER_SQUEEZE_PX)
         row = QHBoxLayout(header)
         row.setContentsMargins(24, 10, 24, 10)
         row.setSpacing(24)
@@ -181,12 +186,20 @@ class MainWindow(QMainWindow):
         for button in self.nav_buttons.values():
             restyle(button)
         self.nav.setMinimumWidth(0 if compact else 230)
+        self._fit_nav()
+
+    def _fit_nav(self) -> None:
+        """The navigation as wide as its buttons, and its scroll bar's width more when they need one."""
         self.nav.adjustSize()
-        self.nav_area.setFixedWidth(self.nav.sizeHint().width() + 8)
+        hint = self.nav.sizeHint()
+        scrolls = hint.height() > self.nav_area.height()
+        bar = self.nav_area.verticalScrollBar().sizeHint().width() if scrolls else 0
+        self.nav_area.setFixedWidth(hint.width() + bar + 4)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._set_compact_nav(event.size().width() < COMPACT_NAV_BELOW)
+        self._set_compact_nav(event.size().width() < COMPACT_NAV_BELOW * theme.font_scale())
+        self._fit_nav()
 
     @property
     def current_view(self) -> str:

@@ -14,6 +14,7 @@ BASE_PX = 22  # body text at font_scale 1.0: readable from a couple of metres
 TEXT = "#F4F6F8"
 MUTED = "#B9C4D0"
 ACCENT = "#FFD400"
+HEADER_MAX_SCALE = 1.5  # the header (plant, station, clock) grows up to this, so it fits one row
 # What a screen is assumed to need before one is known (about 15 mm at 96 dpi).
 DEFAULT_TOUCH_PX = 57
 
@@ -22,8 +23,11 @@ _current: dict[str, float] = {"font_scale": 1.0, "touch": DEFAULT_TOUCH_PX}
 
 def sizes(font_scale: float = 1.0, touch_px: int | None = None) -> dict[str, int]:
     base = round(BASE_PX * font_scale)
+    head = round(BASE_PX * min(font_scale, HEADER_MAX_SCALE))
     finger = touch_px if touch_px is not None else int(_current["touch"])
     return {
+        "hbase": head, "hsmall": round(head * 0.8), "hhuge": round(head * 1.9),
+        "htarget": max(finger, round(head * 2.8)),
         "base": base, "small": round(base * 0.8), "large": round(base * 1.3),
         "huge": round(base * 1.9), "giant": round(base * 3.2),
         "target": max(finger, round(base * 2.8)), "nav": max(finger, round(base * 2.4)),
