@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -124,6 +124,7 @@ class MainWindow(QMainWindow):
         self.nav_area.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Ignored)
         self.compact_nav: bool | None = None
         self._set_compact_nav(False)
+        self.nav_area.installEventFilter(self)  # its height decides whether its scroll bar needs room
         self.stack = QStackedWidget()
         self.stack.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         body = QHBoxLayout()
@@ -199,7 +200,11 @@ class MainWindow(QMainWindow):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._set_compact_nav(event.size().width() < COMPACT_NAV_BELOW * theme.font_scale())
-        self._fit_nav()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.nav_area and event.type() == QEvent.Type.Resize:
+            self._fit_nav()
+        return False
 
     @property
     def current_view(self) -> str:

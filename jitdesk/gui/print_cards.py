@@ -52,7 +52,7 @@ def _list_style(ctx: AppContext) -> str:
     checkboxes, not the indicators of item views)."""
     check = theme.sizes(ctx.settings.ui.font_scale)["check"]
     tick = resource("themes", "check.svg").as_posix()
-    return (f"QListWidget::item {{ padding: 6px 4px; }}"
+    return (f"QListWidget::item {{ padding: 6px 4px; min-height: {theme.touch_target()}px; }}"
             f"QListWidget::indicator {{ width: {check}px; height: {check}px; border: 3px solid #C7D0DA;"
             f" border-radius: 6px; background: #1A2029; }}"
             f"QListWidget::indicator:checked {{ background: {theme.ACCENT}; border-color: #FFFFFF;"

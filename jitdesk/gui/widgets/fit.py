@@ -8,7 +8,7 @@
   the window for the rest of the session. The page gets all the room there is and scrolls only when
   the room is less than its minimum (not its preferred size, as QScrollArea's own resizing does for
   pages with word-wrapped text).
-* `fit_dialog(dialog, width, height)`: a dialog sized as asked but never beyond its window's screen.
+* `fit_dialog(dialog, width, height)`: a dialog sized as asked but never beyond its window (or screen).
 """
 
 from __future__ import annotations
@@ -114,11 +114,12 @@ def fit_area(page: QWidget) -> FitArea:
 
 
 def fit_dialog(dialog: QDialog, width: int, height: int) -> None:
-    """Resize `dialog` to width x height, or less where its window's screen is smaller."""
+    """Resize `dialog` to width x height, or less where its window (else its screen) is smaller."""
     anchor = dialog.parentWidget()
     window = anchor.window() if anchor is not None else None
-    screen = (window or dialog).screen()
-    room = screen.availableGeometry().size() if screen is not None else QSize(width, height)
     if window is not None and window.isVisible():
-        room = room.boundedTo(window.size())
+        room = window.size()
+    else:
+        screen = (window or dialog).screen()
+        room = screen.availableGeometry().size() if screen is not None else QSize(width, height)
     dialog.resize(min(width, int(room.width() * SCREEN_SHARE)), min(height, int(room.height() * SCREEN_SHARE)))
