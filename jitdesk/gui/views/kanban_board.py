@@ -14,9 +14,11 @@ screen, pages turning by themselves, plant totals always in view.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
@@ -39,6 +41,7 @@ from jitdesk.gui.words import qt_words
 from jitdesk.services.kanban.board import BoardChoices, BoardPage, BoardQuery, board_choices, board_page
 from jitdesk.services.uow import wall_clock_ms
 
+NARROW_CHARS = 90  # a page fewer characters wide than this puts the filters and pager on four rows
 MIN_PAGE_SIZE = 2  # a very large font on a short screen: fewer rows, never a scrolled page
 PART_SHARE = 0.42  # of the width left by the other columns: the part, then the supplier, then the reasons
 SUPPLIER_SHARE = 0.2
@@ -93,6 +96,8 @@ class KanbanBoard(ReloadingPage):
         header.setSectionResizeMode(WHY_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.page_size = 10  # as many rows as fit the table; set again on every resize
         self.table.installEventFilter(self)
+        # Header and two rows at least: a short screen scrolls the page rather than hide every row.
+        self.table.setMinimumHeight(self.row_height * (MIN_PAGE_SIZE + 1) + 8)
 
         self.line = QComboBox()
         self.station = QComboBox()
@@ -142,22 +147,16 @@ class KanbanBoard(ReloadingPage):
         title_row.addWidget(page_title("▦  Kanban board"), 1)
         title_row.addWidget(self.print_button)
         title_row.addWidget(self.board_button)
-        filters = QHBoxLayout()
-        for widget in (self.line, self.station, self.supplier):
-            filters.addWidget(widget, 1)
-        filters.addWidget(self.search, 2)
-        pager = QHBoxLayout()
-        pager.addWidget(self.problems_first)
-        pager.addWidget(self.summary, 3)
-        pager.addWidget(self.previous)
-        pager.addWidget(self.page_label, 2)
-        pager.addWidget(self.next)
+        self.controls = QGridLayout()  # one row each for filters and pager; two each when the type is large
+        self.controls.setHorizontalSpacing(10)
+        self.controls.setVerticalSpacing(10)
+        self._narrow: bool | None = None
+        self._arrange(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 14, 24, 14)
         layout.setSpacing(10)
         layout.addLayout(title_row)
-        layout.addLayout(filters)
-        layout.addLayout(pager)
+        layout.addLayout(self.controls)
         layout.addWidget(self.table, 1)
         legend = ElidedLabel("● OK   ◆ WATCH: cards not moving or anomalies   ▲ AT RISK: late cards or too many "
                              "empty   ✖ STOCKOUT: no full card left.   Columns count the cards in each status; "
@@ -196,6 +195,32 @@ class KanbanBoard(ReloadingPage):
     def load(self) -> None:
         self.ctx.submit(board_page, self.query(), page=self.page, page_size=self.page_size, now_ms=wall_clock_ms(),
                         on_done=self.show_page)
+
+    def _arrange(self, narrow: bool) -> None:
+        """Filters and pager on two rows, or (narrow for the type: a large ui.font_scale) on four."""
+        if narrow == self._narrow:
+            return
+        self._narrow = narrow
+        for widget in (self.line, self.station, self.supplier, self.search, self.problems_first, self.summary,
+                       self.previous, self.page_label, self.next):
+            self.controls.removeWidget(widget)
+        if narrow:  # (widget, row, column, column span) on a 6-column grid
+            cells = ((self.line, 0, 0, 3), (self.station, 0, 3, 3), (self.supplier, 1, 0, 3), (self.search, 1, 3, 3),
+                     (self.problems_first, 2, 0, 2), (self.summary, 2, 2, 4),
+                     (self.previous, 3, 0, 1), (self.page_label, 3, 1, 4), (self.next, 3, 5, 1))
+        else:
+            cells = ((self.line, 0, 0, 1), (self.station, 0, 1, 1), (self.supplier, 0, 2, 1), (self.search, 0, 3, 3),
+                     (self.problems_first, 1, 0, 1), (self.summary, 1, 1, 2), (self.previous, 1, 3, 1),
+                     (self.page_label, 1, 4, 1), (self.next, 1, 5, 1))
+        for widget, row, column, span in cells:
+            self.controls.addWidget(widget, row, column, 1, span)
+        for column in range(6):
+            self.controls.setColumnStretch(column, 0 if (not narrow and column in (3, 5)) else 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        em = self.fontMetrics().averageCharWidth()
+        self._arrange(event.size().width() < NARROW_CHARS * em)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.table and event.type() == QEvent.Type.Resize:
