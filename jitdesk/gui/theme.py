@@ -60,4 +60,4 @@ def apply(app: QApplication, font_scale: float = 1.0, name: str = "floor", *,
     font.setPixelSize(sizes(font_scale, finger)["base"])
     app.setFont(font)
     app.setStyleSheet(stylesheet(name, font_scale, finger))
-    touch.install(app)
+    touch.install(app, finger)

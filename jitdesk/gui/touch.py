@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QPlainTextEdit,
     QScroller,
+    QTableView,
     QTextEdit,
     QWidget,
 )
@@ -93,22 +94,39 @@ def has_finger_scrolling(area: QAbstractScrollArea) -> bool:
     return QScroller.hasScroller(area.viewport())
 
 
+def touch_rows(table: QTableView, minimum: int) -> None:
+    """No row of `table` lower than a touch target, even after resizeRowsToContents()."""
+    header = table.verticalHeader()
+    if header.minimumSectionSize() < minimum:
+        header.setMinimumSectionSize(minimum)
+        if header.defaultSectionSize() < minimum:
+            header.setDefaultSectionSize(minimum)
+
+
 class FingerScrolling(QObject):
-    """Installed on the QApplication: every scroll area, whenever it is made, scrolls with a finger."""
+    """Installed on the QApplication: every scroll area, whenever it is made, scrolls with a finger, and
+    every table's rows are at least `target_px` (15 mm) tall."""
+
+    def __init__(self, parent: QObject | None = None, target_px: int = 0) -> None:
+        super().__init__(parent)
+        self.target_px = target_px
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Polish and isinstance(watched, QAbstractScrollArea):
             enable_finger_scrolling(watched)
+            if isinstance(watched, QTableView) and self.target_px:
+                touch_rows(watched, self.target_px)
         return False
 
 
 _installed: FingerScrolling | None = None
 
 
-def install(app: QApplication) -> FingerScrolling:
-    """Install the finger-scrolling filter once for the application."""
+def install(app: QApplication, target_px: int = 0) -> FingerScrolling:
+    """Install the finger-scrolling filter once for the application (`target_px`: the touch target)."""
     global _installed
     if _installed is None:
         _installed = FingerScrolling(app)
         app.installEventFilter(_installed)
+    _installed.target_px = target_px
     return _installed

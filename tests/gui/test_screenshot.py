@@ -46,3 +46,18 @@ def test_plain_database_screenshot(tmp_path: Path) -> None:
     image = QImage(str(shot))
     assert (image.width(), image.height()) == (1920, 1080)
     assert _distinct_colours(image) > 4
+
+
+@pytest.mark.parametrize(("args", "size"), [(("--view", "kanban"), (1280, 800)),
+                                            (("--board", "kanban"), (1920, 1080))], ids=["kanban", "board"])
+def test_screenshot_is_the_asked_size_and_prints_no_traceback(tmp_path: Path, args: tuple[str, ...],
+                                                              size: tuple[int, int]) -> None:
+    shot = tmp_path / "shot.png"
+    result = _jitdesk("demo", "--db", str(tmp_path / "demo.db"), "--screenshot", str(shot), *args,
+                      "--size", f"{size[0]}x{size[1]}")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "no running event loop" not in result.stderr + result.stdout
+    image = QImage(str(shot))
+    assert (image.width(), image.height()) == size
+    assert _distinct_colours(image) > 8

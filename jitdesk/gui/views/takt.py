@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from jitdesk.domain.master import Line, ShiftCalendar
+from jitdesk.gui import theme
 from jitdesk.gui.context import AppContext
+from jitdesk.gui.touch import touch_rows
 from jitdesk.gui.widgets import hint, page_title, section_title
 from jitdesk.gui.widgets.page import ReloadingPage
 from jitdesk.services import master
@@ -128,6 +130,7 @@ def _shift_table(calendar: ShiftCalendar) -> QTableWidget:
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+    touch_rows(table, theme.touch_target())  # before measuring: its rows are touch targets
     table.resizeRowsToContents()
     height = header.sizeHint().height() + sum(table.rowHeight(r) for r in range(table.rowCount())) + 8
     table.setFixedHeight(height)
