@@ -49,7 +49,7 @@ def tile_for(row: BoardRow) -> Tile:
     in_use = sum(1 for card in row.cards if card.in_use)
     detail = f"{row.loop.code}  ·  from {row.loop.supplier_location}"
     return Tile(row.part_name or row.part_number, f"{symbol} {words}", f"{full}/{in_use} full",
-                background=background, foreground=foreground, detail=detail)
+                background=background, foreground=foreground, detail=detail, figure_short=f"{full}/{in_use}")
 
 
 def totals_for(totals: BoardTotals) -> list[Total]:
@@ -116,9 +116,18 @@ def open_kanban_board(ctx: AppContext, query: BoardQuery | None = None, parent: 
                       *, full_screen: bool = True) -> KanbanBoardScreen:
     """Open the kanban TV board (full screen unless asked otherwise) and start turning its pages."""
     board = KanbanBoardScreen(ctx, query, parent)
+    show_board(board, full_screen=full_screen)
+    return board
+
+
+def show_board(board: BoardShell, *, full_screen: bool = True) -> None:
+    """Show `board` over its whole screen (the parent window's), then start turning its pages."""
     if full_screen:
+        anchor = board.parentWidget()
+        screen = (anchor.window() if anchor is not None else board).screen()
+        if screen is not None:  # a station without a window manager ignores "full screen": size it too
+            board.setGeometry(screen.geometry())
         board.showFullScreen()
     else:
         board.show()
     board.start()
-    return board

@@ -24,8 +24,9 @@ class Tile(QFrame):
     colour) and its figure."""
 
     def __init__(self, headline: str, status: str, figure: str, *, background: str, foreground: str,
-                 detail: str = "", parent: QWidget | None = None) -> None:
+                 detail: str = "", figure_short: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._figures = (figure, figure_short or figure)  # the short one when the long one does not fit
         self.setObjectName("boardTile")
         self.headline = ElidedLabel(headline)
         self.detail = ElidedLabel(detail)
@@ -59,6 +60,12 @@ class Tile(QFrame):
         for label in (self.headline, self.figure):
             label.setStyleSheet(f"font-size: {font.pixelSize()}px; font-weight: bold; background: transparent;")
         self.detail.setStyleSheet(f"font-size: {small.pixelSize()}px; color: #C9D2DC; background: transparent;")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        long, short = self._figures
+        room = self.figure.contentsRect().width()
+        self.figure.setText(long if self.figure.fontMetrics().horizontalAdvance(long) <= room or room <= 0 else short)
 
     def shown_lines(self) -> tuple[str, str, str, str]:
         return self.headline.text(), self.detail.text(), self.status.text(), self.figure.text()

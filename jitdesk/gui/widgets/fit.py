@@ -88,13 +88,14 @@ class FitArea(QScrollArea):
         room = self.maximumViewportSize()
         least = page.minimumSizeHint().expandedTo(page.minimumSize())
         width = max(room.width(), least.width())
-        if width > room.width():  # a sideways scroll bar takes its height from the room
+        sideways = self.horizontalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        if width > room.width() and sideways:  # a sideways scroll bar takes its height from the room
             room.setHeight(room.height() - self.horizontalScrollBar().sizeHint().height())
         layout = page.layout()
         if layout is not None and layout.hasHeightForWidth():
             least.setHeight(max(least.height(), layout.minimumHeightForWidth(width)))
         height = max(room.height(), least.height())
-        if height > room.height() and width == room.width():  # a scroll bar down the side takes width
+        if height > room.height() and width == room.width() and sideways:  # a side scroll bar takes width
             width = max(least.width(), width - self.verticalScrollBar().sizeHint().width())
         page.resize(width, height)
 
