@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QWidget
 
 from jitdesk.domain.kanban.risk import RiskLevel
 from jitdesk.domain.kanban.status import Supply
-from jitdesk.gui.board.shell import BoardShell
+from jitdesk.gui.board.shell import BoardShell, show_board
 from jitdesk.gui.board.tiles import Tile
 from jitdesk.gui.board.totals import Total
 from jitdesk.gui.context import AppContext
@@ -118,16 +118,3 @@ def open_kanban_board(ctx: AppContext, query: BoardQuery | None = None, parent: 
     board = KanbanBoardScreen(ctx, query, parent)
     show_board(board, full_screen=full_screen)
     return board
-
-
-def show_board(board: BoardShell, *, full_screen: bool = True) -> None:
-    """Show `board` over its whole screen (the parent window's), then start turning its pages."""
-    if full_screen:
-        anchor = board.parentWidget()
-        screen = (anchor.window() if anchor is not None else board).screen()
-        if screen is not None:  # a station without a window manager ignores "full screen": size it too
-            board.setGeometry(screen.geometry())
-        board.showFullScreen()
-    else:
-        board.show()
-    board.start()

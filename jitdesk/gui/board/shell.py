@@ -221,4 +221,17 @@ class BoardShell(QWidget):
         self.closed.emit()
 
 
-__all__ = ["BoardShell", "Tile", "Total"]
+def show_board(board: BoardShell, *, full_screen: bool = True) -> None:
+    """Show `board` over its whole screen (the parent window's), then start turning its pages."""
+    if full_screen:
+        anchor = board.parentWidget()
+        screen = (anchor.window() if anchor is not None else board).screen()
+        if screen is not None:  # a station without a window manager ignores "full screen": size it too
+            board.setGeometry(screen.geometry())
+        board.showFullScreen()
+    else:
+        board.show()
+    board.start()
+
+
+__all__ = ["BoardShell", "Tile", "Total", "show_board"]

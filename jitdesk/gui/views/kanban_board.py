@@ -184,6 +184,9 @@ class KanbanBoard(ReloadingPage):
         """The TV board of the loops this page's filters choose, full screen."""
         from jitdesk.gui.board.kanban import open_kanban_board
 
+        if self.board is not None:  # one board at a time: the last one goes
+            self.board.close()
+            self.board.deleteLater()
         self.board = open_kanban_board(self.ctx, self.query(), parent=self)
         return self.board
 
