@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from jitdesk.gui import theme
 from jitdesk.gui.context import AppContext
 from jitdesk.gui.widgets import big_button, hint, section_title
-from jitdesk.gui.widgets.fit import fit_dialog
+from jitdesk.gui.widgets.fit import fit_area, fit_dialog
 from jitdesk.gui.widgets.form_message import FormMessage
 from jitdesk.resources import resource
 from jitdesk.services.card_printing import LoopChoice, PrintReport, print_cards, printable_loops
@@ -80,7 +80,8 @@ class PrintCardsDialog(QDialog):
         self.loop_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.loop_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.loop_list.setStyleSheet(_list_style(ctx))
-        self.reprint = QCheckBox("Reprint: print every card again (not only never-printed ones)")
+        self.reprint = QCheckBox("Reprint every card")
+        self.reprint.setToolTip("Print every card again, not only the never-printed ones")
         self.out = QLineEdit(str(default_pdf_path()))
         self.out.setObjectName("printOutFile")
         self.choose_button = big_button("Choose…")
@@ -98,17 +99,21 @@ class PrintCardsDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
         buttons.addWidget(self.print_button)
+        body = QWidget()
+        form = QVBoxLayout(body)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.addWidget(section_title("Which loops"))
+        form.addWidget(self.all_loops)
+        form.addWidget(self.loop_list, 1)
+        form.addWidget(self.reprint)
+        form.addWidget(hint("Only never-printed cards, unless reprint: a reprint is marked \"REPRINT n\". "
+                            "8 cards to an A4 page; cut along the marks."))
+        form.addWidget(section_title("Save the PDF as"))
+        form.addLayout(out_row)
+        form.addWidget(self.message)
         layout = QVBoxLayout(self)
-        layout.addWidget(section_title("Which loops"))
-        layout.addWidget(self.all_loops)
-        layout.addWidget(self.loop_list, 1)
-        layout.addWidget(self.reprint)
-        layout.addWidget(hint("Only never-printed cards, unless reprint: a reprint is marked \"REPRINT n\". "
-                              "8 cards to an A4 page; cut along the marks."))
-        layout.addWidget(section_title("Save the PDF as"))
-        layout.addLayout(out_row)
-        layout.addWidget(self.message)
-        layout.addLayout(buttons)
+        layout.addWidget(fit_area(body), 1)  # a large font_scale on a small screen: the form scrolls
+        layout.addLayout(buttons)  # the buttons stay in view
 
         self.all_loops.toggled.connect(self._all_toggled)
         self.choose_button.clicked.connect(self.choose_file)
