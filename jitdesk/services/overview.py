@@ -42,17 +42,17 @@ def event_overview(db: Database, days: int = 14) -> EventOverview:
     hour = func.substr(EVENTS.c.wall_time, 1, 13)
     with db.reading() as session:
         zone = words_in(session).zone
-        total = int(session.execute(select(func.count()).select_from(EVENTS)).scalar_one())
-        kinds = session.execute(
+        kinds = session.execute(  # the total is their sum: one scan of the log fewer
             select(EVENTS.c.kind, func.count()).group_by(EVENTS.c.kind)
             .order_by(func.count().desc(), EVENTS.c.kind)
         ).all()
         per_hour = session.execute(
             select(hour, func.count()).group_by(hour).order_by(hour.desc()).limit((days + 1) * 24)
         ).all()
+    by_kind = tuple((str(k), int(n)) for k, n in kinds)
     return EventOverview(
-        total=total,
-        by_kind=tuple((str(k), int(n)) for k, n in kinds),
+        total=sum(n for _, n in by_kind),
+        by_kind=by_kind,
         by_day=days_of([(str(h), int(n)) for h, n in per_hour], zone, days),
         zone=str(zone),
     )
