@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QDialog, QFrame, QLabel, QScrollArea, QSizePolicy, QWidget
 
 MIN_CHARS = 6  # an elided label still shows a few letters and the "…"
@@ -44,7 +44,7 @@ class ElidedLabel(QLabel):
 
     def sizeHint(self) -> QSize:
         margins = self.contentsMargins()
-        width = self.fontMetrics().horizontalAdvance(self._full) + margins.left() + margins.right() + 2
+        width = self._advance(self._full) + margins.left() + margins.right() + 2
         return QSize(width, super().sizeHint().height())
 
     def minimumSizeHint(self) -> QSize:
@@ -52,9 +52,19 @@ class ElidedLabel(QLabel):
         width = self.fontMetrics().averageCharWidth() * MIN_CHARS + margins.left() + margins.right()
         return QSize(min(width, self.sizeHint().width()), super().minimumSizeHint().height())
 
+    def _advance(self, text: str) -> int:
+        # Symbols (⇅ ▦ ✖) often come from a fallback font wider than the label's own metrics say: slack.
+        metrics = self.fontMetrics()
+        symbols = sum(1 for ch in text if ord(ch) > 0x2000)
+        return metrics.horizontalAdvance(text) + symbols * metrics.averageCharWidth()
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._elide()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        self._elide()  # with the font the style sheet gave it by now (polish can come after the last resize)
+        super().paintEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -64,11 +74,14 @@ class ElidedLabel(QLabel):
     def _elide(self) -> None:
         width = self.contentsRect().width()
         shown = self._full
-        if width > 0 and "\n" not in self._full:
-            shown = self.fontMetrics().elidedText(self._full, self._mode, width)
+        if width > 0 and "\n" not in self._full and self._advance(self._full) > width:
+            slack = self._advance(self._full) - self.fontMetrics().horizontalAdvance(self._full)
+            shown = self.fontMetrics().elidedText(self._full, self._mode, max(1, width - slack))
         if shown != super().text():
             super().setText(shown)
-        self.setToolTip(self._full if shown != self._full else "")
+        tip = self._full if shown != self._full else ""
+        if tip != self.toolTip():
+            self.setToolTip(tip)
 
 
 class FitArea(QScrollArea):
