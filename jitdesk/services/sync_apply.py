@@ -135,6 +135,8 @@ def record_push(db: Database, sent: Sequence[str], results: Sequence[dict[str, A
             synced.append(event_id)
         elif status == "rejected":
             refused.append((event_id, str(result.get("reason") or "refused by the server")[:1000]))
+        elif status == "conflict":  # the id is taken by other content: this event is not on the server
+            refused.append((event_id, "conflict: " + str(result.get("reason") or "the id is already used")[:990]))
     stamp = iso_utc(wall_clock_ms())
     with transaction(db) as tx:
         if synced:

@@ -24,9 +24,11 @@ from sqlalchemy.orm import Session
 
 import jitdesk.domain.catalog  # noqa: F401  (registers every event kind and projector)
 from jitdesk.domain.clock import HybridClock
+from jitdesk.domain.errors import PayloadError
 from jitdesk.domain.events import REGISTRY, Event
 from jitdesk.domain.fold import PROJECTORS, Aggregate, Derived, fold_one
 from jitdesk.domain.ids import uuid7
+from jitdesk.domain.payload_rules import payload_problem
 from jitdesk.services.changes import Changes
 from jitdesk.storage import eventlog, identity, projections
 from jitdesk.storage.database import PLANT_ID, UNASSIGNED_PLANT, Database
@@ -86,6 +88,9 @@ class Tx:
     ) -> Event:
         """Validate and append an event made here, then fold it. Bad payloads raise PayloadError."""
         spec = REGISTRY.get(kind)
+        problem = payload_problem(dict(payload))
+        if problem is not None:  # an event no server would store must never be made here
+            raise PayloadError(kind, "payload", f"is refused: {problem}")
         REGISTRY.validate(kind, spec.version, payload)
         clock = self._local_clock()
         wall = self._now_ms()

@@ -268,9 +268,9 @@ class SyncClient:
         """Pull and apply one page; True when the server has more right away."""
         cursor = (await self.worker.run(sync_apply.peer, self.db)).cursor
         page = await remote.pull(cursor, limit=500, wait=wait, server_id=self._server_id)
-        if page.events or page.next != cursor:
+        if page.events or page.next != cursor or page.skipped:
             items: list[tuple[Event, bool]] = []
-            broken: list[sync_apply.Unreadable] = []
+            broken = [_skipped(item) for item in page.skipped]
             for raw in page.events:
                 parsed = _parse(raw)
                 if isinstance(parsed, sync_apply.Unreadable):
@@ -329,6 +329,14 @@ class SyncClient:
     def _changed(self, changes: Changes) -> None:
         if changes and self._on_changes is not None:
             self._on_changes(changes)
+
+
+def _skipped(item: dict[str, Any]) -> sync_apply.Unreadable:
+    """A stored event the server passed over (held or unservable): kept here with its reason."""
+    event_id, server_seq = wire.raw_hints(item)
+    reason = str(item.get("reason") or "the server holds this event back")[:500]
+    log.warning("server skipped event %s: %s", event_id, reason)
+    return sync_apply.Unreadable(wire.raw_text(item), f"skipped by the server: {reason}", event_id, server_seq)
 
 
 def _parse(raw: Any) -> tuple[Event, bool] | sync_apply.Unreadable:

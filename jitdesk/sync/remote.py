@@ -62,6 +62,7 @@ class Page:
     more: bool
     server_id: str
     server_time_ms: int
+    skipped: tuple[dict[str, Any], ...] = ()  # stored events the server passed over, with its reasons
 
 
 class Remote:
@@ -166,7 +167,9 @@ class Remote:
             raise Unreachable(f"{self.url} answered a pull in an unknown form")
         if nxt < after:
             raise Unreachable(f"{self.url} answered a pull with a cursor behind the one asked for")
-        return Page(events, nxt, more, sid, stime)
+        skipped = data.get("skipped")
+        return Page(events, nxt, more, sid, stime,
+                    tuple(s for s in skipped if isinstance(s, dict)) if isinstance(skipped, list) else ())
 
 
 _HELLO_TYPES: dict[str, type] = {

@@ -109,7 +109,7 @@ class Envelope(BaseModel):
 
 class PushResult(BaseModel):
     event_id: str | None
-    status: Literal["accepted", "duplicate", "rejected"]
+    status: Literal["accepted", "duplicate", "rejected", "conflict"]
     server_seq: int | None
     reason: str | None
 
@@ -119,8 +119,15 @@ class PushResponse(BaseModel):
     server_time_ms: int
 
 
+class Skipped(BaseModel):
+    server_seq: int
+    event_id: str | None
+    reason: str = Field(description="why this stored event is not served (held by an admin, or unservable)")
+
+
 class PullResponse(BaseModel):
     events: list[Envelope]
+    skipped: list[Skipped] = Field(default_factory=list, description="rows passed over, with the reason")
     next: int = Field(description="the cursor to send as `after` next time")
     more: bool
     server_id: str
@@ -319,16 +326,16 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
         deadline = loop.time() + wait
         while True:
             woken = wakeups.current(who.plant_id)  # taken before the query, so no wake-up is missed
-            page, newest = await to_thread.run_sync(store.pull, who.plant_id, after, limit)
+            served = await to_thread.run_sync(store.pull_page, who.plant_id, after, limit)
             remaining = deadline - loop.time()
-            if page or remaining <= 0 or await request.is_disconnected():
+            if served.events or served.skipped or remaining <= 0 or await request.is_disconnected():
                 break
             with suppress(TimeoutError):
                 await asyncio.wait_for(woken.wait(), timeout=min(remaining, RECHECK_S))
-        last = page[-1]["server_seq"] if page else max(after, 0)
-        more = bool(page) and last < newest
-        return JSONResponse({"events": page, "next": last, "more": more, "server_id": store.server_id,
-                             "server_time_ms": now_ms()})
+        last = max(served.last, after)
+        more = last < served.newest and bool(served.events or served.skipped)
+        return JSONResponse({"events": served.events, "next": last, "more": more, "server_id": store.server_id,
+                             "server_time_ms": now_ms(), "skipped": served.skipped})
 
     return app
 

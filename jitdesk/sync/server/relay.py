@@ -21,6 +21,8 @@ import asyncio
 import contextlib
 import logging
 import random
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from jitdesk.domain.errors import BadInput, KnownError
 from jitdesk.runtime.aio import run_until_first
@@ -91,9 +93,11 @@ class Relay:
         while True:
             woken = wakeups.current(self.plant_id)
             watermark = int(await asyncio.to_thread(self.store.get_meta, PUSHED) or 0)
-            rows = await asyncio.to_thread(self.store.unrelayed, self.plant_id, watermark, self.batch)
+            rows, last = await asyncio.to_thread(self.store.unrelayed, self.plant_id, watermark, self.batch)
+            if not rows and last > watermark:  # only held events: pass them
+                await asyncio.to_thread(self.store.set_meta, PUSHED, str(last))
+                continue
             if rows:
-                last = rows[-1]["server_seq"]
                 for row in rows:
                     del row["server_seq"], row["received_at"]
                 results = await remote.push(rows)
@@ -127,8 +131,21 @@ class Relay:
                     continue
                 # Server fields are per server: this hub numbers the event itself.
                 parsed.append(event._replace(server_seq=None, received_at=None))
+            held = skipped_upstream(page.skipped)
+            if held:  # the same event is held here too, so this plant's stations skip it as well
+                await asyncio.to_thread(self.store.hold, held, self.plant_id, by="upstream server")
             stored = await asyncio.to_thread(self.store.insert_trusted, parsed,
                                              meta_values={CURSOR: str(page.next)}, unreadable=broken)
             if stored:
                 wakeups.wake(self.plant_id)
             caught_up = not page.more
+
+
+def skipped_upstream(skipped: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
+    """(event id, reason) of the events upstream passed over, where it named them."""
+    out = []
+    for item in skipped:
+        event_id, reason = item.get("event_id"), item.get("reason")
+        if isinstance(event_id, str) and wire.storable_text(event_id) and 0 < len(event_id) <= 200:
+            out.append((event_id, f"held upstream: {str(reason)[:500]}"))
+    return out

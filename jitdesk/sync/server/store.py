@@ -33,16 +33,19 @@ from sqlalchemy.engine import make_url
 from jitdesk.domain.errors import BadInput, KnownError, StorageProblem
 from jitdesk.domain.events import Event
 from jitdesk.sync import wire
+from jitdesk.sync.server.admission import Candidate, admit, rejected, verdict_on_stored
 from jitdesk.sync.server.models import (
     ORIGIN_LOCAL,
     ORIGIN_UPSTREAM,
     devices,
     events,
+    held_events,
     meta,
     relay_rejects,
     relay_unreadable,
     tokens,
 )
+from jitdesk.sync.server.serving import ServedPage, serve
 
 log = logging.getLogger("jitdesk.sync.server")
 
@@ -258,28 +261,15 @@ class ServerStore:
 
     # --- push -----------------------------------------------------------------------------------
     def push(self, who: Principal, batch: Sequence[object]) -> list[dict[str, Any]]:
-        """Per event, in batch order: accepted (with server_seq), duplicate, or rejected with a reason."""
-        results: list[dict[str, Any]] = [{}] * len(batch)
-        parsed: list[tuple[int, Event]] = []
-        texts: dict[str, str] = {}
-        for i, raw in enumerate(batch):
-            event_id = raw.get("event_id") if isinstance(raw, Mapping) else None
-            event_id = event_id if isinstance(event_id, str) else None
-            try:
-                event = wire.parse_event(raw, check_size=False)
-                texts[event.event_id] = wire.payload_text(event)
-            except BadInput as error:
-                results[i] = _rejected(event_id, str(error))
-                continue
-            problem = self._check_rights(who, event)
-            if problem:
-                results[i] = _rejected(event.event_id, problem)
-                continue
-            parsed.append((i, event))
-        if parsed:
+        """Per event, in batch order: accepted (with server_seq), duplicate, conflict or rejected with
+        a reason (see `admission`)."""
+        admission = admit(batch, lambda event: self._check_rights(who, event))
+        if admission.candidates:
             with self.writing() as conn:
-                self._insert_checked(conn, who, parsed, results, ORIGIN_LOCAL, texts)
-        refused = [r for r in results if r["status"] == wire.REJECTED]
+                self._insert_checked(conn, who, admission.candidates, admission.results, ORIGIN_LOCAL)
+        admission.settle_copies()
+        results = admission.results
+        refused = [r for r in results if r["status"] in (wire.REJECTED, wire.CONFLICT)]
         if refused:
             log.warning("plant %s device %s: %d of %d events refused, first: %s",
                         who.plant_id, who.device, len(refused), len(batch), refused[0]["reason"])
@@ -293,51 +283,52 @@ class ServerStore:
             return f"only admin devices may write master data ({event.kind})"
         return None
 
-    def _insert_checked(self, conn: Connection, who: Principal | None, parsed: list[tuple[int, Event]],
-                        results: list[dict[str, Any]], origin: int,
-                        texts: Mapping[str, str] | None = None) -> list[Event]:
-        known = self._known_ids(conn, [e.event_id for _, e in parsed])
-        spans: dict[str, list[int]] = {}
-        for _, e in parsed:
-            span = spans.setdefault(e.device_id, [e.device_seq, e.device_seq])
-            span[0], span[1] = min(span[0], e.device_seq), max(span[1], e.device_seq)
-        wanted = {(e.device_id, e.device_seq) for _, e in parsed}
+    def _insert_checked(self, conn: Connection, who: Principal | None, candidates: Sequence[Candidate],
+                        results: list[dict[str, Any]], origin: int) -> list[Event]:
+        stored_rows = self._stored_by_id(conn, [c.event.event_id for c in candidates])
+        wanted: dict[str, set[int]] = {}
+        for c in candidates:
+            wanted.setdefault(c.event.device_id, set()).add(c.event.device_seq)
         taken: dict[tuple[str, int], str] = {}
-        for device_id, (low, high) in spans.items():
-            # One range scan of the (device_id, device_seq) index per device in the batch.
-            for trio in conn.execute(
-                select(events.c.device_seq, events.c.event_id)
-                .where(events.c.device_id == device_id, events.c.device_seq.between(low, high))
-            ):
-                if (device_id, trio.device_seq) in wanted:
-                    taken[(device_id, trio.device_seq)] = trio.event_id
-        owners = self._device_owners(conn, who, parsed)
+        for device_id, seqs in wanted.items():
+            # Exact index look-ups of the numbers in the batch: never a range (1 and 2**62 would
+            # scan the device's whole history under the write lock).
+            for chunk in _chunks(sorted(seqs), 500):
+                for pair in conn.execute(
+                    select(events.c.device_seq, events.c.event_id)
+                    .where(events.c.device_id == device_id, events.c.device_seq.in_(chunk))
+                ):
+                    taken[(device_id, pair.device_seq)] = pair.event_id
+        owners = self._device_owners(conn, who, [c.event for c in candidates])
         seq = int(conn.execute(select(func.coalesce(func.max(events.c.server_seq), 0))).scalar_one())
         stamp = now_iso()
         rows: list[tuple[Any, ...]] = []  # in _ROW_FIELDS order
         stored: list[Event] = []
-        for i, event in parsed:
-            if event.event_id in known:
-                results[i] = {"event_id": event.event_id, "status": wire.DUPLICATE,
-                              "server_seq": known[event.event_id], "reason": None}
+        for candidate in candidates:
+            i, event = candidate.index, candidate.event
+            held = stored_rows.get(event.event_id)
+            if held is not None:
+                results[i] = verdict_on_stored(candidate, held)
                 continue
-            clash = taken.get((event.device_id, event.device_seq))
-            if clash is not None:
-                results[i] = _rejected(event.event_id, f"device_seq {event.device_seq} of device "
-                                       f"{event.device_id} is already used by event {clash}")
+            if (event.device_id, event.device_seq) in taken:
+                # Never the other event's id: it may be another plant's.
+                results[i] = rejected(event.event_id, f"device_seq {event.device_seq} of device "
+                                      f"{event.device_id} is already used by another event")
                 continue
             problem = owners.get(event.device_id)
             if problem:
-                results[i] = _rejected(event.event_id, problem)
+                results[i] = rejected(event.event_id, problem)
                 continue
             seq += 1
-            known[event.event_id] = seq
             taken[(event.device_id, event.device_seq)] = event.event_id
-            text_ = None if texts is None else texts.get(event.event_id)
+            stored_rows[event.event_id] = {  # a second copy in this call (upstream pages) is judged by it
+                "server_seq": seq, "plant_id": event.plant_id, "device_id": event.device_id,
+                "device_seq": event.device_seq, "hlc": event.hlc, "wall_time": event.wall_time,
+                "kind": event.kind, "entity_id": event.entity_id, "actor": event.actor,
+                "schema_version": event.schema_version, "payload": candidate.text}
             rows.append((seq, event.event_id, event.plant_id, event.device_id, event.device_seq, event.hlc,
-                         event.wall_time, event.kind, event.entity_id, event.actor,
-                         text_ if text_ is not None else wire.payload_text(event), event.schema_version,
-                         stamp, origin))
+                         event.wall_time, event.kind, event.entity_id, event.actor, candidate.text,
+                         event.schema_version, stamp, origin))
             stored.append(event)
             results[i] = {"event_id": event.event_id, "status": wire.ACCEPTED, "server_seq": seq,
                           "reason": None}
@@ -351,25 +342,28 @@ class ServerStore:
             )
         return stored
 
-    def _known_ids(self, conn: Connection, ids: list[str]) -> dict[str, int]:
-        """server_seq of the ids already stored. One bound array, not hundreds of IN parameters:
+    def _stored_by_id(self, conn: Connection, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """The stored rows of the ids already held. One bound array, not hundreds of IN parameters:
         compiling a 500-way IN costs more than the lookup itself."""
+        cols = ("server_seq", "plant_id", "device_id", "device_seq", "hlc", "wall_time", "kind", "entity_id",
+                "actor", "schema_version", "payload")
         if self.is_sqlite:
-            sql = text("SELECT event_id, server_seq FROM events WHERE event_id IN (SELECT value FROM json_each(:ids))")
+            sql = text(f"SELECT event_id, {', '.join(cols)} FROM events "
+                       "WHERE event_id IN (SELECT value FROM json_each(:ids))")
             rows = conn.execute(sql, {"ids": json.dumps(ids)})
         else:
-            sql = text("SELECT event_id, server_seq FROM events WHERE event_id = ANY(:ids)")
+            sql = text(f"SELECT event_id, {', '.join(cols)} FROM events WHERE event_id = ANY(:ids)")
             rows = conn.execute(sql, {"ids": ids})
-        return {row[0]: row[1] for row in rows}
+        return {row[0]: dict(zip(cols, row[1:], strict=True)) for row in rows}
 
     def _device_owners(self, conn: Connection, who: Principal | None,
-                       parsed: list[tuple[int, Event]]) -> dict[str, str]:
+                       parsed: Sequence[Event]) -> dict[str, str]:
         """Device ids this principal may not write for, with the reason; binds new ones on first use.
 
         A station or admin token binds each new envelope device_id to its (plant, device name); a
         device bound to another name is refused. A hub relays any device of its plant.
         """
-        wanted = sorted({e.device_id for _, e in parsed})
+        wanted = sorted({e.device_id for e in parsed})
         bound: dict[str, tuple[str, str]] = {}
         for chunk in _chunks(wanted, 500):
             for row in conn.execute(select(devices.c.device_id, devices.c.plant_id, devices.c.device)
@@ -405,9 +399,10 @@ class ServerStore:
         results: list[dict[str, Any]] = [{}] * len(batch)
         broken = list(unreadable)
         with self.writing() as conn:
-            stored = self._insert_checked(conn, None, list(enumerate(batch)), results, origin) if batch else []
+            candidates = [Candidate(i, e, wire.payload_text(e)) for i, e in enumerate(batch)]
+            stored = self._insert_checked(conn, None, candidates, results, origin) if batch else []
             for event, result in zip(batch, results, strict=True):
-                if result.get("status") == wire.REJECTED:
+                if result.get("status") in (wire.REJECTED, wire.CONFLICT):
                     broken.append(Unreadable(json.dumps(event._asdict(), ensure_ascii=True, default=str),
                                              str(result.get("reason")), event.event_id, None))
             if broken:
@@ -441,14 +436,54 @@ class ServerStore:
     # --- pull -----------------------------------------------------------------------------------
     def pull(self, plant_id: str, after: int, limit: int) -> tuple[list[dict[str, Any]], int]:
         """Up to `limit` events of the plant after `after` (wire form), and the plant's newest seq."""
+        page = self.pull_page(plant_id, after, limit)
+        return page.events, page.newest
+
+    def pull_page(self, plant_id: str, after: int, limit: int) -> ServedPage:
+        """The plant's rows after `after`: those that can be served, and those skipped with a reason
+        (held back, or unservable: these are held from now on, see `serving`)."""
         with self.reading() as conn:
             rows = conn.execute(
                 select(*_COLUMNS).where(events.c.plant_id == plant_id, events.c.server_seq > after)
                 .order_by(events.c.server_seq).limit(limit)
             ).all()
+            held = self._held(conn, plant_id)
             newest = int(conn.execute(select(func.coalesce(func.max(events.c.server_seq), 0))
                                       .where(events.c.plant_id == plant_id)).scalar_one())
-        return [_wire(r) for r in rows], newest
+        page = serve(rows, held, after)
+        page.newest = newest
+        if page.unservable:
+            log.error("plant %s: %d stored event(s) cannot be served, held back; first %s: %s", plant_id,
+                      len(page.unservable), *page.unservable[0])
+            self.hold(page.unservable, plant_id, by="server (cannot be served)")
+        return page
+
+    def _held(self, conn: Connection, plant_id: str | None) -> dict[str, str]:
+        stmt = select(held_events.c.event_id, held_events.c.reason)
+        if plant_id is not None:
+            stmt = stmt.where((held_events.c.plant_id == plant_id) | held_events.c.plant_id.is_(None))
+        return {r.event_id: r.reason for r in conn.execute(stmt)}
+
+    def hold(self, items: Sequence[tuple[str, str]], plant_id: str | None, *, by: str) -> int:
+        """Hold stored (or future) events back from every pull and relay, each with its reason;
+        returns how many were newly held."""
+        with self.writing() as conn:
+            have = self._held(conn, None)
+            rows = [{"event_id": e, "plant_id": plant_id, "reason": r[:1000], "by": by, "at": now_iso()}
+                    for e, r in dict(items).items() if e not in have]
+            if rows:
+                conn.execute(insert(held_events), rows)
+        return len(rows)
+
+    def held(self) -> list[dict[str, Any]]:
+        """Held events with their reasons, for admins."""
+        with self.reading() as conn:
+            found = conn.execute(select(held_events).order_by(held_events.c.at, held_events.c.event_id))
+            return [dict(r._mapping) for r in found]
+
+    def event_plant(self, event_id: str) -> str | None:
+        with self.reading() as conn:
+            return conn.execute(select(events.c.plant_id).where(events.c.event_id == event_id)).scalar_one_or_none()
 
     def head(self, plant_id: str) -> int:
         with self.reading() as conn:
@@ -465,15 +500,20 @@ class ServerStore:
         return int(value) if value else 0
 
     # --- hub relay ------------------------------------------------------------------------------
-    def unrelayed(self, plant_id: str, after: int, limit: int) -> list[dict[str, Any]]:
-        """Local events of the plant after the upstream watermark (wire form, without server fields)."""
+    def unrelayed(self, plant_id: str, after: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+        """Local events of the plant after the upstream watermark (wire form), and the watermark past
+        them; held or unservable ones are passed over (never relayed)."""
         with self.reading() as conn:
             rows = conn.execute(
                 select(*_COLUMNS).where(events.c.plant_id == plant_id, events.c.server_seq > after,
                                         events.c.origin == ORIGIN_LOCAL)
                 .order_by(events.c.server_seq).limit(limit)
             ).all()
-        return [_wire(r) for r in rows]
+            held = self._held(conn, plant_id)
+        page = serve(rows, held, after)
+        if page.unservable:
+            self.hold(page.unservable, plant_id, by="server (cannot be served)")
+        return page.events, page.last
 
     def note_relay_rejects(self, rejects: Sequence[tuple[str, str]]) -> None:
         if not rejects:
@@ -500,10 +540,6 @@ class ServerStore:
 
 _ROW_FIELDS = ("server_seq", "event_id", "plant_id", "device_id", "device_seq", "hlc", "wall_time", "kind",
                "entity_id", "actor", "payload", "schema_version", "received_at", "origin")
-
-
-def _rejected(event_id: str | None, reason: str) -> dict[str, Any]:
-    return {"event_id": event_id, "status": wire.REJECTED, "server_seq": None, "reason": reason}
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[list[Any]]:

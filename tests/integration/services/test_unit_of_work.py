@@ -187,3 +187,9 @@ def test_events_of_a_kind_learnt_in_an_upgrade_are_folded_once(db: Database) -> 
         PROJECTORS.add(parts)
         PROJECTORS._by_kind.pop("master.part.renamed", None)
         REGISTRY._kinds.pop("master.part.renamed", None)
+
+
+def test_the_station_never_makes_an_event_no_server_would_store(db: Database) -> None:
+    with pytest.raises(BadInput, match="UTF-8"):
+        master.save(db, Part("P-2", "Bolt \ud800"), actor=None)
+    assert log(db) == []
