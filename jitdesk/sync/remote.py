@@ -132,8 +132,10 @@ class Remote:
         values: dict[str, Any] = {}
         for name, kind in _HELLO_TYPES.items():
             value: Any = data.get(name)
-            negative = isinstance(value, int) and value < 0
-            if not isinstance(value, kind) or isinstance(value, bool) or negative:
+            # Whole numbers must fit a database integer: 2**70 would fail far from here.
+            out_of_range = isinstance(value, int) and not 0 <= value < 1 << 62
+            too_long = isinstance(value, str) and (not 0 < len(value) <= 200 or not wire.storable_text(value))
+            if not isinstance(value, kind) or isinstance(value, bool) or out_of_range or too_long:
                 raise Unreachable(f"{self.url} does not look like a jitdesk sync server "
                                   f"(its hello has no valid '{name}')")
             values[name] = value
@@ -165,6 +167,8 @@ class Remote:
                 or not isinstance(more, bool) or not isinstance(sid, str)
                 or not isinstance(stime, int) or isinstance(stime, bool)):
             raise Unreachable(f"{self.url} answered a pull in an unknown form")
+        if not 0 <= nxt < 1 << 63 or not 0 <= stime < 1 << 62:
+            raise Unreachable(f"{self.url} answered a pull with a cursor or time out of range")
         if nxt < after:
             raise Unreachable(f"{self.url} answered a pull with a cursor behind the one asked for")
         skipped = data.get("skipped")

@@ -153,8 +153,13 @@ class ServerStore:
                 config.attributes["connection"] = conn
                 command.upgrade(config, "head")
         except Exception as error:
+            from alembic.util.exc import CommandError
             from sqlalchemy import exc
 
+            if isinstance(error, CommandError) and "revision" in str(error).lower():
+                raise StorageProblem(f"the server database {self._where()} was written by a newer jitdesk "
+                                     f"(its schema is not one this version knows): install the newer "
+                                     f"jitdesk to use it") from error
             if isinstance(error, exc.OperationalError | exc.DatabaseError):
                 raise StorageProblem(f"cannot open the server database {self._where()}: "
                                      f"{getattr(error, 'orig', error)}") from error
@@ -361,32 +366,45 @@ class ServerStore:
         """Device ids this principal may not write for, with the reason; binds new ones on first use.
 
         A station or admin token binds each new envelope device_id to its (plant, device name); a
-        device bound to another name is refused. A hub relays any device of its plant.
+        device bound to another name is refused. A hub relays devices of its plant: one it is first
+        to bring is bound to that hub (`relayed_by`), and one first pushed by a station's own token is
+        claimed by the first hub that relays it; a device bound to one hub is refused from any other
+        hub and from other stations' tokens.
         """
         wanted = sorted({e.device_id for e in parsed})
-        bound: dict[str, tuple[str, str]] = {}
+        bound: dict[str, tuple[str, str, str | None]] = {}
         for chunk in _chunks(wanted, 500):
-            for row in conn.execute(select(devices.c.device_id, devices.c.plant_id, devices.c.device)
-                                    .where(devices.c.device_id.in_(chunk))):
-                bound[row.device_id] = (row.plant_id, row.device)
+            for row in conn.execute(select(devices.c.device_id, devices.c.plant_id, devices.c.device,
+                                           devices.c.relayed_by).where(devices.c.device_id.in_(chunk))):
+                bound[row.device_id] = (row.plant_id, row.device, row.relayed_by)
         problems: dict[str, str] = {}
         new_rows = []
+        claims = []
         for device_id in wanted:
             owner = bound.get(device_id)
             if who is None:
                 continue
             if owner is None:
-                if not who.relays:
-                    new_rows.append({"device_id": device_id, "plant_id": who.plant_id, "device": who.device,
-                                     "first_seen": now_iso()})
+                new_rows.append({"device_id": device_id, "plant_id": who.plant_id, "device": who.device,
+                                 "first_seen": now_iso(), "relayed_by": who.device if who.relays else None})
                 continue
-            if owner[0] != who.plant_id:
+            plant, name, hub = owner
+            if plant != who.plant_id:
                 problems[device_id] = f"device {device_id} belongs to another plant"
-            elif not who.relays and owner[1] != who.device:
-                problems[device_id] = (f"device {device_id} is registered to device '{owner[1]}', "
+            elif who.relays:
+                if hub is None:
+                    claims.append(device_id)
+                elif hub != who.device:
+                    problems[device_id] = (f"device {device_id} is relayed by hub '{hub}'; another hub may "
+                                           f"not push for it")
+            elif name != who.device:
+                via = f" (relayed by hub '{hub}')" if hub else ""
+                problems[device_id] = (f"device {device_id} is registered to device '{name}'{via}, "
                                        f"not to this token's device '{who.device}'")
         if new_rows:
             conn.execute(insert(devices), new_rows)
+        if claims and who is not None:
+            conn.execute(update(devices).where(devices.c.device_id.in_(claims)).values(relayed_by=who.device))
         return problems
 
     def insert_trusted(self, batch: Sequence[Event], origin: int = ORIGIN_UPSTREAM,
