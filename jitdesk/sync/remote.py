@@ -122,6 +122,9 @@ class Remote:
             raise ResyncNeeded(str(body.get("detail", "the server asks for a resync")), body.get("server_id"))
         if response.status_code >= 500:
             raise Unreachable(f"the server {self.url} had a problem ({response.status_code}); retrying later")
+        if response.status_code == 404 and "detail" not in _json(response):
+            # A web server, but not this protocol's: a wrong port or path, a file server, a proxy page.
+            raise Refused(404, f"{self.url} is not a jitdesk server (it has no {path}); check the sync address")
         if response.status_code >= 400:
             body = _json(response)
             raise Refused(response.status_code, str(body.get("detail", response.reason_phrase))[:300])

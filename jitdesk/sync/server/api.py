@@ -34,6 +34,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from jitdesk import __version__
 from jitdesk.domain.errors import KnownError
@@ -249,7 +250,14 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
     async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
         response = refuse(request, error.status_code, str(error.detail))
         response.headers.update(error.headers or {})
+        if error.status_code == 405 and request.url.path in ALLOWED:
+            # Starlette names only the first route that matched the path; this one has several.
+            response.headers["Allow"] = ALLOWED[request.url.path]
         return response
+
+    @app.options("/v1/events", include_in_schema=False)
+    async def events_options() -> Response:
+        return Response(status_code=204, headers={"Allow": ALLOWED["/v1/events"]})
 
     @app.exception_handler(KnownError)
     async def _known(request: Request, error: KnownError) -> JSONResponse:
@@ -286,10 +294,16 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
         if declared is not None and declared.isdigit() and int(declared) > wire.MAX_BATCH_BYTES:
             return refuse(request, 413, f"batch larger than {wire.MAX_BATCH_BYTES} bytes; send smaller batches")
         body = bytearray()
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > wire.MAX_BATCH_BYTES:
-                return refuse(request, 413, f"batch larger than {wire.MAX_BATCH_BYTES} bytes; send smaller batches")
+        try:
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > wire.MAX_BATCH_BYTES:
+                    return refuse(request, 413, f"batch larger than {wire.MAX_BATCH_BYTES} bytes; send smaller batches")
+        except ClientDisconnect:
+            # Nothing was stored; the client sends the batch again. One line, not a traceback.
+            log.warning("plant %s device %s hung up in the middle of a push (%d bytes read); nothing stored",
+                        who.plant_id, who.device, len(body))
+            return Response(status_code=400)
         # Parsing, checking, storing and encoding the answer all run on a worker thread: the event
         # loop only moves bytes, so it keeps reading the next batch meanwhile.
         status, answer, accepted = await to_thread.run_sync(_handle_push, store, who, bytes(body))
@@ -324,6 +338,7 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
                           resync=True, server_id=store.server_id)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait
+        waited = False
         while True:
             woken = wakeups.current(who.plant_id)  # taken before the query, so no wake-up is missed
             served = await to_thread.run_sync(store.pull_page, who.plant_id, after, limit)
@@ -332,6 +347,10 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
                 break
             with suppress(TimeoutError):
                 await asyncio.wait_for(woken.wait(), timeout=min(remaining, RECHECK_S))
+            waited = True
+        if waited and not await to_thread.run_sync(store.token_active, who.token_id):
+            # Revoked while this long-poll waited: answer as a fresh request would.
+            return refuse(request, 401, "token revoked")
         last = max(served.last, after)
         more = last < served.newest and bool(served.events or served.skipped)
         return JSONResponse({"events": served.events, "next": last, "more": more, "server_id": store.server_id,
@@ -359,6 +378,7 @@ def _task(task: TaskStatus) -> dict[str, Any]:
             "retry_in_s": task.retry_in_s}
 
 
+ALLOWED = {"/v1/events": "GET, POST, OPTIONS"}
 QUERY_PARAMS = {"/v1/events": {"GET": {"after", "limit", "wait", "server_id", "plant"}}}
 
 

@@ -264,6 +264,12 @@ class ServerStore:
             raise AuthError(401, "token revoked")
         return Principal(row.id, row.plant_id, row.device, row.role)
 
+    def token_active(self, token_id: int) -> bool:
+        """False once the token is revoked (a long-poll checks again before it answers)."""
+        with self.reading() as conn:
+            revoked = conn.execute(select(tokens.c.revoked_at).where(tokens.c.id == token_id)).first()
+        return revoked is not None and revoked[0] is None
+
     # --- push -----------------------------------------------------------------------------------
     def push(self, who: Principal, batch: Sequence[object]) -> list[dict[str, Any]]:
         """Per event, in batch order: accepted (with server_seq), duplicate, conflict or rejected with
