@@ -2,6 +2,7 @@
 
     jitdesk server events quarantine EVENT_ID... --reason TEXT [--db URL]
     jitdesk server events held [--db URL]
+    jitdesk server events clocks [--db URL]      (each device's clock skew as seen by this server)
 
 A quarantined event stays in the server's log (events are never deleted) but no pull serves it and
 no hub relays it: each pull lists it under `skipped` with the reason, so stations and hubs record it
@@ -24,6 +25,8 @@ def add_parser(actions: argparse._SubParsersAction[argparse.ArgumentParser], db_
     hold.add_argument("--db", metavar="URL", help=db_help, dest="events_db")
     held = verbs.add_parser("held", help="list held events and why")
     held.add_argument("--db", metavar="URL", help=db_help, dest="events_db")
+    clocks = verbs.add_parser("clocks", help="how far each device's clock is ahead of this server's")
+    clocks.add_argument("--db", metavar="URL", help=db_help, dest="events_db")
 
 
 def run(store: object, args: argparse.Namespace) -> int:
@@ -40,6 +43,14 @@ def run(store: object, args: argparse.Namespace) -> int:
         done = sum(store.hold([(e, f"quarantined by an admin: {reason}")], store.event_plant(e), by="admin")
                    for e in args.event_ids)
         print(f"{done} event(s) quarantined; every pull now skips them with the reason.")
+        return 0
+    if args.events_action == "clocks":
+        from jitdesk.domain.clock import MAX_AHEAD_MS
+
+        for row in store.device_clocks():
+            flag = "  CLOCK WRONG" if abs(row["ahead_ms"]) > MAX_AHEAD_MS else ""
+            print(f"{row['device_id']}  plant {row['plant_id']}  via {row['device']}  "
+                  f"{row['ahead_ms'] / 1000:+.1f} s  at {row['at']}{flag}")
         return 0
     rows = store.held()
     if not rows:

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 import jitdesk.domain.catalog  # noqa: F401  (registers every event kind and projector)
 from jitdesk.domain.clock import HybridClock
+from jitdesk.domain.clock import bound as clock_bound
 from jitdesk.domain.errors import PayloadError
 from jitdesk.domain.events import REGISTRY, Event
 from jitdesk.domain.fold import PROJECTORS, Aggregate, Derived, fold_one
@@ -77,8 +78,9 @@ class Tx:
     def _local_clock(self) -> HybridClock:
         if self._clock is None:
             plant, last_seq, last_hlc, top = identity.local_state(self.session, self.db.device_id)
-            # Never stamp below anything already in the log (a restored or copied database).
-            self._clock = HybridClock(max(last_hlc, top))
+            # Never stamp below anything already in the log (a restored or copied database), but
+            # another device's clock running fast only pulls this one up to the bound.
+            self._clock = HybridClock(max(last_hlc, min(top, clock_bound(self._now_ms()))))
             self._seq = last_seq
             self._plant_id = plant
         return self._clock

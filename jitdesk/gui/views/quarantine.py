@@ -151,6 +151,8 @@ def describe_link(status: SyncStatus) -> str:
         way = "ahead of" if status.skew_ms > 0 else "behind"
         lines.append(f"This station's clock is {drift:.1f} s {way} the server's" if drift >= 0.05
                      else "This station's clock agrees with the server's")
+    if status.clock_warning:
+        lines.append("Warning: " + status.clock_warning[0].upper() + status.clock_warning[1:])
     if status.message:
         lines.append(f"Last problem: {status.message}")
     return "\n".join(lines)

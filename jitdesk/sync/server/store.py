@@ -21,15 +21,17 @@ import json
 import logging
 import secrets
 import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, func, insert, select, text, update
+from sqlalchemy import Connection, Engine, create_engine, delete, func, insert, select, text, update
 from sqlalchemy.engine import make_url
 
+from jitdesk.domain.clock import MAX_AHEAD_MS, ahead_ms, physical_ms
 from jitdesk.domain.errors import BadInput, KnownError, StorageProblem
 from jitdesk.domain.events import Event
 from jitdesk.sync import wire
@@ -37,6 +39,7 @@ from jitdesk.sync.server.admission import Candidate, admit, rejected, verdict_on
 from jitdesk.sync.server.models import (
     ORIGIN_LOCAL,
     ORIGIN_UPSTREAM,
+    device_clocks,
     devices,
     events,
     held_events,
@@ -277,7 +280,8 @@ class ServerStore:
         admission = admit(batch, lambda event: self._check_rights(who, event))
         if admission.candidates:
             with self.writing() as conn:
-                self._insert_checked(conn, who, admission.candidates, admission.results, ORIGIN_LOCAL)
+                stored = self._insert_checked(conn, who, admission.candidates, admission.results, ORIGIN_LOCAL)
+                self._note_clocks(conn, who, stored)
         admission.settle_copies()
         results = admission.results
         refused = [r for r in results if r["status"] in (wire.REJECTED, wire.CONFLICT)]
@@ -285,6 +289,34 @@ class ServerStore:
             log.warning("plant %s device %s: %d of %d events refused, first: %s",
                         who.plant_id, who.device, len(refused), len(batch), refused[0]["reason"])
         return results
+
+    def _note_clocks(self, conn: Connection, who: Principal, stored: Sequence[Event]) -> None:
+        """Per device, how far its newest stamp is ahead of this server's clock: skew is recorded and
+        shown (`device_clocks`), never a reason to refuse an event."""
+        newest: dict[str, int] = {}
+        for event in stored:
+            newest[event.device_id] = max(newest.get(event.device_id, 0), event.hlc)
+        if not newest:
+            return
+        now = time.time_ns() // 1_000_000
+        stamp = now_iso()
+        conn.execute(delete(device_clocks).where(device_clocks.c.device_id.in_(list(newest))))
+        conn.execute(insert(device_clocks), [
+            {"device_id": d, "plant_id": who.plant_id, "device": who.device, "ahead_ms": ahead_ms(h, now),
+             "hlc_ms": physical_ms(h), "at": stamp} for d, h in newest.items()])
+        for device_id, hlc in newest.items():
+            if ahead_ms(hlc, now) > MAX_AHEAD_MS:
+                log.warning("plant %s device %s (%s): its clock is %.0f s ahead of this server's; events are "
+                            "kept, other clocks are not pulled along", who.plant_id, device_id, who.device,
+                            ahead_ms(hlc, now) / 1000)
+
+    def device_clocks(self, plant_id: str | None = None) -> list[dict[str, Any]]:
+        """Recorded clock skew per device (ahead_ms > 0: its clock runs ahead of this server's)."""
+        stmt = select(device_clocks).order_by(device_clocks.c.ahead_ms.desc())
+        if plant_id is not None:
+            stmt = stmt.where(device_clocks.c.plant_id == plant_id)
+        with self.reading() as conn:
+            return [dict(r._mapping) for r in conn.execute(stmt)]
 
     def _check_rights(self, who: Principal, event: Event) -> str | None:
         if event.plant_id != who.plant_id:

@@ -140,3 +140,13 @@ def test_a_held_event_is_skipped_by_every_pull_and_never_relayed(store: ServerSt
     assert page.skipped[0]["reason"] == "admin: poisoned"
     rows, last = store.unrelayed("P1", 0, 10)
     assert [r["device_seq"] for r in rows] == [1] and last == page.last
+
+
+def test_clock_skew_is_recorded_per_device_never_refused(store: ServerStore) -> None:
+    import time
+
+    who = _who(store)
+    ahead = (time.time_ns() // 1_000_000 + 5 * 3600_000) << 16
+    assert store.push(who, [envelope("fast", 1, hlc=ahead), envelope("honest", 1)])[0]["status"] == wire.ACCEPTED
+    clocks = {c["device_id"]: c["ahead_ms"] for c in store.device_clocks("P1")}
+    assert clocks["fast"] > 4 * 3600_000 and clocks["honest"] < 0
