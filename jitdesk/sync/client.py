@@ -146,7 +146,8 @@ class SyncClient:
             try:
                 remote = self._remote()  # a bad address is a KnownError here, shown and retried
                 await self._hello(remote)
-                self.failures = 0
+                # failures are not reset here: only a round that moves data does (backoff holds
+                # while hello works and every pull fails).
                 await self._contact(success=True)
                 await self._connected(remote)
             except ResyncNeeded as need:
@@ -177,6 +178,7 @@ class SyncClient:
         while True:
             self._kick.clear()
             if await self._push_all(remote):
+                self.failures = 0
                 await self._contact(success=True)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._kick.wait(), timeout=self.outbox_poll_s)
@@ -185,6 +187,7 @@ class SyncClient:
         caught_up = False
         while True:
             more = await self._pull_once(remote, wait=self.long_poll_s if caught_up else 0.0)
+            self.failures = 0
             caught_up = not more
             await self._contact(success=True)
 

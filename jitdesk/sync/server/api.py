@@ -71,7 +71,7 @@ class Task(BaseModel):
 
 
 class Health(BaseModel):
-    status: Literal["ok"]
+    status: Literal["ok", "degraded"] = Field(description="degraded while a hub's link to its upstream fails")
     server_id: str
     protocol: int
     version: str
@@ -272,7 +272,8 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
             unreadable = await to_thread.run_sync(store.unreadable_upstream_count)
             upstream = {"url": relay.url, **upstream_link(relay.online, relay.message, tasks.status(RELAY_TASK)),
                         "unreadable": unreadable}
-        return {"status": "ok", "server_id": store.server_id, "protocol": wire.PROTOCOL,
+        degraded = upstream is not None and not upstream["online"]
+        return {"status": "degraded" if degraded else "ok", "server_id": store.server_id, "protocol": wire.PROTOCOL,
                 "version": __version__, "server_time_ms": now_ms(), "upstream": upstream,
                 "tasks": [_task(t) for t in tasks.all()]}
 
@@ -370,7 +371,9 @@ def upstream_link(online: bool, message: str, task: TaskStatus | None) -> dict[s
     if state is TaskState.STOPPED:
         return {"online": False, "state": state.value,
                 "message": f"the relay is stopped: {task.reason if task else 'not started'}"}
-    return {"online": online and state is TaskState.RUNNING, "state": state.value, "message": message}
+    working = online and state is TaskState.RUNNING
+    return {"online": working, "state": state.value,
+            "message": message or ("" if working else "starting: not in touch with the upstream server yet")}
 
 
 def _task(task: TaskStatus) -> dict[str, Any]:
