@@ -202,6 +202,7 @@ class SyncClient:
         t1 = self._clock_ms()
         skew = (t0 + t1) // 2 - info.server_time_ms
         await self.worker.run(sync_apply.join_plant, self.db, info.plant_id)
+        await self.worker.run(sync_apply.record_role, self.db, info.role)
         peer = await self.worker.run(sync_apply.peer, self.db)
         if peer.server_id != info.server_id or peer.protocol != info.protocol:
             if peer.server_id is not None:
