@@ -56,11 +56,16 @@ def save_in(tx: Tx, record: Any, *, actor: str | None, entity_id: str | None = N
     require_role(tx, actor, Role.ADMIN)
     _syncs_as_admin(tx)
     _check(tx, record, entity_id)
+    entity_id_given = entity_id is not None
     entity_id = entity_id or new_id()
     if state_type is Plant and tx.plant_id == UNASSIGNED_PLANT:
         tx.adopt_plant(entity_id)  # the first plant is this database's plant, from its own event on
     try:
-        tx.append(master.kind_of(state_type), entity_id, master.to_payload(record), actor)
+        kind = master.kind_of(state_type)
+        # An edit is based on the version shown: it sorts after that version on every copy, even
+        # when that version came from a device whose clock runs hours ahead.
+        after = tx.latest_hlc(entity_id, kind) if entity_id_given else 0
+        tx.append(kind, entity_id, master.to_payload(record), actor, after_hlc=after)
     except PayloadError as error:
         raise BadInput(f"{LABELS[state_type]}: {error.field} {error.problem}.") from error
     return entity_id

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 import jitdesk.domain.catalog  # noqa: F401  (registers every event kind and projector)
-from jitdesk.domain.clock import HybridClock
+from jitdesk.domain.clock import Hlc, HybridClock
 from jitdesk.domain.clock import bound as clock_bound
 from jitdesk.domain.errors import PayloadError
 from jitdesk.domain.events import REGISTRY, Event
@@ -86,9 +86,13 @@ class Tx:
         return self._clock
 
     def append(
-        self, kind: str, entity_id: str, payload: Mapping[str, Any], actor: str | None = None
+        self, kind: str, entity_id: str, payload: Mapping[str, Any], actor: str | None = None,
+        *, after_hlc: int = 0,
     ) -> Event:
-        """Validate and append an event made here, then fold it. Bad payloads raise PayloadError."""
+        """Validate and append an event made here, then fold it. Bad payloads raise PayloadError.
+
+        `after_hlc`: the stamp of the version this event replaces; the new stamp sorts after it even
+        when that version came from a clock running ahead (the clock itself is not dragged along)."""
         spec = REGISTRY.get(kind)
         problem = payload_problem(dict(payload))
         if problem is not None:  # an event no server would store must never be made here
@@ -97,6 +101,8 @@ class Tx:
         clock = self._local_clock()
         wall = self._now_ms()
         stamp = clock.now(wall)
+        if stamp <= after_hlc:  # just above the replaced version; this device's clock stays where it is
+            stamp = Hlc(after_hlc + 1)
         self._seq += 1
         event = Event(
             event_id=uuid7(wall), plant_id=self.plant_id, device_id=self.db.device_id,
@@ -104,7 +110,7 @@ class Tx:
             entity_id=entity_id, actor=actor, payload=dict(payload), schema_version=spec.version,
         )
         eventlog.append_local(self.session, event)
-        identity.store_device_state(self.session, self.db.device_id, self._seq, stamp)
+        identity.store_device_state(self.session, self.db.device_id, self._seq, clock.last)
         self._project(event)
         self._events.append(event)
         return event
@@ -159,6 +165,11 @@ class Tx:
         if refresh is not None:
             for key in refresh(entity_id, before, after):
                 groups.setdefault(key, {})
+
+    def latest_hlc(self, entity_id: str, kind: str) -> int:
+        """The stamp of the entity's newest event of `kind` here (0 if none)."""
+        found = eventlog.entity_events(self.session, entity_id, [kind])
+        return max((e.hlc for e in found), default=0)
 
     def _history(self, entity_id: str, kinds: frozenset[str]) -> list[Event]:
         return [REGISTRY.upcast(e) for e in eventlog.entity_events(self.session, entity_id, kinds)]

@@ -146,13 +146,13 @@ def describe_link(status: SyncStatus) -> str:
                  + (f"  ·  {status.unreadable} unreadable from the server" if status.unreadable else ""))
     if status.state in (RESTARTING, STOPPED):
         lines.append("Sync is not running now: new events wait here and go up when it runs again.")
-    if status.skew_ms is not None:
+    if status.clock_warning:
+        lines.append("Warning: " + status.clock_warning[0].upper() + status.clock_warning[1:])
+    elif status.skew_ms is not None:
         drift = abs(status.skew_ms) / 1000
         way = "ahead of" if status.skew_ms > 0 else "behind"
         lines.append(f"This station's clock is {drift:.1f} s {way} the server's" if drift >= 0.05
                      else "This station's clock agrees with the server's")
-    if status.clock_warning:
-        lines.append("Warning: " + status.clock_warning[0].upper() + status.clock_warning[1:])
     if status.message:
         lines.append(f"Last problem: {status.message}")
     return "\n".join(lines)
