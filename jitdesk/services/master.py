@@ -64,8 +64,13 @@ def save_in(tx: Tx, record: Any, *, actor: str | None, entity_id: str | None = N
         kind = master.kind_of(state_type)
         # An edit is based on the version shown: it sorts after that version on every copy, even
         # when that version came from a device whose clock runs hours ahead.
-        after = tx.latest_hlc(entity_id, kind) if entity_id_given else 0
-        tx.append(kind, entity_id, master.to_payload(record), actor, after_hlc=after)
+        payload = master.to_payload(record)
+        after = 0
+        if entity_id_given:
+            replaced = tx.latest(entity_id, kind)
+            if replaced is not None:
+                after, payload[master.REPLACES] = replaced.hlc, replaced.event_id
+        tx.append(kind, entity_id, payload, actor, after_hlc=after)
     except PayloadError as error:
         raise BadInput(f"{LABELS[state_type]}: {error.field} {error.problem}.") from error
     return entity_id

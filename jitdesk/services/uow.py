@@ -166,10 +166,10 @@ class Tx:
             for key in refresh(entity_id, before, after):
                 groups.setdefault(key, {})
 
-    def latest_hlc(self, entity_id: str, kind: str) -> int:
-        """The stamp of the entity's newest event of `kind` here (0 if none)."""
+    def latest(self, entity_id: str, kind: str) -> Event | None:
+        """The entity's newest event of `kind` here, in fold order (None if none)."""
         found = eventlog.entity_events(self.session, entity_id, [kind])
-        return max((e.hlc for e in found), default=0)
+        return max(found, key=lambda e: (e.hlc, e.device_id, e.device_seq), default=None)
 
     def _history(self, entity_id: str, kinds: frozenset[str]) -> list[Event]:
         return [REGISTRY.upcast(e) for e in eventlog.entity_events(self.session, entity_id, kinds)]

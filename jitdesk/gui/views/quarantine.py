@@ -1,5 +1,6 @@
 """Sync: this station's link to the server in plain words (state, last success, events waiting, clock
-skew, last problem), then the quarantine.
+skew, last problem), master-data conflicts (edits made without seeing another change to the same
+record), then the quarantine.
 
 Quarantine: events the server refused, with its reason in plain words. They stay in this station's
 log and never block the others; once the cause is fixed (a token with the right role, a plant
@@ -26,7 +27,7 @@ from jitdesk.domain.auth import Role
 from jitdesk.gui.context import AppContext
 from jitdesk.gui.widgets import big_button, page_title
 from jitdesk.gui.widgets.page import ReloadingPage
-from jitdesk.services import quarantine
+from jitdesk.services import master_conflicts, quarantine
 from jitdesk.services.quarantine import QuarantinedEvent, UnreadableItem
 from jitdesk.services.syncstatus import RESTARTING, STANDALONE, STOPPED, SyncStatus
 
@@ -57,6 +58,9 @@ class QuarantineView(ReloadingPage):
         self.link.setObjectName("sectionTitle")
         self.link.setWordWrap(True)
         self.summary = QLabel()
+        self.conflicts = QLabel()  # master-data conflicts, for admins to check
+        self.conflicts.setWordWrap(True)
+        self.conflicts.hide()
         self.unreadable_summary = QLabel()
         self.unreadable_summary.setWordWrap(True)
         self.unreadable_table = QTableWidget(0, len(UNREADABLE_COLUMNS))
@@ -79,6 +83,7 @@ class QuarantineView(ReloadingPage):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.link)
+        layout.addWidget(self.conflicts)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.unreadable_summary)
@@ -96,6 +101,11 @@ class QuarantineView(ReloadingPage):
     def load(self) -> None:
         self.ctx.submit(quarantine.quarantined, on_done=self._show)
         self.ctx.submit(quarantine.unreadable, on_done=self._show_unreadable)
+        self.ctx.submit(master_conflicts.conflicts, on_done=self._show_conflicts)
+
+    def _show_conflicts(self, items: list[master_conflicts.MasterConflict]) -> None:
+        self.conflicts.setText(master_conflicts.describe(items))
+        self.conflicts.setVisible(bool(items))
 
     def _show_unreadable(self, items: list[UnreadableItem]) -> None:
         self.unreadable = items
