@@ -4,12 +4,15 @@
     jitdesk server token create --plant P --device D --role station|hub|admin [--db URL]
     jitdesk server token revoke ID|TOKEN [--db URL]
     jitdesk server token list [--db URL]
+    jitdesk server events quarantine EVENT_ID... --reason TEXT [--db URL]   (see server_events)
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+
+from jitdesk.commands import server_events
 
 DB_HELP = "server database: an SQLite file path or postgresql://... (default: server.db in the data dir)"
 
@@ -44,6 +47,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     revoke.add_argument("--db", metavar="URL", help=DB_HELP, dest="token_db")
     listing = verbs.add_parser("list", help="list tokens (never their values)")
     listing.add_argument("--db", metavar="URL", help=DB_HELP, dest="token_db")
+    server_events.add_parser(actions, DB_HELP)
 
 
 def server_db(flag: str | None) -> str:
@@ -67,6 +71,14 @@ def run(args: argparse.Namespace) -> int:
             return _token(store, args)
         finally:
             store.close()
+    if args.server_action == "events":
+        store = ServerStore(server_db(getattr(args, "events_db", None) or args.db))
+        try:
+            return server_events.run(store, args)
+        finally:
+            store.close()
+    if not 0 < args.port < 65536:
+        raise BadInput(f"--port {args.port} is not a port: use 1 to 65535")
     if bool(args.cert) != bool(args.key):
         raise BadInput("TLS needs both --cert and --key")
     token = args.token or os.environ.get("JITDESK_UPSTREAM_TOKEN")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from jitdesk.domain.errors import BadInput, PayloadError
+from jitdesk.domain.payload_rules import payload_problem
 from jitdesk.domain.schema import Schema
 
 ENVELOPE_FIELDS = (
@@ -136,6 +137,9 @@ def event_from_dict(data: Mapping[str, Any], registry: Registry = REGISTRY) -> E
     actor = data["actor"]
     if actor is not None and not isinstance(actor, str):
         raise BadInput("event field 'actor' must be a string or null")
+    problem = payload_problem(dict(data["payload"])) if isinstance(data["payload"], Mapping) else None
+    if problem is not None:  # before the kind's schema: it must never meet absurd nesting
+        raise BadInput(f"{data['kind']}: {problem}")
     registry.validate(data["kind"], data["schema_version"], data["payload"])
     return Event(
         event_id=data["event_id"], plant_id=data["plant_id"], device_id=data["device_id"],

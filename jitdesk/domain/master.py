@@ -104,6 +104,12 @@ SCHEMAS: dict[type, dict[str, Field]] = {
                     "line_id": Str(max_len=64, required=False, nullable=True), "active": _ACTIVE},
 }
 
+# Every edit names the version it replaces (the event id of the record's newest event where the edit
+# was made); a new record has none. The field is optional, so older events still read.
+REPLACES = "replaces"
+for _fields in SCHEMAS.values():
+    _fields[REPLACES] = Str(max_len=64, required=False, nullable=True)
+
 NAMES: dict[type, str] = {
     Plant: "plant", Line: "line", Station: "station", Part: "part", User: "user",
     CallType: "call_type", ShiftCalendar: "calendar",
@@ -118,7 +124,7 @@ def kind_of(state_type: type) -> str:
 
 def from_payload(state_type: type[T], payload: Mapping[str, Any]) -> T:
     """The record from a validated payload (its keys are the record's fields; lists become tuples)."""
-    return state_type(**{k: tuple(v) if type(v) is list else v for k, v in payload.items()})
+    return state_type(**{k: tuple(v) if type(v) is list else v for k, v in payload.items() if k != REPLACES})
 
 
 def to_payload(record: Any) -> dict[str, Any]:

@@ -10,17 +10,18 @@ from sqlalchemy import select
 
 from jitdesk.domain import master
 from jitdesk.domain.auth import Role, hash_pin
-from jitdesk.domain.errors import BadInput, NotFound, PayloadError
+from jitdesk.domain.errors import BadInput, NotAllowed, NotFound, PayloadError
 from jitdesk.domain.fold import PROJECTORS
 from jitdesk.domain.ids import new_id
 from jitdesk.domain.master import CallType, Line, Part, Plant, ShiftCalendar, Station, User
 from jitdesk.services.access import require_role
 from jitdesk.services.changes import Changes
 from jitdesk.services.uow import Tx, transaction
-from jitdesk.storage import projections
+from jitdesk.storage import identity, projections
 from jitdesk.storage.database import UNASSIGNED_PLANT, Database
 
 T = TypeVar("T")
+SYNC_ROLE_KEY = "sync_role"  # written by sync_apply.record_role from the server's hello
 
 # The field that must be unique among records of each kind, and its label for messages.
 UNIQUE: dict[type, tuple[str, str]] = {
@@ -53,15 +54,35 @@ def save_in(tx: Tx, record: Any, *, actor: str | None, entity_id: str | None = N
     """`save` inside a transaction the caller owns (several records in one commit)."""
     state_type = type(record)
     require_role(tx, actor, Role.ADMIN)
+    _syncs_as_admin(tx)
     _check(tx, record, entity_id)
+    entity_id_given = entity_id is not None
     entity_id = entity_id or new_id()
     if state_type is Plant and tx.plant_id == UNASSIGNED_PLANT:
         tx.adopt_plant(entity_id)  # the first plant is this database's plant, from its own event on
     try:
-        tx.append(master.kind_of(state_type), entity_id, master.to_payload(record), actor)
+        kind = master.kind_of(state_type)
+        # An edit is based on the version shown: it sorts after that version on every copy, even
+        # when that version came from a device whose clock runs hours ahead.
+        payload = master.to_payload(record)
+        after = 0
+        if entity_id_given:
+            replaced = tx.latest(entity_id, kind)
+            if replaced is not None:
+                after, payload[master.REPLACES] = replaced.hlc, replaced.event_id
+        tx.append(kind, entity_id, payload, actor, after_hlc=after)
     except PayloadError as error:
         raise BadInput(f"{LABELS[state_type]}: {error.field} {error.problem}.") from error
     return entity_id
+
+
+def _syncs_as_admin(tx: Tx) -> None:
+    """A station whose sync token is not an admin token may not make master edits: the server
+    would refuse them, and the edit would stay on this station only, for ever."""
+    role = identity.get_setting(tx.session, SYNC_ROLE_KEY)
+    if role is not None and role not in ("admin", "hub"):
+        raise NotAllowed("master data can only be changed on an admin device: this station's sync token "
+                         f"is a {role} token, so the server would refuse the change")
 
 
 def _check(tx: Tx, record: Any, entity_id: str | None) -> None:

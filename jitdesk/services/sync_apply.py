@@ -26,6 +26,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from jitdesk.domain.errors import KnownError
 from jitdesk.domain.events import Event
 from jitdesk.services.changes import Changes
+from jitdesk.services.master import SYNC_ROLE_KEY
 from jitdesk.services.uow import iso_utc, transaction, wall_clock_ms
 from jitdesk.storage import eventlog, identity
 from jitdesk.storage.database import PLANT_ID, UNASSIGNED_PLANT, Database
@@ -38,6 +39,7 @@ QUARANTINE = table(QuarantineRow)
 UNREADABLE = table(UnreadableRow)
 SYNC_PROJECTION = "sync"  # Changes name for sync-status-only changes
 URL_KEY, TOKEN_KEY = "sync_url", "sync_token"
+ROLE_KEY = SYNC_ROLE_KEY  # the role of this station's sync token, from the server's hello
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,13 @@ def configure(db: Database, url: str | None, token: str | None) -> None:
             identity.set_setting(session, URL_KEY, url)
         if token is not None:
             identity.set_setting(session, TOKEN_KEY, token)
+
+
+def record_role(db: Database, role: str) -> None:
+    """Remember the token's role, so master edits the server would refuse are refused here first."""
+    with db.writing() as session:
+        if identity.get_setting(session, ROLE_KEY) != role:
+            identity.set_setting(session, ROLE_KEY, role)
 
 
 def join_plant(db: Database, plant_id: str) -> int:
@@ -135,6 +144,8 @@ def record_push(db: Database, sent: Sequence[str], results: Sequence[dict[str, A
             synced.append(event_id)
         elif status == "rejected":
             refused.append((event_id, str(result.get("reason") or "refused by the server")[:1000]))
+        elif status == "conflict":  # the id is taken by other content: this event is not on the server
+            refused.append((event_id, "conflict: " + str(result.get("reason") or "the id is already used")[:990]))
     stamp = iso_utc(wall_clock_ms())
     with transaction(db) as tx:
         if synced:

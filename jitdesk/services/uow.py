@@ -23,10 +23,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 import jitdesk.domain.catalog  # noqa: F401  (registers every event kind and projector)
-from jitdesk.domain.clock import HybridClock
+from jitdesk.domain.clock import Hlc, HybridClock
+from jitdesk.domain.clock import bound as clock_bound
+from jitdesk.domain.errors import PayloadError
 from jitdesk.domain.events import REGISTRY, Event
 from jitdesk.domain.fold import PROJECTORS, Aggregate, Derived, fold_one
 from jitdesk.domain.ids import uuid7
+from jitdesk.domain.payload_rules import payload_problem
 from jitdesk.services.changes import Changes
 from jitdesk.storage import eventlog, identity, projections
 from jitdesk.storage.database import PLANT_ID, UNASSIGNED_PLANT, Database
@@ -75,21 +78,31 @@ class Tx:
     def _local_clock(self) -> HybridClock:
         if self._clock is None:
             plant, last_seq, last_hlc, top = identity.local_state(self.session, self.db.device_id)
-            # Never stamp below anything already in the log (a restored or copied database).
-            self._clock = HybridClock(max(last_hlc, top))
+            # Never stamp below anything already in the log (a restored or copied database), but
+            # another device's clock running fast only pulls this one up to the bound.
+            self._clock = HybridClock(max(last_hlc, min(top, clock_bound(self._now_ms()))))
             self._seq = last_seq
             self._plant_id = plant
         return self._clock
 
     def append(
-        self, kind: str, entity_id: str, payload: Mapping[str, Any], actor: str | None = None
+        self, kind: str, entity_id: str, payload: Mapping[str, Any], actor: str | None = None,
+        *, after_hlc: int = 0,
     ) -> Event:
-        """Validate and append an event made here, then fold it. Bad payloads raise PayloadError."""
+        """Validate and append an event made here, then fold it. Bad payloads raise PayloadError.
+
+        `after_hlc`: the stamp of the version this event replaces; the new stamp sorts after it even
+        when that version came from a clock running ahead (the clock itself is not dragged along)."""
         spec = REGISTRY.get(kind)
+        problem = payload_problem(dict(payload))
+        if problem is not None:  # an event no server would store must never be made here
+            raise PayloadError(kind, "payload", f"is refused: {problem}")
         REGISTRY.validate(kind, spec.version, payload)
         clock = self._local_clock()
         wall = self._now_ms()
         stamp = clock.now(wall)
+        if stamp <= after_hlc:  # just above the replaced version; this device's clock stays where it is
+            stamp = Hlc(after_hlc + 1)
         self._seq += 1
         event = Event(
             event_id=uuid7(wall), plant_id=self.plant_id, device_id=self.db.device_id,
@@ -97,7 +110,7 @@ class Tx:
             entity_id=entity_id, actor=actor, payload=dict(payload), schema_version=spec.version,
         )
         eventlog.append_local(self.session, event)
-        identity.store_device_state(self.session, self.db.device_id, self._seq, stamp)
+        identity.store_device_state(self.session, self.db.device_id, self._seq, clock.last)
         self._project(event)
         self._events.append(event)
         return event
@@ -152,6 +165,11 @@ class Tx:
         if refresh is not None:
             for key in refresh(entity_id, before, after):
                 groups.setdefault(key, {})
+
+    def latest(self, entity_id: str, kind: str) -> Event | None:
+        """The entity's newest event of `kind` here, in fold order (None if none)."""
+        found = eventlog.entity_events(self.session, entity_id, [kind])
+        return max(found, key=lambda e: (e.hlc, e.device_id, e.device_seq), default=None)
 
     def _history(self, entity_id: str, kinds: frozenset[str]) -> list[Event]:
         return [REGISTRY.upcast(e) for e in eventlog.entity_events(self.session, entity_id, kinds)]

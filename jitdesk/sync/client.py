@@ -146,7 +146,8 @@ class SyncClient:
             try:
                 remote = self._remote()  # a bad address is a KnownError here, shown and retried
                 await self._hello(remote)
-                self.failures = 0
+                # failures are not reset here: only a round that moves data does (backoff holds
+                # while hello works and every pull fails).
                 await self._contact(success=True)
                 await self._connected(remote)
             except ResyncNeeded as need:
@@ -177,6 +178,7 @@ class SyncClient:
         while True:
             self._kick.clear()
             if await self._push_all(remote):
+                self.failures = 0
                 await self._contact(success=True)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._kick.wait(), timeout=self.outbox_poll_s)
@@ -185,6 +187,7 @@ class SyncClient:
         caught_up = False
         while True:
             more = await self._pull_once(remote, wait=self.long_poll_s if caught_up else 0.0)
+            self.failures = 0
             caught_up = not more
             await self._contact(success=True)
 
@@ -199,6 +202,7 @@ class SyncClient:
         t1 = self._clock_ms()
         skew = (t0 + t1) // 2 - info.server_time_ms
         await self.worker.run(sync_apply.join_plant, self.db, info.plant_id)
+        await self.worker.run(sync_apply.record_role, self.db, info.role)
         peer = await self.worker.run(sync_apply.peer, self.db)
         if peer.server_id != info.server_id or peer.protocol != info.protocol:
             if peer.server_id is not None:
@@ -268,9 +272,9 @@ class SyncClient:
         """Pull and apply one page; True when the server has more right away."""
         cursor = (await self.worker.run(sync_apply.peer, self.db)).cursor
         page = await remote.pull(cursor, limit=500, wait=wait, server_id=self._server_id)
-        if page.events or page.next != cursor:
+        if page.events or page.next != cursor or page.skipped:
             items: list[tuple[Event, bool]] = []
-            broken: list[sync_apply.Unreadable] = []
+            broken = [_skipped(item) for item in page.skipped]
             for raw in page.events:
                 parsed = _parse(raw)
                 if isinstance(parsed, sync_apply.Unreadable):
@@ -329,6 +333,14 @@ class SyncClient:
     def _changed(self, changes: Changes) -> None:
         if changes and self._on_changes is not None:
             self._on_changes(changes)
+
+
+def _skipped(item: dict[str, Any]) -> sync_apply.Unreadable:
+    """A stored event the server passed over (held or unservable): kept here with its reason."""
+    event_id, server_seq = wire.raw_hints(item)
+    reason = str(item.get("reason") or "the server holds this event back")[:500]
+    log.warning("server skipped event %s: %s", event_id, reason)
+    return sync_apply.Unreadable(wire.raw_text(item), f"skipped by the server: {reason}", event_id, server_seq)
 
 
 def _parse(raw: Any) -> tuple[Event, bool] | sync_apply.Unreadable:

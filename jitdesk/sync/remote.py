@@ -62,6 +62,7 @@ class Page:
     more: bool
     server_id: str
     server_time_ms: int
+    skipped: tuple[dict[str, Any], ...] = ()  # stored events the server passed over, with its reasons
 
 
 class Remote:
@@ -121,6 +122,9 @@ class Remote:
             raise ResyncNeeded(str(body.get("detail", "the server asks for a resync")), body.get("server_id"))
         if response.status_code >= 500:
             raise Unreachable(f"the server {self.url} had a problem ({response.status_code}); retrying later")
+        if response.status_code == 404 and "detail" not in _json(response):
+            # A web server, but not this protocol's: a wrong port or path, a file server, a proxy page.
+            raise Refused(404, f"{self.url} is not a jitdesk server (it has no {path}); check the sync address")
         if response.status_code >= 400:
             body = _json(response)
             raise Refused(response.status_code, str(body.get("detail", response.reason_phrase))[:300])
@@ -131,8 +135,10 @@ class Remote:
         values: dict[str, Any] = {}
         for name, kind in _HELLO_TYPES.items():
             value: Any = data.get(name)
-            negative = isinstance(value, int) and value < 0
-            if not isinstance(value, kind) or isinstance(value, bool) or negative:
+            # Whole numbers must fit a database integer: 2**70 would fail far from here.
+            out_of_range = isinstance(value, int) and not 0 <= value < 1 << 62
+            too_long = isinstance(value, str) and (not 0 < len(value) <= 200 or not wire.storable_text(value))
+            if not isinstance(value, kind) or isinstance(value, bool) or out_of_range or too_long:
                 raise Unreachable(f"{self.url} does not look like a jitdesk sync server "
                                   f"(its hello has no valid '{name}')")
             values[name] = value
@@ -164,9 +170,13 @@ class Remote:
                 or not isinstance(more, bool) or not isinstance(sid, str)
                 or not isinstance(stime, int) or isinstance(stime, bool)):
             raise Unreachable(f"{self.url} answered a pull in an unknown form")
+        if not 0 <= nxt < 1 << 63 or not 0 <= stime < 1 << 62:
+            raise Unreachable(f"{self.url} answered a pull with a cursor or time out of range")
         if nxt < after:
             raise Unreachable(f"{self.url} answered a pull with a cursor behind the one asked for")
-        return Page(events, nxt, more, sid, stime)
+        skipped = data.get("skipped")
+        return Page(events, nxt, more, sid, stime,
+                    tuple(s for s in skipped if isinstance(s, dict)) if isinstance(skipped, list) else ())
 
 
 _HELLO_TYPES: dict[str, type] = {

@@ -27,7 +27,7 @@ MAX_BATCH_BYTES = 4 * 1024 * 1024
 MAX_PULL_LIMIT = 1000
 MAX_WAIT_S = 30.0
 MAX_PAYLOAD_CHARS = 64 * 1024
-ACCEPTED, DUPLICATE, REJECTED = "accepted", "duplicate", "rejected"
+ACCEPTED, DUPLICATE, REJECTED, CONFLICT = "accepted", "duplicate", "rejected", "conflict"
 
 
 class _Lenient(Registry):
@@ -104,6 +104,11 @@ def payload_text(event: Event) -> str:
     if len(text) > MAX_PAYLOAD_CHARS:
         raise BadInput("event payload is larger than 64 KiB")
     return text
+
+
+def storable_text(value: str) -> bool:
+    """True for text every database stores and every answer encodes: no NUL, valid UTF-8."""
+    return _storable(value)
 
 
 def _storable(value: str) -> bool:

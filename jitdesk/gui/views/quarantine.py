@@ -1,5 +1,6 @@
 """Sync: this station's link to the server in plain words (state, last success, events waiting, clock
-skew, last problem), then the quarantine.
+skew, last problem), master-data conflicts (edits made without seeing another change to the same
+record), then the quarantine.
 
 Quarantine: events the server refused, with its reason in plain words. They stay in this station's
 log and never block the others; once the cause is fixed (a token with the right role, a plant
@@ -27,7 +28,7 @@ from jitdesk.gui.context import AppContext
 from jitdesk.gui.widgets import big_button, page_title
 from jitdesk.gui.widgets.page import ReloadingPage
 from jitdesk.gui.words import qt_words, stamp_words
-from jitdesk.services import quarantine
+from jitdesk.services import master_conflicts, quarantine
 from jitdesk.services.quarantine import QuarantinedEvent, UnreadableItem
 from jitdesk.services.syncstatus import RESTARTING, STANDALONE, STOPPED, SyncStatus
 from jitdesk.services.words import Words, plant_words
@@ -59,6 +60,9 @@ class QuarantineView(ReloadingPage):
         self.link.setObjectName("sectionTitle")
         self.link.setWordWrap(True)
         self.summary = QLabel()
+        self.conflicts = QLabel()  # master-data conflicts, for admins to check
+        self.conflicts.setWordWrap(True)
+        self.conflicts.hide()
         self.unreadable_summary = QLabel()
         self.unreadable_summary.setWordWrap(True)
         self.unreadable_table = QTableWidget(0, len(UNREADABLE_COLUMNS))
@@ -81,6 +85,7 @@ class QuarantineView(ReloadingPage):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.link)
+        layout.addWidget(self.conflicts)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.unreadable_summary)
@@ -100,6 +105,11 @@ class QuarantineView(ReloadingPage):
         self.ctx.submit(plant_words, on_done=self._set_words)  # times in the plant's zone
         self.ctx.submit(quarantine.quarantined, on_done=self._show)
         self.ctx.submit(quarantine.unreadable, on_done=self._show_unreadable)
+        self.ctx.submit(master_conflicts.conflicts, on_done=self._show_conflicts)
+
+    def _show_conflicts(self, items: list[master_conflicts.MasterConflict]) -> None:
+        self.conflicts.setText(master_conflicts.describe(items))
+        self.conflicts.setVisible(bool(items))
 
     def _set_words(self, words: Words) -> None:
         self.words = qt_words(words)
@@ -156,7 +166,9 @@ def describe_link(status: SyncStatus) -> str:
                  + (f"  ·  {status.unreadable} unreadable from the server" if status.unreadable else ""))
     if status.state in (RESTARTING, STOPPED):
         lines.append("Sync is not running now: new events wait here and go up when it runs again.")
-    if status.skew_ms is not None:
+    if status.clock_warning:
+        lines.append("Warning: " + status.clock_warning[0].upper() + status.clock_warning[1:])
+    elif status.skew_ms is not None:
         drift = abs(status.skew_ms) / 1000
         way = "ahead of" if status.skew_ms > 0 else "behind"
         lines.append(f"This station's clock is {drift:.1f} s {way} the server's" if drift >= 0.05

@@ -40,6 +40,9 @@ class SyncStatusLabel(QLabel):
             text += f"  ·  {status.quarantined} refused"
         if status.unreadable:
             text += f"  ·  {status.unreadable} unreadable"
+        warning = status.clock_warning
+        if warning:
+            text += "  ·  ⚠ CLOCK WRONG"
         self.setText(text)
         tips = [f"Sync: {status.state}"]
         if status.last_success:
@@ -48,6 +51,8 @@ class SyncStatusLabel(QLabel):
             tips.append(f"clock skew {status.skew_ms / 1000:+.1f} s")
         if status.message:
             tips.append(status.message)
+        if warning:
+            tips.insert(0, "Warning: " + warning)
         self.setToolTip("\n".join(tips))
-        self.setProperty("state", status.state)
+        self.setProperty("state", "clock" if warning and status.state == "online" else status.state)
         restyle(self)

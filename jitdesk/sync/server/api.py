@@ -34,6 +34,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from jitdesk import __version__
 from jitdesk.domain.errors import KnownError
@@ -70,7 +71,7 @@ class Task(BaseModel):
 
 
 class Health(BaseModel):
-    status: Literal["ok"]
+    status: Literal["ok", "degraded"] = Field(description="degraded while a hub's link to its upstream fails")
     server_id: str
     protocol: int
     version: str
@@ -109,7 +110,7 @@ class Envelope(BaseModel):
 
 class PushResult(BaseModel):
     event_id: str | None
-    status: Literal["accepted", "duplicate", "rejected"]
+    status: Literal["accepted", "duplicate", "rejected", "conflict"]
     server_seq: int | None
     reason: str | None
 
@@ -119,8 +120,15 @@ class PushResponse(BaseModel):
     server_time_ms: int
 
 
+class Skipped(BaseModel):
+    server_seq: int
+    event_id: str | None
+    reason: str = Field(description="why this stored event is not served (held by an admin, or unservable)")
+
+
 class PullResponse(BaseModel):
     events: list[Envelope]
+    skipped: list[Skipped] = Field(default_factory=list, description="rows passed over, with the reason")
     next: int = Field(description="the cursor to send as `after` next time")
     more: bool
     server_id: str
@@ -242,7 +250,14 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
     async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
         response = refuse(request, error.status_code, str(error.detail))
         response.headers.update(error.headers or {})
+        if error.status_code == 405 and request.url.path in ALLOWED:
+            # Starlette names only the first route that matched the path; this one has several.
+            response.headers["Allow"] = ALLOWED[request.url.path]
         return response
+
+    @app.options("/v1/events", include_in_schema=False)
+    async def events_options() -> Response:
+        return Response(status_code=204, headers={"Allow": ALLOWED["/v1/events"]})
 
     @app.exception_handler(KnownError)
     async def _known(request: Request, error: KnownError) -> JSONResponse:
@@ -257,7 +272,8 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
             unreadable = await to_thread.run_sync(store.unreadable_upstream_count)
             upstream = {"url": relay.url, **upstream_link(relay.online, relay.message, tasks.status(RELAY_TASK)),
                         "unreadable": unreadable}
-        return {"status": "ok", "server_id": store.server_id, "protocol": wire.PROTOCOL,
+        degraded = upstream is not None and not upstream["online"]
+        return {"status": "degraded" if degraded else "ok", "server_id": store.server_id, "protocol": wire.PROTOCOL,
                 "version": __version__, "server_time_ms": now_ms(), "upstream": upstream,
                 "tasks": [_task(t) for t in tasks.all()]}
 
@@ -279,10 +295,16 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
         if declared is not None and declared.isdigit() and int(declared) > wire.MAX_BATCH_BYTES:
             return refuse(request, 413, f"batch larger than {wire.MAX_BATCH_BYTES} bytes; send smaller batches")
         body = bytearray()
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > wire.MAX_BATCH_BYTES:
-                return refuse(request, 413, f"batch larger than {wire.MAX_BATCH_BYTES} bytes; send smaller batches")
+        try:
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > wire.MAX_BATCH_BYTES:
+                    return refuse(request, 413, f"batch larger than {wire.MAX_BATCH_BYTES} bytes; send smaller batches")
+        except ClientDisconnect:
+            # Nothing was stored; the client sends the batch again. One line, not a traceback.
+            log.warning("plant %s device %s hung up in the middle of a push (%d bytes read); nothing stored",
+                        who.plant_id, who.device, len(body))
+            return Response(status_code=400)
         # Parsing, checking, storing and encoding the answer all run on a worker thread: the event
         # loop only moves bytes, so it keeps reading the next batch meanwhile.
         status, answer, accepted = await to_thread.run_sync(_handle_push, store, who, bytes(body))
@@ -317,18 +339,23 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
                           resync=True, server_id=store.server_id)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait
+        waited = False
         while True:
             woken = wakeups.current(who.plant_id)  # taken before the query, so no wake-up is missed
-            page, newest = await to_thread.run_sync(store.pull, who.plant_id, after, limit)
+            served = await to_thread.run_sync(store.pull_page, who.plant_id, after, limit)
             remaining = deadline - loop.time()
-            if page or remaining <= 0 or await request.is_disconnected():
+            if served.events or served.skipped or remaining <= 0 or await request.is_disconnected():
                 break
             with suppress(TimeoutError):
                 await asyncio.wait_for(woken.wait(), timeout=min(remaining, RECHECK_S))
-        last = page[-1]["server_seq"] if page else max(after, 0)
-        more = bool(page) and last < newest
-        return JSONResponse({"events": page, "next": last, "more": more, "server_id": store.server_id,
-                             "server_time_ms": now_ms()})
+            waited = True
+        if waited and not await to_thread.run_sync(store.token_active, who.token_id):
+            # Revoked while this long-poll waited: answer as a fresh request would.
+            return refuse(request, 401, "token revoked")
+        last = max(served.last, after)
+        more = last < served.newest and bool(served.events or served.skipped)
+        return JSONResponse({"events": served.events, "next": last, "more": more, "server_id": store.server_id,
+                             "server_time_ms": now_ms(), "skipped": served.skipped})
 
     return app
 
@@ -344,7 +371,9 @@ def upstream_link(online: bool, message: str, task: TaskStatus | None) -> dict[s
     if state is TaskState.STOPPED:
         return {"online": False, "state": state.value,
                 "message": f"the relay is stopped: {task.reason if task else 'not started'}"}
-    return {"online": online and state is TaskState.RUNNING, "state": state.value, "message": message}
+    working = online and state is TaskState.RUNNING
+    return {"online": working, "state": state.value,
+            "message": message or ("" if working else "starting: not in touch with the upstream server yet")}
 
 
 def _task(task: TaskStatus) -> dict[str, Any]:
@@ -352,6 +381,7 @@ def _task(task: TaskStatus) -> dict[str, Any]:
             "retry_in_s": task.retry_in_s}
 
 
+ALLOWED = {"/v1/events": "GET, POST, OPTIONS"}
 QUERY_PARAMS = {"/v1/events": {"GET": {"after", "limit", "wait", "server_id", "plant"}}}
 
 

@@ -7,6 +7,9 @@ envelope device_id to the (plant, device name) of the token that first wrote it.
 as an event (not an envelope, or a device number already used by another event), with its text and
 the reason; keyed by a surrogate id and deduplicated by a digest of the text, since such an item may
 have no usable event id.
+`held_events` are stored events this server will not serve or relay (an admin quarantined them, or
+they could not be served), each with the reason every pull shows in their place. `device_clocks`
+records, per device, how far ahead of this server's clock its newest event's hybrid clock was.
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ devices = Table(
     Column("plant_id", String(S), nullable=False),
     Column("device", String(S), nullable=False),
     Column("first_seen", String(32), nullable=False),
+    Column("relayed_by", String(S)),  # the hub whose token first relayed it (None: its own token)
 )
 
 meta = Table(
@@ -79,6 +83,25 @@ relay_unreadable = Table(
     Column("server_seq", BigInteger),
     Column("raw", Text, nullable=False),
     Column("reason", Text, nullable=False),
+    Column("at", String(32), nullable=False),
+)
+
+held_events = Table(
+    "held_events", metadata,
+    Column("event_id", String(S), primary_key=True),
+    Column("plant_id", String(S)),
+    Column("reason", Text, nullable=False),
+    Column("by", String(S), nullable=False),
+    Column("at", String(32), nullable=False),
+)
+
+device_clocks = Table(
+    "device_clocks", metadata,
+    Column("device_id", String(S), primary_key=True),
+    Column("plant_id", String(S), nullable=False),
+    Column("device", String(S), nullable=False),
+    Column("ahead_ms", BigInteger, nullable=False),
+    Column("hlc_ms", BigInteger, nullable=False),
     Column("at", String(32), nullable=False),
 )
 

@@ -19,13 +19,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import random
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from jitdesk.domain.errors import BadInput, KnownError
 from jitdesk.runtime.aio import run_until_first
 from jitdesk.sync import wire
-from jitdesk.sync.remote import Remote, ResyncNeeded
+from jitdesk.sync.remote import Refused, Remote, ResyncNeeded
 from jitdesk.sync.server.api import Wakeups
 from jitdesk.sync.server.store import ServerStore, Unreadable
 
@@ -41,15 +44,18 @@ class Relay:
         self.long_poll_s, self.batch, self.backoff_cap_s = long_poll_s, batch, backoff_cap_s
         self.plant_id: str | None = None
         self.online = False
-        self.message = ""
+        self.message = "starting"
+        self.batch_bytes, self.batch_events = wire.MAX_BATCH_BYTES // 2, batch
+        self._progress = False
 
     async def run(self, wakeups: Wakeups) -> None:
         failures = 0
         # A run (first or restarted after a failure) has not reached upstream yet.
-        self.online, self.message = False, "connecting"
+        self.online, self.message = False, "connecting to the upstream server"
         try:
             while True:
                 remote: Remote | None = None
+                self._progress = False
                 try:
                     remote = Remote(self.url, self.token, verify=self.verify)
                     info = await remote.hello()
@@ -57,10 +63,13 @@ class Relay:
                         log.warning("the upstream token is a %s token; relaying other devices needs a hub token",
                                     info.role)
                     self.plant_id = info.plant_id
+                    self.batch_bytes = max(1024, info.max_batch_bytes // 2)
+                    self.batch_events = min(self.batch, info.max_batch_events)
                     known = await asyncio.to_thread(self.store.get_meta, UP_ID)
                     if known != info.server_id:
                         await asyncio.to_thread(self._reset, info.server_id)
-                    self.online, self.message, failures = True, "", 0
+                    # Not online yet: only a pull that works says the link works.
+                    self.message = "reached the upstream server; first pull under way"
                     log.info("relaying plant %s to %s", info.plant_id, self.url)
                     await run_until_first(self._pusher(remote, wakeups), self._puller(remote, wakeups))
                 except ResyncNeeded as need:
@@ -68,9 +77,17 @@ class Relay:
                     await asyncio.to_thread(self._reset, need.server_id)
                     continue
                 except KnownError as error:
-                    failures += 1
-                    self.online, self.message = False, str(error)
-                    log.info("upstream offline: %s", error)
+                    # Back off until a round makes progress: a hello that works while every pull
+                    # fails must not reset the wait.
+                    failures = 1 if self._progress else failures + 1
+                    self.online = False
+                    if isinstance(error, Refused):
+                        self.message = (f"the upstream server refused this hub ({error.status}: {error.reason}); "
+                                        "an administrator must fix the hub token or the request")
+                        log.error("upstream refused: %s", error)
+                    else:
+                        self.message = str(error)
+                        log.info("upstream offline: %s", error)
                 finally:
                     if remote is not None:
                         await remote.aclose()
@@ -78,6 +95,11 @@ class Relay:
                 await asyncio.sleep(delay)
         finally:
             self.online = False  # ended (cancelled or failed): never left saying online
+
+    def _made_progress(self, *, pulled: bool) -> None:
+        self._progress = True
+        if pulled:  # only a pull that works says the link works (health shows it)
+            self.online, self.message = True, ""
 
     def _reset(self, server_id: str | None) -> None:
         """A new upstream (or a resync): pull from 0 and push everything again (duplicates are free)."""
@@ -91,21 +113,40 @@ class Relay:
         while True:
             woken = wakeups.current(self.plant_id)
             watermark = int(await asyncio.to_thread(self.store.get_meta, PUSHED) or 0)
-            rows = await asyncio.to_thread(self.store.unrelayed, self.plant_id, watermark, self.batch)
+            rows, last = await asyncio.to_thread(self.store.unrelayed, self.plant_id, watermark, self.batch_events)
+            if not rows and last > watermark:  # only held events: pass them
+                await asyncio.to_thread(self.store.set_meta, PUSHED, str(last))
+                continue
             if rows:
-                last = rows[-1]["server_seq"]
                 for row in rows:
                     del row["server_seq"], row["received_at"]
-                results = await remote.push(rows)
-                rejects = [(str(r.get("event_id")), str(r.get("reason"))) for r in results
-                           if r.get("status") == wire.REJECTED]
-                if rejects:
-                    log.warning("upstream refused %d events, first: %s", len(rejects), rejects[0][1])
-                    await asyncio.to_thread(self.store.note_relay_rejects, rejects)
+                for batch in byte_batches(rows, self.batch_bytes):
+                    await self._send(remote, batch)
                 await asyncio.to_thread(self.store.set_meta, PUSHED, str(last))
+                self._made_progress(pulled=False)
                 continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(woken.wait(), timeout=2.0)
+
+    async def _send(self, remote: Remote, batch: list[dict[str, Any]]) -> None:
+        """Push one batch; on 413 split it, and keep a single event too big for upstream as refused."""
+        try:
+            results = await remote.push(batch)
+        except Refused as refused:
+            if refused.status != 413:
+                raise
+            if len(batch) > 1:
+                half = len(batch) // 2
+                await self._send(remote, batch[:half])
+                await self._send(remote, batch[half:])
+                return
+            results = [{"event_id": batch[0]["event_id"], "status": wire.REJECTED,
+                        "reason": f"too large for the upstream server: {refused.reason}"}]
+        rejects = [(str(r.get("event_id")), str(r.get("reason"))) for r in results
+                   if r.get("status") in (wire.REJECTED, wire.CONFLICT)]
+        if rejects:
+            log.warning("upstream refused %d events, first: %s", len(rejects), rejects[0][1])
+            await asyncio.to_thread(self.store.note_relay_rejects, rejects)
 
     async def _puller(self, remote: Remote, wakeups: Wakeups) -> None:
         assert self.plant_id is not None
@@ -127,8 +168,36 @@ class Relay:
                     continue
                 # Server fields are per server: this hub numbers the event itself.
                 parsed.append(event._replace(server_seq=None, received_at=None))
+            held = skipped_upstream(page.skipped)
+            if held:  # the same event is held here too, so this plant's stations skip it as well
+                await asyncio.to_thread(self.store.hold, held, self.plant_id, by="upstream server")
             stored = await asyncio.to_thread(self.store.insert_trusted, parsed,
                                              meta_values={CURSOR: str(page.next)}, unreadable=broken)
             if stored:
                 wakeups.wake(self.plant_id)
+            self._made_progress(pulled=True)
             caught_up = not page.more
+
+
+def skipped_upstream(skipped: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
+    """(event id, reason) of the events upstream passed over, where it named them."""
+    out = []
+    for item in skipped:
+        event_id, reason = item.get("event_id"), item.get("reason")
+        if isinstance(event_id, str) and wire.storable_text(event_id) and 0 < len(event_id) <= 200:
+            out.append((event_id, f"held upstream: {str(reason)[:500]}"))
+    return out
+
+
+def byte_batches(rows: Sequence[dict[str, Any]], max_bytes: int) -> list[list[dict[str, Any]]]:
+    """Rows cut into batches of at most about `max_bytes` of JSON (a lone bigger row goes alone)."""
+    batches: list[list[dict[str, Any]]] = []
+    size = 0
+    for row in rows:
+        length = len(json.dumps(row, separators=(",", ":")).encode()) + 1
+        if not batches or size + length > max_bytes:
+            batches.append([])
+            size = 16
+        batches[-1].append(row)
+        size += length
+    return batches

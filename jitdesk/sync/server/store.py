@@ -21,28 +21,34 @@ import json
 import logging
 import secrets
 import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, func, insert, select, text, update
+from sqlalchemy import Connection, Engine, create_engine, delete, func, insert, select, text, update
 from sqlalchemy.engine import make_url
 
+from jitdesk.domain.clock import MAX_AHEAD_MS, ahead_ms, physical_ms
 from jitdesk.domain.errors import BadInput, KnownError, StorageProblem
 from jitdesk.domain.events import Event
 from jitdesk.sync import wire
+from jitdesk.sync.server.admission import Candidate, admit, rejected, verdict_on_stored
 from jitdesk.sync.server.models import (
     ORIGIN_LOCAL,
     ORIGIN_UPSTREAM,
+    device_clocks,
     devices,
     events,
+    held_events,
     meta,
     relay_rejects,
     relay_unreadable,
     tokens,
 )
+from jitdesk.sync.server.serving import ServedPage, serve
 
 log = logging.getLogger("jitdesk.sync.server")
 
@@ -150,8 +156,13 @@ class ServerStore:
                 config.attributes["connection"] = conn
                 command.upgrade(config, "head")
         except Exception as error:
+            from alembic.util.exc import CommandError
             from sqlalchemy import exc
 
+            if isinstance(error, CommandError) and "revision" in str(error).lower():
+                raise StorageProblem(f"the server database {self._where()} was written by a newer jitdesk "
+                                     f"(its schema is not one this version knows): install the newer "
+                                     f"jitdesk to use it") from error
             if isinstance(error, exc.OperationalError | exc.DatabaseError):
                 raise StorageProblem(f"cannot open the server database {self._where()}: "
                                      f"{getattr(error, 'orig', error)}") from error
@@ -256,34 +267,56 @@ class ServerStore:
             raise AuthError(401, "token revoked")
         return Principal(row.id, row.plant_id, row.device, row.role)
 
+    def token_active(self, token_id: int) -> bool:
+        """False once the token is revoked (a long-poll checks again before it answers)."""
+        with self.reading() as conn:
+            revoked = conn.execute(select(tokens.c.revoked_at).where(tokens.c.id == token_id)).first()
+        return revoked is not None and revoked[0] is None
+
     # --- push -----------------------------------------------------------------------------------
     def push(self, who: Principal, batch: Sequence[object]) -> list[dict[str, Any]]:
-        """Per event, in batch order: accepted (with server_seq), duplicate, or rejected with a reason."""
-        results: list[dict[str, Any]] = [{}] * len(batch)
-        parsed: list[tuple[int, Event]] = []
-        texts: dict[str, str] = {}
-        for i, raw in enumerate(batch):
-            event_id = raw.get("event_id") if isinstance(raw, Mapping) else None
-            event_id = event_id if isinstance(event_id, str) else None
-            try:
-                event = wire.parse_event(raw, check_size=False)
-                texts[event.event_id] = wire.payload_text(event)
-            except BadInput as error:
-                results[i] = _rejected(event_id, str(error))
-                continue
-            problem = self._check_rights(who, event)
-            if problem:
-                results[i] = _rejected(event.event_id, problem)
-                continue
-            parsed.append((i, event))
-        if parsed:
+        """Per event, in batch order: accepted (with server_seq), duplicate, conflict or rejected with
+        a reason (see `admission`)."""
+        admission = admit(batch, lambda event: self._check_rights(who, event))
+        if admission.candidates:
             with self.writing() as conn:
-                self._insert_checked(conn, who, parsed, results, ORIGIN_LOCAL, texts)
-        refused = [r for r in results if r["status"] == wire.REJECTED]
+                stored = self._insert_checked(conn, who, admission.candidates, admission.results, ORIGIN_LOCAL)
+                self._note_clocks(conn, who, stored)
+        admission.settle_copies()
+        results = admission.results
+        refused = [r for r in results if r["status"] in (wire.REJECTED, wire.CONFLICT)]
         if refused:
             log.warning("plant %s device %s: %d of %d events refused, first: %s",
                         who.plant_id, who.device, len(refused), len(batch), refused[0]["reason"])
         return results
+
+    def _note_clocks(self, conn: Connection, who: Principal, stored: Sequence[Event]) -> None:
+        """Per device, how far its newest stamp is ahead of this server's clock: skew is recorded and
+        shown (`device_clocks`), never a reason to refuse an event."""
+        newest: dict[str, int] = {}
+        for event in stored:
+            newest[event.device_id] = max(newest.get(event.device_id, 0), event.hlc)
+        if not newest:
+            return
+        now = time.time_ns() // 1_000_000
+        stamp = now_iso()
+        conn.execute(delete(device_clocks).where(device_clocks.c.device_id.in_(list(newest))))
+        conn.execute(insert(device_clocks), [
+            {"device_id": d, "plant_id": who.plant_id, "device": who.device, "ahead_ms": ahead_ms(h, now),
+             "hlc_ms": physical_ms(h), "at": stamp} for d, h in newest.items()])
+        for device_id, hlc in newest.items():
+            if ahead_ms(hlc, now) > MAX_AHEAD_MS:
+                log.warning("plant %s device %s (%s): its clock is %.0f s ahead of this server's; events are "
+                            "kept, other clocks are not pulled along", who.plant_id, device_id, who.device,
+                            ahead_ms(hlc, now) / 1000)
+
+    def device_clocks(self, plant_id: str | None = None) -> list[dict[str, Any]]:
+        """Recorded clock skew per device (ahead_ms > 0: its clock runs ahead of this server's)."""
+        stmt = select(device_clocks).order_by(device_clocks.c.ahead_ms.desc())
+        if plant_id is not None:
+            stmt = stmt.where(device_clocks.c.plant_id == plant_id)
+        with self.reading() as conn:
+            return [dict(r._mapping) for r in conn.execute(stmt)]
 
     def _check_rights(self, who: Principal, event: Event) -> str | None:
         if event.plant_id != who.plant_id:
@@ -293,51 +326,52 @@ class ServerStore:
             return f"only admin devices may write master data ({event.kind})"
         return None
 
-    def _insert_checked(self, conn: Connection, who: Principal | None, parsed: list[tuple[int, Event]],
-                        results: list[dict[str, Any]], origin: int,
-                        texts: Mapping[str, str] | None = None) -> list[Event]:
-        known = self._known_ids(conn, [e.event_id for _, e in parsed])
-        spans: dict[str, list[int]] = {}
-        for _, e in parsed:
-            span = spans.setdefault(e.device_id, [e.device_seq, e.device_seq])
-            span[0], span[1] = min(span[0], e.device_seq), max(span[1], e.device_seq)
-        wanted = {(e.device_id, e.device_seq) for _, e in parsed}
+    def _insert_checked(self, conn: Connection, who: Principal | None, candidates: Sequence[Candidate],
+                        results: list[dict[str, Any]], origin: int) -> list[Event]:
+        stored_rows = self._stored_by_id(conn, [c.event.event_id for c in candidates])
+        wanted: dict[str, set[int]] = {}
+        for c in candidates:
+            wanted.setdefault(c.event.device_id, set()).add(c.event.device_seq)
         taken: dict[tuple[str, int], str] = {}
-        for device_id, (low, high) in spans.items():
-            # One range scan of the (device_id, device_seq) index per device in the batch.
-            for trio in conn.execute(
-                select(events.c.device_seq, events.c.event_id)
-                .where(events.c.device_id == device_id, events.c.device_seq.between(low, high))
-            ):
-                if (device_id, trio.device_seq) in wanted:
-                    taken[(device_id, trio.device_seq)] = trio.event_id
-        owners = self._device_owners(conn, who, parsed)
+        for device_id, seqs in wanted.items():
+            # Exact index look-ups of the numbers in the batch: never a range (1 and 2**62 would
+            # scan the device's whole history under the write lock).
+            for chunk in _chunks(sorted(seqs), 500):
+                for pair in conn.execute(
+                    select(events.c.device_seq, events.c.event_id)
+                    .where(events.c.device_id == device_id, events.c.device_seq.in_(chunk))
+                ):
+                    taken[(device_id, pair.device_seq)] = pair.event_id
+        owners = self._device_owners(conn, who, [c.event for c in candidates])
         seq = int(conn.execute(select(func.coalesce(func.max(events.c.server_seq), 0))).scalar_one())
         stamp = now_iso()
         rows: list[tuple[Any, ...]] = []  # in _ROW_FIELDS order
         stored: list[Event] = []
-        for i, event in parsed:
-            if event.event_id in known:
-                results[i] = {"event_id": event.event_id, "status": wire.DUPLICATE,
-                              "server_seq": known[event.event_id], "reason": None}
+        for candidate in candidates:
+            i, event = candidate.index, candidate.event
+            held = stored_rows.get(event.event_id)
+            if held is not None:
+                results[i] = verdict_on_stored(candidate, held)
                 continue
-            clash = taken.get((event.device_id, event.device_seq))
-            if clash is not None:
-                results[i] = _rejected(event.event_id, f"device_seq {event.device_seq} of device "
-                                       f"{event.device_id} is already used by event {clash}")
+            if (event.device_id, event.device_seq) in taken:
+                # Never the other event's id: it may be another plant's.
+                results[i] = rejected(event.event_id, f"device_seq {event.device_seq} of device "
+                                      f"{event.device_id} is already used by another event")
                 continue
             problem = owners.get(event.device_id)
             if problem:
-                results[i] = _rejected(event.event_id, problem)
+                results[i] = rejected(event.event_id, problem)
                 continue
             seq += 1
-            known[event.event_id] = seq
             taken[(event.device_id, event.device_seq)] = event.event_id
-            text_ = None if texts is None else texts.get(event.event_id)
+            stored_rows[event.event_id] = {  # a second copy in this call (upstream pages) is judged by it
+                "server_seq": seq, "plant_id": event.plant_id, "device_id": event.device_id,
+                "device_seq": event.device_seq, "hlc": event.hlc, "wall_time": event.wall_time,
+                "kind": event.kind, "entity_id": event.entity_id, "actor": event.actor,
+                "schema_version": event.schema_version, "payload": candidate.text}
             rows.append((seq, event.event_id, event.plant_id, event.device_id, event.device_seq, event.hlc,
-                         event.wall_time, event.kind, event.entity_id, event.actor,
-                         text_ if text_ is not None else wire.payload_text(event), event.schema_version,
-                         stamp, origin))
+                         event.wall_time, event.kind, event.entity_id, event.actor, candidate.text,
+                         event.schema_version, stamp, origin))
             stored.append(event)
             results[i] = {"event_id": event.event_id, "status": wire.ACCEPTED, "server_seq": seq,
                           "reason": None}
@@ -351,48 +385,64 @@ class ServerStore:
             )
         return stored
 
-    def _known_ids(self, conn: Connection, ids: list[str]) -> dict[str, int]:
-        """server_seq of the ids already stored. One bound array, not hundreds of IN parameters:
+    def _stored_by_id(self, conn: Connection, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """The stored rows of the ids already held. One bound array, not hundreds of IN parameters:
         compiling a 500-way IN costs more than the lookup itself."""
+        cols = ("server_seq", "plant_id", "device_id", "device_seq", "hlc", "wall_time", "kind", "entity_id",
+                "actor", "schema_version", "payload")
         if self.is_sqlite:
-            sql = text("SELECT event_id, server_seq FROM events WHERE event_id IN (SELECT value FROM json_each(:ids))")
+            sql = text(f"SELECT event_id, {', '.join(cols)} FROM events "
+                       "WHERE event_id IN (SELECT value FROM json_each(:ids))")
             rows = conn.execute(sql, {"ids": json.dumps(ids)})
         else:
-            sql = text("SELECT event_id, server_seq FROM events WHERE event_id = ANY(:ids)")
+            sql = text(f"SELECT event_id, {', '.join(cols)} FROM events WHERE event_id = ANY(:ids)")
             rows = conn.execute(sql, {"ids": ids})
-        return {row[0]: row[1] for row in rows}
+        return {row[0]: dict(zip(cols, row[1:], strict=True)) for row in rows}
 
     def _device_owners(self, conn: Connection, who: Principal | None,
-                       parsed: list[tuple[int, Event]]) -> dict[str, str]:
+                       parsed: Sequence[Event]) -> dict[str, str]:
         """Device ids this principal may not write for, with the reason; binds new ones on first use.
 
         A station or admin token binds each new envelope device_id to its (plant, device name); a
-        device bound to another name is refused. A hub relays any device of its plant.
+        device bound to another name is refused. A hub relays devices of its plant: one it is first
+        to bring is bound to that hub (`relayed_by`), and one first pushed by a station's own token is
+        claimed by the first hub that relays it; a device bound to one hub is refused from any other
+        hub and from other stations' tokens.
         """
-        wanted = sorted({e.device_id for _, e in parsed})
-        bound: dict[str, tuple[str, str]] = {}
+        wanted = sorted({e.device_id for e in parsed})
+        bound: dict[str, tuple[str, str, str | None]] = {}
         for chunk in _chunks(wanted, 500):
-            for row in conn.execute(select(devices.c.device_id, devices.c.plant_id, devices.c.device)
-                                    .where(devices.c.device_id.in_(chunk))):
-                bound[row.device_id] = (row.plant_id, row.device)
+            for row in conn.execute(select(devices.c.device_id, devices.c.plant_id, devices.c.device,
+                                           devices.c.relayed_by).where(devices.c.device_id.in_(chunk))):
+                bound[row.device_id] = (row.plant_id, row.device, row.relayed_by)
         problems: dict[str, str] = {}
         new_rows = []
+        claims = []
         for device_id in wanted:
             owner = bound.get(device_id)
             if who is None:
                 continue
             if owner is None:
-                if not who.relays:
-                    new_rows.append({"device_id": device_id, "plant_id": who.plant_id, "device": who.device,
-                                     "first_seen": now_iso()})
+                new_rows.append({"device_id": device_id, "plant_id": who.plant_id, "device": who.device,
+                                 "first_seen": now_iso(), "relayed_by": who.device if who.relays else None})
                 continue
-            if owner[0] != who.plant_id:
+            plant, name, hub = owner
+            if plant != who.plant_id:
                 problems[device_id] = f"device {device_id} belongs to another plant"
-            elif not who.relays and owner[1] != who.device:
-                problems[device_id] = (f"device {device_id} is registered to device '{owner[1]}', "
+            elif who.relays:
+                if hub is None:
+                    claims.append(device_id)
+                elif hub != who.device:
+                    problems[device_id] = (f"device {device_id} is relayed by hub '{hub}'; another hub may "
+                                           f"not push for it")
+            elif name != who.device:
+                via = f" (relayed by hub '{hub}')" if hub else ""
+                problems[device_id] = (f"device {device_id} is registered to device '{name}'{via}, "
                                        f"not to this token's device '{who.device}'")
         if new_rows:
             conn.execute(insert(devices), new_rows)
+        if claims and who is not None:
+            conn.execute(update(devices).where(devices.c.device_id.in_(claims)).values(relayed_by=who.device))
         return problems
 
     def insert_trusted(self, batch: Sequence[Event], origin: int = ORIGIN_UPSTREAM,
@@ -405,9 +455,10 @@ class ServerStore:
         results: list[dict[str, Any]] = [{}] * len(batch)
         broken = list(unreadable)
         with self.writing() as conn:
-            stored = self._insert_checked(conn, None, list(enumerate(batch)), results, origin) if batch else []
+            candidates = [Candidate(i, e, wire.payload_text(e)) for i, e in enumerate(batch)]
+            stored = self._insert_checked(conn, None, candidates, results, origin) if batch else []
             for event, result in zip(batch, results, strict=True):
-                if result.get("status") == wire.REJECTED:
+                if result.get("status") in (wire.REJECTED, wire.CONFLICT):
                     broken.append(Unreadable(json.dumps(event._asdict(), ensure_ascii=True, default=str),
                                              str(result.get("reason")), event.event_id, None))
             if broken:
@@ -441,14 +492,54 @@ class ServerStore:
     # --- pull -----------------------------------------------------------------------------------
     def pull(self, plant_id: str, after: int, limit: int) -> tuple[list[dict[str, Any]], int]:
         """Up to `limit` events of the plant after `after` (wire form), and the plant's newest seq."""
+        page = self.pull_page(plant_id, after, limit)
+        return page.events, page.newest
+
+    def pull_page(self, plant_id: str, after: int, limit: int) -> ServedPage:
+        """The plant's rows after `after`: those that can be served, and those skipped with a reason
+        (held back, or unservable: these are held from now on, see `serving`)."""
         with self.reading() as conn:
             rows = conn.execute(
                 select(*_COLUMNS).where(events.c.plant_id == plant_id, events.c.server_seq > after)
                 .order_by(events.c.server_seq).limit(limit)
             ).all()
+            held = self._held(conn, plant_id)
             newest = int(conn.execute(select(func.coalesce(func.max(events.c.server_seq), 0))
                                       .where(events.c.plant_id == plant_id)).scalar_one())
-        return [_wire(r) for r in rows], newest
+        page = serve(rows, held, after)
+        page.newest = newest
+        if page.unservable:
+            log.error("plant %s: %d stored event(s) cannot be served, held back; first %s: %s", plant_id,
+                      len(page.unservable), *page.unservable[0])
+            self.hold(page.unservable, plant_id, by="server (cannot be served)")
+        return page
+
+    def _held(self, conn: Connection, plant_id: str | None) -> dict[str, str]:
+        stmt = select(held_events.c.event_id, held_events.c.reason)
+        if plant_id is not None:
+            stmt = stmt.where((held_events.c.plant_id == plant_id) | held_events.c.plant_id.is_(None))
+        return {r.event_id: r.reason for r in conn.execute(stmt)}
+
+    def hold(self, items: Sequence[tuple[str, str]], plant_id: str | None, *, by: str) -> int:
+        """Hold stored (or future) events back from every pull and relay, each with its reason;
+        returns how many were newly held."""
+        with self.writing() as conn:
+            have = self._held(conn, None)
+            rows = [{"event_id": e, "plant_id": plant_id, "reason": r[:1000], "by": by, "at": now_iso()}
+                    for e, r in dict(items).items() if e not in have]
+            if rows:
+                conn.execute(insert(held_events), rows)
+        return len(rows)
+
+    def held(self) -> list[dict[str, Any]]:
+        """Held events with their reasons, for admins."""
+        with self.reading() as conn:
+            found = conn.execute(select(held_events).order_by(held_events.c.at, held_events.c.event_id))
+            return [dict(r._mapping) for r in found]
+
+    def event_plant(self, event_id: str) -> str | None:
+        with self.reading() as conn:
+            return conn.execute(select(events.c.plant_id).where(events.c.event_id == event_id)).scalar_one_or_none()
 
     def head(self, plant_id: str) -> int:
         with self.reading() as conn:
@@ -465,15 +556,20 @@ class ServerStore:
         return int(value) if value else 0
 
     # --- hub relay ------------------------------------------------------------------------------
-    def unrelayed(self, plant_id: str, after: int, limit: int) -> list[dict[str, Any]]:
-        """Local events of the plant after the upstream watermark (wire form, without server fields)."""
+    def unrelayed(self, plant_id: str, after: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+        """Local events of the plant after the upstream watermark (wire form), and the watermark past
+        them; held or unservable ones are passed over (never relayed)."""
         with self.reading() as conn:
             rows = conn.execute(
                 select(*_COLUMNS).where(events.c.plant_id == plant_id, events.c.server_seq > after,
                                         events.c.origin == ORIGIN_LOCAL)
                 .order_by(events.c.server_seq).limit(limit)
             ).all()
-        return [_wire(r) for r in rows]
+            held = self._held(conn, plant_id)
+        page = serve(rows, held, after)
+        if page.unservable:
+            self.hold(page.unservable, plant_id, by="server (cannot be served)")
+        return page.events, page.last
 
     def note_relay_rejects(self, rejects: Sequence[tuple[str, str]]) -> None:
         if not rejects:
@@ -500,10 +596,6 @@ class ServerStore:
 
 _ROW_FIELDS = ("server_seq", "event_id", "plant_id", "device_id", "device_seq", "hlc", "wall_time", "kind",
                "entity_id", "actor", "payload", "schema_version", "received_at", "origin")
-
-
-def _rejected(event_id: str | None, reason: str) -> dict[str, Any]:
-    return {"event_id": event_id, "status": wire.REJECTED, "server_seq": None, "reason": reason}
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[list[Any]]:

@@ -89,12 +89,28 @@ def test_a_late_older_event_refolds_its_entity(db: Database) -> None:
 
 
 def test_local_clock_moves_past_ingested_events(db: Database) -> None:
+    from jitdesk.domain.clock import pack
+    from jitdesk.services.uow import wall_clock_ms
+
+    near = Event("01900000-0000-7000-8000-0000000000ab", "p", "close", 1, pack(wall_clock_ms() + 20_000, 0), "x",
+                 "master.part.upserted", "near", None, {"number": "N", "name": "a little ahead"}, 1)
+    with transaction(db) as tx:
+        tx.ingest(near)
+    _, changes = master.save(db, Part("P-1", "after near"), actor=None)
+    assert changes.events[0].hlc > near.hlc
+
+
+def test_a_clock_hours_fast_does_not_drag_this_one_along(db: Database) -> None:
+    from jitdesk.domain.clock import MAX_AHEAD_MS, physical_ms
+    from jitdesk.services.uow import wall_clock_ms
+
     future = Event("01900000-0000-7000-8000-0000000000aa", "p", "skewed", 1, (4_000_000_000_000 << 16), "x",
                    "master.part.upserted", "far", None, {"number": "F", "name": "from the future"}, 1)
     with transaction(db) as tx:
         tx.ingest(future)
     _, changes = master.save(db, Part("P-2", "after"), actor=None)
-    assert changes.events[0].hlc > future.hlc
+    assert physical_ms(changes.events[0].hlc) <= wall_clock_ms() + MAX_AHEAD_MS
+    assert future.event_id in {e.event_id for e in log(db)}  # kept as it is
 
 
 def test_rebuild_gives_the_same_projections(db: Database) -> None:
@@ -187,3 +203,9 @@ def test_events_of_a_kind_learnt_in_an_upgrade_are_folded_once(db: Database) -> 
         PROJECTORS.add(parts)
         PROJECTORS._by_kind.pop("master.part.renamed", None)
         REGISTRY._kinds.pop("master.part.renamed", None)
+
+
+def test_the_station_never_makes_an_event_no_server_would_store(db: Database) -> None:
+    with pytest.raises(BadInput, match="UTF-8"):
+        master.save(db, Part("P-2", "Bolt \ud800"), actor=None)
+    assert log(db) == []

@@ -122,3 +122,19 @@ def test_plants_do_not_see_each_other(store: ServerStore) -> None:
     store.push(b, [envelope("db", 1, plant="B")])
     assert [e["device_id"] for e in store.pull("A", 0, 100)[0]] == ["da"]
     assert [e["device_id"] for e in store.pull("B", 0, 100)[0]] == ["db"]
+
+
+def test_a_device_first_relayed_by_a_hub_is_bound_to_that_hub(store: ServerStore) -> None:
+    hub = store.authenticate(store.create_token("P1", "hub-a", "hub")[1])
+    other_hub = store.authenticate(store.create_token("P1", "hub-b", "hub")[1])
+    station = store.authenticate(store.create_token("P1", "st1", "station")[1])
+    assert store.push(hub, [envelope("behind-hub", 1)])[0]["status"] == wire.ACCEPTED
+    from_station = store.push(station, [envelope("behind-hub", 2)])[0]
+    assert from_station["status"] == wire.REJECTED and "relayed by hub 'hub-a'" in from_station["reason"]
+    from_other = store.push(other_hub, [envelope("behind-hub", 3)])[0]
+    assert from_other["status"] == wire.REJECTED and "relayed by hub 'hub-a'" in from_other["reason"]
+    assert store.push(hub, [envelope("behind-hub", 4)])[0]["status"] == wire.ACCEPTED
+    # A station first seen on its own token may move behind a hub: the first hub claims it.
+    assert store.push(station, [envelope("moved", 1)])[0]["status"] == wire.ACCEPTED
+    assert store.push(other_hub, [envelope("moved", 2)])[0]["status"] == wire.ACCEPTED
+    assert store.push(hub, [envelope("moved", 3)])[0]["status"] == wire.REJECTED
