@@ -38,7 +38,7 @@ def _history() -> list[Event]:
 
 
 def _fold(events: list[Event]) -> Call | None:
-    return reduce(apply, events, None)  # type: ignore[arg-type]
+    return reduce(apply, events, None)
 
 
 def test_the_whole_story_in_order() -> None:
