@@ -35,6 +35,13 @@ BAD_REASON = define("andon.bad_reason", "reason")
 TOP_LEVEL = define("andon.top_level", "level")
 SHELVE_ROLE = define("andon.shelve_role")
 SHELVE_RANGE = define("andon.shelve_range", "max_minutes")
+# what was done, for the screen that did it
+RAISED = define("andon.raised", "type", "station")
+ACKNOWLEDGED = define("andon.acknowledged", "type", "station", "by")
+RESOLVED = define("andon.resolved", "type", "station", "reason")
+CANCELLED = define("andon.cancelled", "type", "station")
+ESCALATED = define("andon.escalated", "type", "station", "level")
+SHELVED = define("andon.shelved", "type", "station", "until_ms")
 
 
 def decide_raise(call_type: CallType | None, station_id: str | None, open_calls: Iterable[Call],
