@@ -30,6 +30,7 @@ from jitdesk.domain.andon.rules import (
     RAISED,
     RESOLVED,
     SHELVED,
+    TYPE_UNKNOWN,
     decide_acknowledge,
     decide_cancel,
     decide_escalate,
@@ -245,3 +246,17 @@ def shelve(db: Database, call_id: str, minutes: int, text: str = "", *, actor: s
         done = message(SHELVED, type=type_name, station=call.station_id, until_ms=until)
         note_words = _words(tx, done, call.station_id)
     return CallOutcome(call_id, *note_words, tx.changes)
+
+
+def raise_by_code(db: Database, type_code: str, station_id: str | None = None, *, source: str = "scan",
+                  now_ms: int | None = None) -> RaiseOutcome:
+    """Raise a call named by its type code (a scanned call card, a serial andon button)."""
+    with db.reading() as session:
+        types = projections.all_states(session, PROJECTORS.get("call_type"))
+        words = words_in(session)
+    found = [cid for cid, t in sorted(types.items()) if t.code.upper() == type_code.upper()]
+    active = [cid for cid in found if types[cid].active]
+    if not found:
+        note = message(TYPE_UNKNOWN)
+        return RaiseOutcome(None, note, words.render(note))
+    return raise_call(db, (active or found)[0], station_id, source=source, now_ms=now_ms)
