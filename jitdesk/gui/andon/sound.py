@@ -2,8 +2,7 @@
 resources/sounds/andon_<sound>.wav) and an escalation alarm; mutable per station.
 
 Sound helps, it is never required: with no audio device (or no Qt Multimedia, or an offscreen screen)
-`AndonSound` stays silent and `state_words` says so, which the screen shows ("🔇 sound off: no audio
-device"). It never raises.
+`AndonSound` stays silent and `state_words` says so, which the screen shows ("♪✕ Sound off: no audio device"). It never raises.
 """
 
 from __future__ import annotations
@@ -53,8 +52,8 @@ class AndonSound(QObject):
     @property
     def state_words(self) -> str:
         if not self.available:
-            return f"🔇 Sound off: {self.silent_reason}"
-        return "🔇 Sound muted here" if self.muted else "🔊 Sound on"
+            return f"♪✕ Sound off: {self.silent_reason}"
+        return "♪✕ Sound muted here" if self.muted else "♪ Sound on"
 
     def _effect(self, name: str) -> QSoundEffect | None:
         effect = self._effects.get(name)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -129,9 +130,10 @@ class AndonView(ReloadingPage):
         self.panel_data: StationCalls | None = None
         self.words = Words()
         self.title = page_title("⚑  Andon")
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # long names never widen
         self.station_button = self._mode_button("⚑  This station", PANEL)
         self.board_button = self._mode_button("▦  Board", BOARD)
-        self.tv_button = big_button("📺  TV mode")
+        self.tv_button = big_button("▭  TV mode")
         self.tv_button.clicked.connect(self.open_tv)
         self.sound_label = QLabel()
         self.sound_label.setObjectName("soundState")
@@ -140,6 +142,7 @@ class AndonView(ReloadingPage):
         self.answer = QLabel("Press a button to call for help. No sign-in is needed.")
         self.answer.setObjectName("andonAnswer")
         self.answer.setWordWrap(True)
+        self.answer.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._tone("info")
 
         top = QHBoxLayout()
@@ -171,7 +174,7 @@ class AndonView(ReloadingPage):
         self.board.station_chosen.connect(self.choose_station)
         self.detail = QFrame()
         self.detail.setObjectName("card")
-        self.detail.setFixedWidth(560)
+        self.detail.setFixedWidth(480)
         self.detail_title = section_title("")
         self.detail_calls = CallList("No open call at this station. ✔")
         close_detail = big_button("✖ Close")
@@ -249,8 +252,10 @@ class AndonView(ReloadingPage):
             button = QPushButton(f"{call_type.symbol}\n{call_type.name.upper()}")
             button.setObjectName("callButton")
             button.setMinimumHeight(150)
+            button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             ink = ink_for(call_type.color)
-            button.setStyleSheet(f"#callButton {{ background: {call_type.color}; color: {ink}; font-size: 34px;"
+            button.setStyleSheet(f"#callButton {{ background: {call_type.color}; color: {ink}; font-size: 30px;"
+                                 " font-family: 'DejaVu Sans Condensed', 'Nimbus Sans Narrow';"
                                  f" font-weight: bold; border: 4px solid {ink}; border-radius: 14px; }}"
                                  f" #callButton:pressed {{ border: 8px solid #FFFFFF; }}")
             button.setAccessibleName(f"Call {call_type.name}")
@@ -272,6 +277,7 @@ class AndonView(ReloadingPage):
         self.ctx.submit(raise_call, type_id, source="button", on_done=self.show_raised, on_error=self.refused)
 
     def show_raised(self, outcome: RaiseOutcome) -> None:
+        self.ctx.bus.publish(outcome.changes)  # outcomes carry their Changes inside: every view hears them
         self.answer.setText(("⚑  " if outcome.ok else "ⓘ  ") + outcome.words)
         self._tone("success" if outcome.ok else "info")
         if outcome.open_call_id:
@@ -281,6 +287,7 @@ class AndonView(ReloadingPage):
         self.ctx.submit(fn, *args, on_done=self.done, on_error=self.refused, **kwargs)
 
     def done(self, outcome: CallOutcome) -> None:
+        self.ctx.bus.publish(outcome.changes)
         self.answer.setText("✔  " + outcome.words)
         self._tone("success")
 
