@@ -2,7 +2,8 @@
 resources/sounds/andon_<sound>.wav) and an escalation alarm; mutable per station.
 
 Sound helps, it is never required: with no audio device (or no Qt Multimedia, or an offscreen screen)
-`AndonSound` stays silent and `state_words` says so, which the screen shows ("♪✕ Sound off: no audio device"). It never raises.
+`AndonSound` stays silent and `state_words` says so, which the screen shows ("♪✕ Sound off: no audio
+device"). It never raises.
 """
 
 from __future__ import annotations
