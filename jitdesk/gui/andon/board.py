@@ -43,6 +43,7 @@ class BoardCanvas(QWidget):
     """Paints the tiles of one page of the board model."""
 
     tile_clicked = Signal(str)  # station id
+    relaid = Signal()  # the layout changed (new size or stations): pages may have come or gone
 
     def __init__(self, model: BoardModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,6 +76,7 @@ class BoardCanvas(QWidget):
         self.layout_plan = plan(groups, self.width(), self.height(), self._measure, codes, self.screen_height())
         self._laid_for = key
         self.page = min(self.page, self.layout_plan.page_count - 1)
+        self.relaid.emit()
         return self.layout_plan
 
     @staticmethod
@@ -148,7 +150,8 @@ class BoardCanvas(QWidget):
         timer_rect = QRectF(inner.x(), inner.y() + band_h + line_h, inner.width(), line_h)
         if tile.clear:
             p.setFont(small)
-            p.drawText(timer_rect, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, tile.name)
+            name = QFontMetricsF(small).elidedText(tile.name, Qt.TextElideMode.ElideRight, timer_rect.width() - 8)
+            p.drawText(timer_rect, Qt.AlignmentFlag.AlignCenter, name)
         else:
             p.drawText(timer_rect, Qt.AlignmentFlag.AlignCenter, clock_text(tile.elapsed_ms))
 
@@ -164,6 +167,7 @@ class AndonBoardView(QWidget):
         self.model = model or BoardModel()
         self.canvas = BoardCanvas(self.model)
         self.canvas.tile_clicked.connect(self.station_chosen)
+        self.canvas.relaid.connect(self._pages_changed)
         self.summary = QLabel()
         self.summary.setObjectName("boardSummary")
         self.summary.setStyleSheet("#boardSummary { font-weight: bold; }")
@@ -192,11 +196,7 @@ class AndonBoardView(QWidget):
 
     def refresh(self) -> None:
         """The model changed: lay out again, say where the calls are, keep ticking while any is open."""
-        plan_ = self.canvas.relayout(force=True)
-        pages = plan_.page_count
-        self.prev_button.setVisible(pages > 1)
-        self.next_button.setVisible(pages > 1)
-        self._summarise()
+        pages = self.canvas.relayout(force=True).page_count
         if self.model.open_count and not self.ticker.isActive():
             self.ticker.start()
         elif not self.model.open_count:
@@ -204,6 +204,13 @@ class AndonBoardView(QWidget):
         if self.turn_pages and pages > 1 and not self.pager.isActive():
             self.pager.start()
         self.canvas.update()
+
+    def _pages_changed(self) -> None:
+        plan_ = self.canvas.layout_plan
+        pages = plan_.page_count if plan_ is not None else 1
+        self.prev_button.setVisible(pages > 1)
+        self.next_button.setVisible(pages > 1)
+        self._summarise()
 
     def _summarise(self) -> None:
         plan_ = self.canvas.layout_plan

@@ -101,7 +101,7 @@ class CallRow(QFrame):
         self.dialog: ResolveDialog | None = None
 
     def tick(self, now_ms: int, esc: Escalation) -> None:
-        self.elapsed.setText(f"⏱ {clock_text(now_ms - self.call.raised_ms)}")
+        self.elapsed.setText(f"◷ {clock_text(now_ms - self.call.raised_ms)}")
         self.state.setText(status_words(self.call, esc, self.words))
 
     def _ask_reason(self) -> None:

@@ -72,6 +72,7 @@ def plan(groups: Sequence[int], width: int, height: int, measure: Callable[[str,
         need_w = max(measure(longest, low), measure(TIMER_SAMPLE, low)) + 2 * PAD + GAP
         best = (low, max(1, int((width + GAP) // need_w)), max(1, (height + GAP) // (tile_height(low) + GAP)))
     cap, columns, rows_fit = best
+    columns = max(1, min(columns, max(groups, default=1)))  # no empty columns: the tiles take the width
     tile_w = (width - GAP * (columns - 1)) // columns
     tile_h = tile_height(cap)
     pages: list[tuple[Cell, ...]] = []

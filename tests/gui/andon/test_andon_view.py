@@ -40,7 +40,7 @@ def test_press_twice_claim_and_resolve(qtbot: QtBot, view: AndonView, ctx: AppCo
     assert "Maintenance call raised at station L1-S2" in view.answer.text()
     row = view.calls.rows[0]
     view.tick()
-    assert row.elapsed.text().startswith("⏱ 0:0") and "waiting for a responder" in row.state.text()
+    assert row.elapsed.text().startswith("◷ 0:0") and "waiting for a responder" in row.state.text()
 
     qtbot.mouseClick(view.call_buttons["MAINT"], Qt.MouseButton.LeftButton)  # a second press
     qtbot.waitUntil(lambda: "already open" in view.answer.text())
