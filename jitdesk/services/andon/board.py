@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from jitdesk.domain.andon.call import Call
-from jitdesk.domain.andon.derived import StationAndon
+from jitdesk.domain.andon.derived import CLEAR, LightState, StationAndon
 from jitdesk.domain.fold import PROJECTORS
 from jitdesk.domain.master import CallType, Line, Station
 from jitdesk.services.words import Words, words_in
@@ -91,3 +91,12 @@ def andon_board(db: Database) -> AndonBoard:
                                 line.name if line else ""))
     out.sort(key=lambda s: (s.line_code == "", s.line_code, s.code))
     return AndonBoard(tuple(out), types, tuple(calls), lights, words)
+
+
+def station_light(db: Database, station_id: str | None = None) -> LightState:
+    """What this station's stack light shows now (clear: steady green)."""
+    with db.reading() as session:
+        sid = station_id or identity.get_setting(session, STATION_ID)
+        lights = andon_repo.station_lights(session) if sid else {}
+    found = lights.get(sid or "")
+    return found.light_state if found is not None else CLEAR
