@@ -36,6 +36,14 @@ from jitdesk.domain.andon.derived import LightState
 log = logging.getLogger("jitdesk.light")
 
 OFF = LightState("off")
+# pyserial raises SerialException or OSError; its flush() lets termios.error (EIO, not an OSError) through
+_PORT_ERRORS: tuple[type[BaseException], ...] = (serial.SerialException, OSError)
+try:
+    import termios
+
+    _PORT_ERRORS += (termios.error,)
+except ImportError:  # not a POSIX system: pyserial has no termios there
+    pass
 
 
 def frame(state: LightState) -> bytes:
@@ -139,11 +147,11 @@ class SerialStackLight:
             self._report("connected", f"light connected: {self.port}")
             try:
                 self._write_until_error(port)
-            except (serial.SerialException, OSError) as error:
+            except _PORT_ERRORS as error:
                 self._report("disconnected", f"light disconnected: {self.port} (trying to reconnect)")
                 log.debug("light %s lost: %s", self.port, error)
             finally:
-                with contextlib.suppress(serial.SerialException, OSError):  # it may be gone already
+                with contextlib.suppress(*_PORT_ERRORS):  # it may be gone already
                     port.close()
         self._report("stopped", f"light stopped: {self.port}")
 
@@ -156,5 +164,8 @@ class SerialStackLight:
             port.flush()
             self.written += 1
             if self._stop.is_set():
-                return  # the OFF line went out
+                with self._lock:
+                    if self._wanted == state:
+                        return  # the last state (OFF, from close) went out
+                continue
             self._changed.wait(self.keepalive_s)
