@@ -1,5 +1,5 @@
 """andon: call types gain symbol, sound, severity, responding role, stops-line and takt escalation;
-the andon_call projection and the derived station_andon
+loops gain the material-call switch (on); the andon_call projection and the derived station_andon
 
 Existing call types take the defaults (a medium call a supervisor answers, no line stop); the new
 projectors' fingerprint makes the next start fold any andon events already in the log.
@@ -30,6 +30,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('stops_line', sa.Boolean(), server_default=sa.text('0'), nullable=False))
         batch_op.add_column(sa.Column('escalate_takts', sa.JSON(), server_default='[]', nullable=False))
         batch_op.add_column(sa.Column('escalate_to', sa.JSON(), server_default='[]', nullable=False))
+    with op.batch_alter_table('loop', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('material_call', sa.Boolean(), server_default=sa.text('1'), nullable=False))
     op.create_table('andon_call',
     sa.Column('call_id', sa.String(length=64), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
@@ -92,6 +94,8 @@ def downgrade() -> None:
         batch_op.drop_index('ix_andon_call_status')
         batch_op.drop_index('ix_andon_call_open')
     op.drop_table('andon_call')
+    with op.batch_alter_table('loop', schema=None) as batch_op:
+        batch_op.drop_column('material_call')
     with op.batch_alter_table('call_type', schema=None) as batch_op:
         for name in ('escalate_to', 'escalate_takts', 'stops_line', 'responder_role', 'severity', 'sound', 'symbol'):
             batch_op.drop_column(name)
