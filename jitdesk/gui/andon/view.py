@@ -126,7 +126,7 @@ class AndonView(ReloadingPage):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, sound: AndonSound | None = None) -> None:
         super().__init__(ctx, parent)
         self.sound = sound or AndonSound(self)
-        self.model = BoardModel()
+        self.model = BoardModel(ctx.settings.andon.takt_seconds * 1000 or None)
         self.panel_data: StationCalls | None = None
         self.words = Words()
         self.title = page_title("⚑  Andon")

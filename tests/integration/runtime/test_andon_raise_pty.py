@@ -77,7 +77,7 @@ def test_a_serial_andon_button_raises_calls(andon_plant: AndonPlant, tmp_path: P
         runtime = Runtime(hub)
         answers: list[RaiseOutcome] = []
         runtime.andon.subscribe(answers.append)
-        device = SerialScannerDevice(ScannerConfig(port=str(link), terminator="\n"), runtime.router.route,
+        device = SerialScannerDevice(ScannerConfig(port=str(link), terminator=b"\n"), runtime.router.route,
                                      runtime.kanban.record_unreadable, retry_initial_s=0.05, retry_max_s=0.2)
         runtime.devices.start("andon_button", device)
         try:
