@@ -10,6 +10,8 @@ costs. A tap on a tile opens the station's calls to claim, resolve, escalate or 
 
 from __future__ import annotations
 
+from functools import cache
+
 from PySide6.QtCore import QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QMouseEvent, QPainter, QPaintEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
@@ -24,7 +26,8 @@ FLASH_MS = 500
 PAGE_TURN_MS = 10_000
 
 
-def board_font(px: int, bold: bool = True) -> QFont:
+@cache
+def _font(px: int, bold: bool) -> QFont:
     font = QFont()
     font.setFamilies(FAMILIES)
     font.setPixelSize(max(1, px))
@@ -32,6 +35,16 @@ def board_font(px: int, bold: bool = True) -> QFont:
     return font
 
 
+@cache
+def _metrics(px: int) -> QFontMetricsF:
+    return QFontMetricsF(_font(px, True))
+
+
+def board_font(px: int, bold: bool = True) -> QFont:
+    return QFont(_font(px, bold))
+
+
+@cache
 def px_for_cap(cap_px: int) -> int:
     """The pixel size whose capital letters are `cap_px` tall in the board's font."""
     metrics = QFontMetricsF(board_font(100))
@@ -56,6 +69,7 @@ class BoardCanvas(QWidget):
         self.setMinimumSize(200, 120)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.last_tiles: list[Tile] = []
+        self._small_metrics = _metrics(px_for_cap(12))
 
     def screen_height(self) -> int:
         window = self.window()
@@ -81,7 +95,7 @@ class BoardCanvas(QWidget):
 
     @staticmethod
     def _measure(text: str, cap_px: int) -> float:
-        return QFontMetricsF(board_font(px_for_cap(cap_px))).horizontalAdvance(text)
+        return _metrics(px_for_cap(cap_px)).horizontalAdvance(text)
 
     def cells(self) -> tuple[Cell, ...]:
         plan_ = self.relayout()
@@ -103,13 +117,18 @@ class BoardCanvas(QWidget):
         plan_ = self.relayout()
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), QColor("#0B0F14"))
+        region = event.region()
+        painter.fillRect(event.rect(), QColor("#0B0F14"))
         now = self.now_ms()
         cap = plan_.cap_px
-        big = board_font(px_for_cap(cap))
-        small = board_font(px_for_cap(round(cap * 0.45)))
+        big = _font(px_for_cap(cap), True)
+        small_px = px_for_cap(round(cap * 0.45))
+        small = _font(small_px, True)
+        self._small_metrics = _metrics(small_px)
         tiles = []
         for cell in self.cells():
+            if not region.intersects(QRect(cell.x, cell.y, cell.w, cell.h)):
+                continue  # a tick repaints only the tiles that move (open calls)
             tile = self.model.tile(self.model.stations[cell.index], now)
             tiles.append(tile)
             self._paint_tile(painter, cell, tile, big, small, cap)
@@ -129,7 +148,7 @@ class BoardCanvas(QWidget):
         inner = rect.adjusted(3, 3, -3, -3)
         band = QRectF(inner.x() + 8, inner.y(), inner.width() - 16, band_h)
         p.setFont(small)
-        metrics = QFontMetricsF(small)
+        metrics = self._small_metrics
         right = ""
         if not tile.clear:
             right = f"▲{tile.level}" if tile.level else ""
@@ -150,7 +169,7 @@ class BoardCanvas(QWidget):
         timer_rect = QRectF(inner.x(), inner.y() + band_h + line_h, inner.width(), line_h)
         if tile.clear:
             p.setFont(small)
-            name = QFontMetricsF(small).elidedText(tile.name, Qt.TextElideMode.ElideRight, timer_rect.width() - 8)
+            name = metrics.elidedText(tile.name, Qt.TextElideMode.ElideRight, timer_rect.width() - 8)
             p.drawText(timer_rect, Qt.AlignmentFlag.AlignCenter, name)
         else:
             p.drawText(timer_rect, Qt.AlignmentFlag.AlignCenter, clock_text(tile.elapsed_ms))
@@ -242,6 +261,11 @@ class AndonBoardView(QWidget):
         self.canvas.update()
 
     def tick(self) -> None:
+        """Timers and flashing move on open tiles only: repaint those, not the page."""
         self.canvas.flash_on = not self.canvas.flash_on
-        if self.isVisible():
-            self.canvas.update()
+        if not self.isVisible():
+            return
+        model = self.model
+        for cell in self.canvas.cells():
+            if model.calls_at(model.stations[cell.index].station_id):
+                self.canvas.update(QRect(cell.x, cell.y, cell.w, cell.h))
