@@ -45,12 +45,15 @@ def test_a_call_reaches_the_other_stations_board(start_server: Callable[..., Ser
     async def scenario() -> None:
         boards = {"a": BoardModel(), "b": BoardModel()}
         clients: dict[str, SyncClient] = {}
+        looks: set[asyncio.Future[None]] = set()
 
         def follow(name: str, db: Any) -> Callable[[Any], None]:
             def on_changes(_changes: Any) -> None:
                 async def look() -> None:
                     boards[name].set_board(await clients[name].worker.run(andon_board, db))
-                asyncio.ensure_future(look())
+                task = asyncio.ensure_future(look())
+                looks.add(task)
+                task.add_done_callback(looks.discard)
             return on_changes
 
         for name, db in (("a", a), ("b", b)):
