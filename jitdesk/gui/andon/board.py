@@ -153,7 +153,7 @@ class BoardCanvas(QWidget):
         if not tile.clear:
             right = f"▲{tile.level}" if tile.level else ""
             if tile.shelved:
-                right = "⏸" + right
+                right = "‖" + right
             if tile.more:
                 right = f"+{tile.more} " + right
         room = band.width() - (metrics.horizontalAdvance(right) + 6 if right else 0)

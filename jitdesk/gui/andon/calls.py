@@ -34,7 +34,7 @@ def status_words(call: Call, esc: Escalation, words: Words) -> str:
     if esc.level:
         parts.append(f"▲ level {esc.level}: {esc.notify} called")
     if esc.shelved and call.shelved_until_ms:
-        parts.append(f"⏸ shelved until {words.clock(call.shelved_until_ms)}")
+        parts.append(f"‖ shelved until {words.clock(call.shelved_until_ms)}")
     return "  ·  ".join(parts)
 
 
@@ -55,7 +55,7 @@ class CallRow(QFrame):
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 12, 0)
         swatch = QLabel(call_type.symbol if call_type else "?")
-        swatch.setFixedWidth(84)
+        swatch.setFixedWidth(56 if board else 84)
         swatch.setStyleSheet(f"background: {colour}; color: {ink_for(colour)}; font-size: 48px; font-weight: bold;"
                              " border-top-left-radius: 10px; border-bottom-left-radius: 10px; qproperty-alignment: "
                              "AlignCenter;")
@@ -75,11 +75,12 @@ class CallRow(QFrame):
         text.addWidget(self.state)
         row.addLayout(text, 1)
         buttons = QVBoxLayout()
+        self.title.setWordWrap(True)
         self.claim_button = big_button("✔ Claim", primary=True)
         self.resolve_button = big_button("✓ Resolve…")
         self.cancel_button = big_button("✖ Cancel")
         self.escalate_button = big_button("▲ Escalate")
-        self.shelve_button = big_button("⏸ Shelve 30 min")
+        self.shelve_button = big_button("‖ Shelve")
         self.claim_button.clicked.connect(lambda: self.claim.emit(call.call_id))
         self.resolve_button.clicked.connect(self._ask_reason)
         self.cancel_button.clicked.connect(lambda: self.cancel.emit(call.call_id))
@@ -97,7 +98,10 @@ class CallRow(QFrame):
         bottom.addWidget(self.shelve_button)
         buttons.addLayout(top)
         buttons.addLayout(bottom)
-        row.addLayout(buttons)
+        if board:  # the board's side panel is narrow: the buttons go under the words
+            text.addLayout(buttons)
+        else:
+            row.addLayout(buttons)
         self.dialog: ResolveDialog | None = None
 
     def tick(self, now_ms: int, esc: Escalation) -> None:

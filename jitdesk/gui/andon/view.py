@@ -174,7 +174,7 @@ class AndonView(ReloadingPage):
         self.board.station_chosen.connect(self.choose_station)
         self.detail = QFrame()
         self.detail.setObjectName("card")
-        self.detail.setFixedWidth(480)
+        self.detail.setFixedWidth(520)
         self.detail_title = section_title("")
         self.detail_calls = CallList("No open call at this station. ✔")
         close_detail = big_button("✖ Close")
