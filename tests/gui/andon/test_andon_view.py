@@ -38,6 +38,7 @@ def test_press_twice_claim_and_resolve(qtbot: QtBot, view: AndonView, ctx: AppCo
     qtbot.mouseClick(view.call_buttons["MAINT"], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(view.calls.rows) == 1)
     assert "Maintenance call raised at station L1-S2" in view.answer.text()
+    qtbot.waitUntil(lambda: view.sound.played[-1:] == ["maintenance"])  # the type's own sound was asked for
     row = view.calls.rows[0]
     view.tick()
     assert row.elapsed.text().startswith("◷ 0:0") and "waiting for a responder" in row.state.text()
