@@ -40,7 +40,14 @@ from jitdesk.gui.andon.sound import ESCALATION, AndonSound
 from jitdesk.gui.context import AppContext
 from jitdesk.gui.widgets import big_button, page_title, restyle, section_title
 from jitdesk.gui.widgets.page import ReloadingPage
-from jitdesk.services.andon.board import AndonBoard, StationCalls, andon_board, station_calls
+from jitdesk.services.andon.board import (
+    AndonBoard,
+    StationCalls,
+    andon_board,
+    set_sound_muted,
+    sound_muted,
+    station_calls,
+)
 from jitdesk.services.andon.calls import (
     CallOutcome,
     RaiseOutcome,
@@ -212,6 +219,7 @@ class AndonView(ReloadingPage):
         ctx.changed.connect(self._hear_calls)
         self.show_sound()
         self.set_mode(PANEL)
+        self.ctx.submit(sound_muted, on_done=self._muted)  # muted here stays muted after a restart
         self.load()
 
     # -- data ---------------------------------------------------------------------------------------
@@ -365,6 +373,9 @@ class AndonView(ReloadingPage):
         self.mute_button.setText("Unmute" if self.sound.muted else "Mute")
 
     def toggle_mute(self) -> None:
-        self.sound.muted = not self.sound.muted
+        self.ctx.submit(set_sound_muted, not self.sound.muted, on_done=self._muted)
+
+    def _muted(self, muted: bool) -> None:
+        self.sound.muted = muted
         self.show_sound()
 

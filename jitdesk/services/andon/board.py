@@ -100,3 +100,17 @@ def station_light(db: Database, station_id: str | None = None) -> LightState:
         lights = andon_repo.station_lights(session) if sid else {}
     found = lights.get(sid or "")
     return found.light_state if found is not None else CLEAR
+
+
+MUTED = "andon.sound_muted"  # local setting: this station's andon sound is muted ("1")
+
+
+def sound_muted(db: Database) -> bool:
+    return db.setting(MUTED) == "1"
+
+
+def set_sound_muted(db: Database, muted: bool) -> bool:
+    """Mute or unmute this station's andon sound (kept in the station's own settings, never synced)."""
+    with db.writing() as session:
+        identity.set_setting(session, MUTED, "1" if muted else "0")
+    return muted

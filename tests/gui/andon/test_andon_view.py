@@ -75,3 +75,16 @@ def _user(ctx: AppContext, badge: str) -> str:
     from jitdesk.services.demo import load_context
 
     return load_context(ctx.hub.db).users[badge]
+
+
+def test_mute_is_kept_for_this_station(qtbot: QtBot, view: AndonView, ctx: AppContext) -> None:
+    from jitdesk.gui.andon.sound import AndonSound
+    from jitdesk.services.andon.board import sound_muted
+
+    assert not view.sound.muted
+    view.toggle_mute()
+    qtbot.waitUntil(lambda: view.sound.muted)
+    assert sound_muted(ctx.hub.db)
+    again = AndonView(ctx, sound=AndonSound())  # the page made again (a restart) is muted too
+    qtbot.addWidget(again)
+    qtbot.waitUntil(lambda: again.sound.muted and not ctx.busy)
