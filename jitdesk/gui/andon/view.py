@@ -345,6 +345,9 @@ class AndonView(ReloadingPage):
             self.tv = TvBoard(self.model)
             self.tv.destroyed.connect(lambda *_: setattr(self, "tv", None))
             self.tv.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        screen = self.screen()
+        if screen is not None:  # a floor PC often has no window manager to do it
+            self.tv.setGeometry(screen.geometry())
         self.tv.showFullScreen()
         self.tv.board.refresh()
 
