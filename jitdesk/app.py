@@ -141,6 +141,9 @@ def _run_qt(args: argparse.Namespace, hub: ServiceHub, loaded: LoadedSettings, p
         from jitdesk.gui.scanning import install_scanning
 
         install_scanning(ctx, app)  # serial scanner (if configured) and keyboard wedge -> record_scan
+        from jitdesk.gui.andon.outputs import install_andon_outputs
+
+        app.aboutToQuit.connect(install_andon_outputs(ctx).stop)  # andon button, stack light, MQTT
     window = MainWindow(ctx, view)
     sync = _start_sync(ctx, loaded) if screenshot is None else None
     for problem in problems:

@@ -8,6 +8,8 @@ alone falls back to its default. Unknown keys are reported (a typo should not pa
     [scanner]   port, baud, terminator, prefix, suffix, min_length, double_scan_seconds
     [sync]      server_url, token
     [ui]        font_scale, fullscreen, start_view, screen_diagonal_inches, board_page_seconds
+    [andon]     button_port, light_port, takt_seconds
+    [mqtt]      host, port, prefix, username, password
 """
 
 from __future__ import annotations
@@ -51,11 +53,29 @@ class UiSettings:
 
 
 @dataclass(frozen=True)
+class AndonSettings:
+    button_port: str = ""  # serial andon button box sending call codes (AC-MAINT); empty: none
+    light_port: str = ""  # serial stack light (devices/stack_light.py protocol); empty: none
+    takt_seconds: int = 0  # the line's takt for line-stopping escalation; 0: not known here
+
+
+@dataclass(frozen=True)
+class MqttSettings:
+    host: str = ""  # empty: no MQTT
+    port: int = 1883
+    prefix: str = "jitdesk"
+    username: str = ""
+    password: str = ""
+
+
+@dataclass(frozen=True)
 class Settings:
     station: StationSettings = field(default_factory=StationSettings)
     scanner: ScannerSettings = field(default_factory=ScannerSettings)
     sync: SyncSettings = field(default_factory=SyncSettings)
     ui: UiSettings = field(default_factory=UiSettings)
+    andon: AndonSettings = field(default_factory=AndonSettings)
+    mqtt: MqttSettings = field(default_factory=MqttSettings)
 
 
 @dataclass(frozen=True)
@@ -67,6 +87,8 @@ class LoadedSettings:
 
 # Inclusive limits for numbers; a value outside is named and defaulted like a wrong type.
 _RANGES: dict[str, tuple[float, float]] = {
+    "mqtt.port": (1, 65535),
+    "andon.takt_seconds": (0, 86_400),
     "scanner.baud": (300, 4_000_000),
     "scanner.min_length": (1, 200),
     "scanner.double_scan_seconds": (0, 60),
@@ -182,4 +204,16 @@ DEFAULT_FILE = """\
 # start_view = "station"
 # screen_diagonal_inches = 0.0  # e.g. 15.6 for the station's touch screen: touch targets 15 mm on it; 0: ask the screen
 # board_page_seconds = 12.0     # a TV board (kanban board mode) turns to its next page after this long
+
+[andon]
+# button_port = "/dev/ttyACM1"  # andon button box: sends AC-<type> lines
+# light_port = "/dev/ttyUSB1"   # stack light: "L <COLOUR> <STEADY|FLASH> <BUZZ|QUIET>" lines
+# takt_seconds = 0              # line takt for escalation in takts; 0: minutes only
+
+[mqtt]
+# host = "127.0.0.1"      # publish andon call and light state (retained, QoS 1); empty: off
+# port = 1883
+# prefix = "jitdesk"
+# username = ""
+# password = ""
 """

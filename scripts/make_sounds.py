@@ -49,6 +49,22 @@ def main() -> None:
     write("refused.wav", tone(220, 0.18, harmonics=buzz, volume=0.8) + silence(0.07)
           + tone(220, 0.18, harmonics=buzz, volume=0.8))
     write("info.wav", tone(660, 0.16, volume=0.5))
+    andon()
+
+
+def andon() -> None:
+    """One pattern per andon call type (told apart by rhythm as well as pitch), and the escalation alarm."""
+    bell = (1.0, 0.5, 0.25)
+    buzz = (1.0, 0.0, 0.33, 0.0, 0.2)
+    write("andon_material.wav", tone(523, 0.15, harmonics=bell) + silence(0.05) + tone(659, 0.15, harmonics=bell)
+          + silence(0.05) + tone(784, 0.25, harmonics=bell))
+    write("andon_quality.wav", (tone(740, 0.12, harmonics=bell) + silence(0.08)) * 3)
+    write("andon_maintenance.wav", tone(392, 0.3, harmonics=buzz) + silence(0.1) + tone(392, 0.3, harmonics=buzz))
+    write("andon_safety.wav", (tone(988, 0.1, harmonics=buzz, volume=0.9) + tone(740, 0.1, harmonics=buzz,
+                                                                               volume=0.9)) * 4)
+    write("andon_help.wav", tone(587, 0.35, volume=0.6))
+    write("andon_chime.wav", tone(880, 0.2, harmonics=bell) + tone(660, 0.3, harmonics=bell))
+    write("andon_escalation.wav", (tone(1200, 0.08, harmonics=buzz, volume=0.9) + silence(0.04)) * 6)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ settings.load_profile("jitdesk")
 
 # Fixtures shared across the tree live beside their helpers (tests/helpers/); tests mirror the package.
 pytest_plugins = [
+    "tests.helpers.andon_fixtures",
     "tests.helpers.gui_fixtures",
     "tests.helpers.kanban_fixtures",
     "tests.helpers.printing_fixtures",

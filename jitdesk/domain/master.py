@@ -17,6 +17,7 @@ from jitdesk.domain.fold import PROJECTORS, Projector
 from jitdesk.domain.schema import Bool, Choice, Field, Int, ListOf, Obj, Schema, Str
 
 STATION_ROLES = ("line", "supermarket", "receiving", "supervisor")
+SEVERITIES = ("low", "medium", "high", "critical")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
@@ -62,12 +63,22 @@ class User:
 
 @dataclass(frozen=True)
 class CallType:
+    """An andon call type. The fields after `active` came with the andon issue (their rules are in
+    jitdesk/domain/andon/); records written before it take their defaults."""
+
     code: str
     name: str
     color: str
     escalate_minutes: tuple[int, ...] = (5, 15, 30)
     needs_ack: bool = True
     active: bool = True
+    symbol: str = "⚑"  # shape beside the colour: colour is never the only signal
+    sound: str = "chime"  # a sound name (resources/sounds/andon_<sound>.wav)
+    severity: str = "medium"  # low < medium < high < critical
+    responder_role: str = "supervisor"  # acknowledging and resolving need this role or above
+    stops_line: bool = False
+    escalate_takts: tuple[int, ...] = ()  # line-stopping types: levels after this many takts as well
+    escalate_to: tuple[str, ...] = ()  # who each level notifies ("team leader", "supervisor", ...)
 
 
 @dataclass(frozen=True)
@@ -98,7 +109,12 @@ SCHEMAS: dict[type, dict[str, Field]] = {
            "pin_hash": Str(max_len=300), "active": _ACTIVE},
     CallType: {"code": _CODE, "name": _NAME, "color": Str(max_len=9),
                "escalate_minutes": ListOf(Int(min=1, max=24 * 60), max_len=5, required=False),
-               "needs_ack": Bool(required=False), "active": _ACTIVE},
+               "needs_ack": Bool(required=False), "active": _ACTIVE,
+               "symbol": Str(max_len=4, required=False), "sound": Str(max_len=40, required=False),
+               "severity": Choice(*SEVERITIES, required=False),
+               "responder_role": Choice(*ROLE_NAMES, required=False), "stops_line": Bool(required=False),
+               "escalate_takts": ListOf(Int(min=1, max=1000), max_len=5, required=False),
+               "escalate_to": ListOf(Str(max_len=60), max_len=5, required=False)},
     ShiftCalendar: {"name": _NAME, "shifts": ListOf(_SHIFT, max_len=4),
                     "days": ListOf(Int(min=0, max=6), max_len=7, required=False),
                     "line_id": Str(max_len=64, required=False, nullable=True), "active": _ACTIVE},

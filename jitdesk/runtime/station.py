@@ -1,7 +1,7 @@
 """``Runtime``: the running station's Qt-free parts in one object, made once by the app context.
 
 It holds the change bus, the supervisor, the device manager and the scan router with today's routes
-(kanban cards first, then sign-in badges; codes nobody takes are answered and written to the scan
+(kanban cards first, then sign-in badges, then andon call codes; codes nobody takes are answered and written to the scan
 log). ``start()`` is called once the asyncio loop runs (it loads the badge list); ``start_task``
 runs a background coroutine under the supervisor, now or as soon as the loop runs; ``close()`` lets go
 of every device at once.
@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
+from jitdesk.runtime.andon_routes import ANDON_ROUTE, AndonScans
 from jitdesk.runtime.bus import ChangeBus
 from jitdesk.runtime.devices import DeviceManager, when_running
 from jitdesk.runtime.scan_router import ScanRouter
@@ -39,6 +40,8 @@ class Runtime:
         self.router = ScanRouter(fallback=self.kanban.record_unknown)
         self.router.register(KANBAN_ROUTE, self.kanban.matches, self.kanban.handle)
         self.router.register(BADGE_ROUTE, self.badges.matches, self.badges.handle)
+        self.andon = AndonScans(hub, self.bus)
+        self.router.register(ANDON_ROUTE, self.andon.matches, self.andon.handle)
         self.started = False
 
     def start(self) -> None:

@@ -94,6 +94,26 @@ TEMPLATES: dict[str, str] = {
     "loop.too_many_empty": "{not_full} of {in_use} cards are in replenishment",
     "loop.stale": "{count} card(s) have not moved for over {stale_after_ms:duration}",
     "loop.anomalies": "{count} card(s) with anomalies to check",
+    # andon (domain/andon/rules.py, services/andon/calls.py)
+    "andon.type_unknown": "this andon call type is not known here",
+    "andon.type_inactive": "{type} calls are not in use",
+    "andon.no_station": "this device has no station yet: an admin chooses it in Admin, This station",
+    "andon.already_open": "a {type} call is already open here since {since_ms:time}{claimed_by:claimed}",
+    "andon.sign_in": "sign in as {role} or higher to do this",
+    "andon.role_needed": "only a {role} or higher may do this; you are signed in as {have}",
+    "andon.already_claimed": "already claimed{by:claimed} at {at_ms:time}",
+    "andon.closed": "this call is already {status}",
+    "andon.not_raised": "this call is not known here",
+    "andon.bad_reason": "'{reason}' is not a reason on the list",
+    "andon.top_level": "the call is already at the top escalation level ({level})",
+    "andon.shelve_role": "only a supervisor or higher may shelve a call",
+    "andon.shelve_range": "a call is shelved for 1 to {max_minutes} minutes",
+    "andon.raised": "{type} call raised at station {station:station}",
+    "andon.acknowledged": "{type} call at station {station:station}: {by} is on the way",
+    "andon.resolved": "{type} call at station {station:station} resolved: {reason:reason}",
+    "andon.cancelled": "{type} call at station {station:station} cancelled",
+    "andon.escalated": "{type} call at station {station:station} escalated to level {level}",
+    "andon.shelved": "{type} call at station {station:station} shelved until {until_ms:time}",
 }
 
 WORDS: dict[str, str] = {
@@ -115,6 +135,10 @@ WORDS: dict[str, str] = {
     "status.FULL": "full", "status.EMPTY": "empty", "status.WAIT": "waiting for a batch",
     "status.PICKING": "being picked", "status.IN_TRANSIT": "in transit",
     "done.WAIT": "batched", "done.PICKING": "picked", "done.IN_TRANSIT": "shipped",
+    "claimed": ", claimed by {name}",
+    "reason.fixed": "fixed", "reason.material_delivered": "material delivered", "reason.part_replaced": "part replaced",
+    "reason.adjusted": "adjusted", "reason.instructed": "instructed", "reason.false_alarm": "false alarm",
+    "reason.other": "other",
     "admin.ACTIVE": "active", "admin.ON_HOLD": "on hold", "admin.RETIRED": "retired",
     **{f"verb.kanban.card.{verb}": verb for verb in (*_MOVES, "held", "released", "retired", "printed", "added")},
 }
@@ -240,6 +264,10 @@ class Words:
             version = _int(value)
             return self.word(f"print.{version}") if version in (0, 1) else \
                 self.word("print.n").format(version=version)
+        if spec == "claimed":
+            return "" if not value else self.word("claimed").format(name=value)
+        if spec == "reason":
+            return self.word(f"reason.{value}", str(value))
         if spec == "anomalies":
             return self.word("anomalies").format(count=value) if value else ""
         return None

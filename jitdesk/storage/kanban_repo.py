@@ -27,7 +27,7 @@ _CARD_COLUMNS = ("card_id", "loop_id", "number", "code", "supply", "admin", "pri
                  "anomaly_count")
 _LOOP_COLUMNS = ("code", "part_id", "supplier_kind", "supplier_location", "consumer_station_id", "qty_per_card",
                  "lead_time_minutes", "safety_factor", "supplier_station_id", "wait_rule", "picking_rule",
-                 "in_transit_rule", "active")
+                 "in_transit_rule", "active", "material_call")
 _CARD_SELECT = ", ".join(f"c.{c}" for c in _CARD_COLUMNS)
 _LOOP_SELECT = "l.id, " + ", ".join(f"l.{c}" for c in _LOOP_COLUMNS)
 
@@ -43,6 +43,7 @@ def loop_from_row(row: Sequence[Any]) -> tuple[str, Loop]:
     """(loop id, Loop) from a row that starts with the id followed by the loop's columns."""
     values = dict(zip(_LOOP_COLUMNS, row[1:], strict=True))
     values["active"] = bool(values["active"])
+    values["material_call"] = bool(values["material_call"])
     return row[0], row_to_state(Loop, values)
 
 

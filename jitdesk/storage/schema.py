@@ -129,6 +129,14 @@ class CallTypeRow(Projection, Base):
     escalate_minutes: Mapped[list[Any]]
     needs_ack: Mapped[bool]
     active: Mapped[bool]
+    # added by migration 0008_andon
+    symbol: Mapped[str] = mapped_column(String(4), server_default="⚑")
+    sound: Mapped[str] = mapped_column(String(40), server_default="chime")
+    severity: Mapped[str] = mapped_column(String(16), server_default="medium")
+    responder_role: Mapped[str] = mapped_column(String(16), server_default="supervisor")
+    stops_line: Mapped[bool] = mapped_column(server_default=text("0"))
+    escalate_takts: Mapped[list[Any]] = mapped_column(server_default="[]")
+    escalate_to: Mapped[list[Any]] = mapped_column(server_default="[]")
 
 
 class CalendarRow(Projection, Base):

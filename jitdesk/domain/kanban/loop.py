@@ -44,6 +44,7 @@ class Loop:
     picking_rule: Rule = Rule.NOT_ALLOWED
     in_transit_rule: Rule = Rule.REQUIRED
     active: bool = True
+    material_call: bool = True  # raise an andon material call at the consumer when no full card is left
 
     def __post_init__(self) -> None:
         # rows and payloads carry plain strings and numbers: give them back their types
@@ -76,6 +77,7 @@ LOOP_SCHEMA = Schema({
     "picking_rule": _RULE,
     "in_transit_rule": _RULE,
     "active": Bool(required=False),
+    "material_call": Bool(required=False),
 })
 
 REGISTRY.register(EventKind(LOOP_UPSERTED, {1: LOOP_SCHEMA}, master=True))

@@ -94,6 +94,7 @@ class LoopsTab(ReloadingPage):
         for combo in self.rules.values():
             combo.addItems(list(RULES))
         self.active = QCheckBox("In use")
+        self.material_call = QCheckBox("Andon material call when no full card is left")
         save = big_button("✔ Save loop", primary=True)
         save.clicked.connect(self.save)
         self.message = FormMessage()
@@ -112,6 +113,7 @@ class LoopsTab(ReloadingPage):
         form.addRow("Picking step", self.rules["picking_rule"])
         form.addRow("In transit step", self.rules["in_transit_rule"])
         form.addRow("", self.active)
+        form.addRow("", self.material_call)
 
         self.cards = QTableWidget(0, 5)
         self.cards.setHorizontalHeaderLabels(["#", "Code", "Supply", "Admin", "Print"])
@@ -241,6 +243,7 @@ class LoopsTab(ReloadingPage):
         for name, combo in self.rules.items():
             combo.setCurrentText(getattr(loop, name).value)
         self.active.setChecked(loop.active)
+        self.material_call.setChecked(loop.material_call)
         self.cards.setRowCount(len(detail.cards))
         for row, card in enumerate(detail.cards):
             values = (str(card.number), card.code, LABELS[card.supply], ADMIN_LABELS[card.admin], card.print_state)
@@ -264,6 +267,7 @@ class LoopsTab(ReloadingPage):
         self.rules["picking_rule"].setCurrentText(Rule.OPTIONAL.value)
         self.rules["in_transit_rule"].setCurrentText(Rule.REQUIRED.value)
         self.active.setChecked(True)
+        self.material_call.setChecked(True)
         self.cards.setRowCount(0)
         self.cards_title.setText("Cards: save the loop first, then add cards")
         self.message.info("New loop: fill in the form and save.")
@@ -277,7 +281,8 @@ class LoopsTab(ReloadingPage):
                     safety_factor=round(self.safety.value(), 2), supplier_station_id=self.supplier.currentData(),
                     wait_rule=Rule(self.rules["wait_rule"].currentText()),
                     picking_rule=Rule(self.rules["picking_rule"].currentText()),
-                    in_transit_rule=Rule(self.rules["in_transit_rule"].currentText()), active=self.active.isChecked())
+                    in_transit_rule=Rule(self.rules["in_transit_rule"].currentText()), active=self.active.isChecked(),
+                    material_call=self.material_call.isChecked())
 
     def save(self) -> None:
         self.message.clear_message()

@@ -31,7 +31,7 @@ VIEWS: dict[str, ViewSpec] = {spec.name: spec for spec in (
     ViewSpec("station", "Station", "jitdesk.gui.views.station", "▣"),
     ViewSpec("queue", "Queue", "jitdesk.gui.views.queue", "☰"),
     ViewSpec("kanban", "Kanban", "jitdesk.gui.views.kanban_board", "▦"),
-    ViewSpec("andon", "Andon", "jitdesk.gui.views.andon", "⚑"),
+    ViewSpec("andon", "Andon", "jitdesk.gui.andon.view", "⚑"),
     ViewSpec("takt", "Takt", "jitdesk.gui.views.takt", "◷"),
     ViewSpec("kpi", "KPI", "jitdesk.gui.views.kpi", "▤"),
     ViewSpec("admin", "Admin", "jitdesk.gui.admin.view", "⚙"),

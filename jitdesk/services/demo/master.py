@@ -96,13 +96,21 @@ PARTS = (
     ("400-4030", "Stretch film 500 mm", "m"),
 )
 
-# Escalation minutes are steps: team leader, supervisor, manager.
+# Escalation minutes are steps: team leader, supervisor, manager; line-stopping types also in takts.
 CALL_TYPES = (
-    CallType(code="MAT", name="Material", color="#FFC400", escalate_minutes=(5, 10, 20)),
-    CallType(code="QUAL", name="Quality", color="#B388FF", escalate_minutes=(3, 10, 30)),
-    CallType(code="MAINT", name="Maintenance", color="#2979FF", escalate_minutes=(5, 15, 30)),
-    CallType(code="SAFE", name="Safety", color="#FF1744", escalate_minutes=(1, 3, 5)),
-    CallType(code="HELP", name="Help", color="#00E676", escalate_minutes=(5, 15, 30), needs_ack=False),
+    CallType(code="MAT", name="Material", color="#FFC400", escalate_minutes=(5, 10, 20), symbol="▲",
+             sound="material", severity="medium", responder_role="operator"),
+    CallType(code="QUAL", name="Quality", color="#B388FF", escalate_minutes=(3, 10, 30), symbol="◆",
+             sound="quality", severity="high", responder_role="supervisor", stops_line=True,
+             escalate_takts=(1, 3), escalate_to=("team leader", "supervisor", "quality manager")),
+    CallType(code="MAINT", name="Maintenance", color="#2979FF", escalate_minutes=(5, 15, 30), symbol="✚",
+             sound="maintenance", severity="high", responder_role="operator", stops_line=True,
+             escalate_takts=(1, 3), escalate_to=("team leader", "maintenance supervisor", "plant manager")),
+    CallType(code="SAFE", name="Safety", color="#FF1744", escalate_minutes=(1, 3, 5), symbol="✖",
+             sound="safety", severity="critical", responder_role="supervisor", stops_line=True,
+             escalate_takts=(1, 2), escalate_to=("supervisor", "safety officer", "plant manager")),
+    CallType(code="HELP", name="Help", color="#00E676", escalate_minutes=(5, 15, 30), needs_ack=False, symbol="?",
+             sound="help", severity="low", responder_role="operator"),
 )
 
 CALENDAR = ShiftCalendar(

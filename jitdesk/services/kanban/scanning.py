@@ -23,6 +23,7 @@ from jitdesk.domain.kanban.loop import LOOP_PROJECTOR
 from jitdesk.domain.kanban.scan import ScanDecision, ScanResult, ScanStation, decide_scan
 from jitdesk.domain.kanban.status import Admin
 from jitdesk.domain.messages import Message, define, message
+from jitdesk.services.andon import material
 from jitdesk.services.changes import NO_CHANGES, Changes
 from jitdesk.services.kanban import SCAN_LOG
 from jitdesk.services.uow import Tx, transaction, wall_clock_ms
@@ -94,6 +95,7 @@ def record_scan(
         if decision.ok:
             assert decision.kind is not None and decision.payload is not None and decision.card_id is not None
             event_id = tx.append(decision.kind, decision.card_id, decision.payload, actor).event_id
+            material.follow_card(tx, decision.card_id)  # a loop out of full cards calls for material
         result = decision.result.value if isinstance(decision.result, ScanResult) else str(decision.result)
         words = words_in(tx.session).render(decision.message)
         log_id = kanban_repo.add_scan_log(

@@ -30,7 +30,7 @@ BERLIN = ZoneInfo("Europe/Berlin")
 # Unix ms samples of each kind of value a template takes, by format spec
 SAMPLE = {"time": 1_790_000_000_000, "duration": 7_500_000, "station": "st-1", "at_station": "st-2",
           "status": "EMPTY", "done": "PICKING", "admin": "ON_HOLD", "verb": "kanban.card.emptied",
-          "loop": "L-BOLT", "print": 2, "anomalies": 3, "": 4}
+          "loop": "L-BOLT", "print": 2, "anomalies": 3, "claimed": "Ana", "reason": "fixed", "": 4}
 
 
 def utc_ms(*when: int) -> int:
