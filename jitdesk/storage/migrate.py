@@ -1,12 +1,13 @@
 """Alembic migrations run from code: at start-up and by `jitdesk db upgrade`.
 
 Revisions are numbered ("0001_foundation.py" has revision "0001") and form one chain, so the newest
-is known from the file names without loading Alembic: an up-to-date database opens fast.
+is known from the files' revision lines without loading Alembic: an up-to-date database opens fast.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 
 from sqlalchemy import Engine, exc, text
@@ -17,9 +18,16 @@ from jitdesk.resources import migrations_dir
 log = logging.getLogger("jitdesk.db")
 
 
+_REVISION = re.compile(r"^revision = ['\"]([^'\"]+)['\"]", re.MULTILINE)
+
+
 def known_revisions() -> list[str]:
-    names = migrations_dir("versions").glob("[0-9][0-9][0-9][0-9]_*.py")
-    return sorted(p.name.split("_", 1)[0] for p in names)
+    """Each numbered file's revision id, read from its text (a branch's migration is "0008_<name>")."""
+    out = []
+    for path in migrations_dir("versions").glob("[0-9][0-9][0-9][0-9]_*.py"):
+        found = _REVISION.search(path.read_text(encoding="utf-8"))
+        out.append(found.group(1) if found else path.name.split("_", 1)[0])
+    return sorted(out)
 
 
 def head_revision() -> str:

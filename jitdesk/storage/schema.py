@@ -138,6 +138,8 @@ class CalendarRow(Projection, Base):
     days: Mapped[list[Any]]
     line_id: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool]
+    holidays: Mapped[list[Any]]  # migration 0008_takt
+    overrides: Mapped[list[Any]]
 
 
 def table(model: type[Base]) -> Table:

@@ -3,7 +3,6 @@ planned working minutes they leave."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from jitdesk.domain.master import Line, ShiftCalendar
+from jitdesk.domain.takt.calendar import nominal_minutes
+from jitdesk.domain.takt.records import pattern
 from jitdesk.gui.context import AppContext
 from jitdesk.gui.widgets import hint, page_title, section_title
 from jitdesk.gui.widgets.page import ReloadingPage
@@ -31,21 +32,6 @@ DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 def create_view(ctx: AppContext) -> QWidget:
     return TaktPage(ctx)
-
-
-def minutes(hhmm: str) -> int:
-    hours, mins = hhmm.split(":")
-    return int(hours) * 60 + int(mins)
-
-
-def span(start: str, end: str) -> int:
-    """Minutes from start to end; a shift that ends at or before it starts runs past midnight."""
-    length = (minutes(end) - minutes(start)) % (24 * 60)
-    return length or 24 * 60
-
-
-def planned_minutes(shift: Mapping[str, Any]) -> int:
-    return span(shift["start"], shift["end"]) - sum(span(b["start"], b["end"]) for b in shift["breaks"])
 
 
 def days_words(days: tuple[int, ...]) -> str:
@@ -121,7 +107,7 @@ def _shift_table(calendar: ShiftCalendar) -> QTableWidget:
     table.setFocusPolicy(table.focusPolicy().NoFocus)
     for row, shift in enumerate(calendar.shifts):
         breaks = "   ".join(f"{b['start']}–{b['end']}" for b in shift["breaks"]) or "none"
-        planned = planned_minutes(shift)
+        planned = nominal_minutes(pattern(shift))
         values = (shift["name"], shift["start"], shift["end"], breaks, f"{planned // 60} h {planned % 60:02d} min")
         for col, value in enumerate(values):
             table.setItem(row, col, QTableWidgetItem(value))
