@@ -30,8 +30,8 @@ def calendar_from(records: Iterable[ShiftCalendar], timezone: str) -> Calendar:
     overrides: dict[date, DayOverride] = {}
     for record in records:
         patterns = [pattern(s) for s in record.shifts]
-        for day in sorted(set(record.days)):
-            week[day].extend(patterns)
+        for weekday in sorted(set(record.days)):
+            week[weekday].extend(patterns)
         holidays.update(date.fromisoformat(d) for d in record.holidays)
         for o in record.overrides:
             day = date.fromisoformat(o["date"])
