@@ -3,4 +3,5 @@
 from jitdesk.domain import (
     kanban,  # noqa: F401
     master,  # noqa: F401
+    takt,  # noqa: F401
 )

@@ -1,4 +1,4 @@
-"""Master data (plants, lines, stations, parts, users, andon call types, shift calendars).
+"""Master data (plants, lines, stations, parts, users, andon call types, shift calendars, demand).
 
 Each is carried by one `master.<thing>.upserted` event holding the whole record, so the fold is
 "the latest record wins" in the deterministic event order. Nothing is deleted: `active` goes false.
@@ -89,6 +89,24 @@ class ShiftCalendar:
     overrides: tuple[Mapping[str, Any], ...] = ()
 
 
+@dataclass(frozen=True)
+class Demand:
+    """Parts a line is to make on a day (`shift` None: the whole day, shared by its shifts by working
+    time) or in one shift of it; `key` is "<line id>|<day>|<shift or empty>", one record per key."""
+
+    key: str
+    line_id: str
+    day: str  # ISO date, the plant-local day the shift starts on
+    quantity: int
+    shift: str | None = None
+    parts_per_cycle: int = 1
+    active: bool = True
+
+
+def demand_key(line_id: str, day: str, shift: str | None) -> str:
+    return f"{line_id}|{day}|{shift or ''}"
+
+
 _CODE = Str(max_len=40)
 _NAME = Str(max_len=120)
 _ACTIVE = Bool(required=False)
@@ -115,6 +133,9 @@ SCHEMAS: dict[type, dict[str, Field]] = {
     ShiftCalendar: {"name": _NAME, "shifts": ListOf(_SHIFT, max_len=4),
                     "days": ListOf(Int(min=0, max=6), max_len=7, required=False),
                     "line_id": Str(max_len=64, required=False, nullable=True), "active": _ACTIVE},
+    Demand: {"key": Str(max_len=180), "line_id": Str(max_len=64), "day": Str(min_len=10, max_len=10),
+             "quantity": Int(min=0, max=10_000_000), "shift": Str(max_len=40, required=False, nullable=True),
+             "parts_per_cycle": Int(min=1, max=10_000, required=False), "active": _ACTIVE},
 }
 # Schema 2 of the calendar: typed pauses, holidays and one-off day overrides (v1 payloads upcast as they are).
 SCHEMAS_2: dict[type, dict[str, Field]] = {
@@ -125,7 +146,7 @@ SCHEMAS_2: dict[type, dict[str, Field]] = {
 
 NAMES: dict[type, str] = {
     Plant: "plant", Line: "line", Station: "station", Part: "part", User: "user",
-    CallType: "call_type", ShiftCalendar: "calendar",
+    CallType: "call_type", ShiftCalendar: "calendar", Demand: "demand",
 }
 
 T = TypeVar("T")

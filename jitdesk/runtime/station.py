@@ -1,7 +1,7 @@
 """``Runtime``: the running station's Qt-free parts in one object, made once by the app context.
 
 It holds the change bus, the supervisor, the device manager and the scan router with today's routes
-(kanban cards first, then sign-in badges; codes nobody takes are answered and written to the scan
+(kanban cards first, then sign-in badges, then takt cycle codes; codes nobody takes are answered and written to the scan
 log). ``start()`` is called once the asyncio loop runs (it loads the badge list); ``start_task``
 runs a background coroutine under the supervisor, now or as soon as the loop runs; ``close()`` lets go
 of every device at once.
@@ -17,6 +17,7 @@ from jitdesk.runtime.devices import DeviceManager, when_running
 from jitdesk.runtime.scan_router import ScanRouter
 from jitdesk.runtime.scan_routes import BadgeScans, KanbanScans
 from jitdesk.runtime.supervise import Supervisor
+from jitdesk.runtime.takt_routes import TaktCycles
 from jitdesk.services.hub import ServiceHub
 from jitdesk.services.kanban.scanning import DEFAULT_DOUBLE_SCAN_SECONDS
 
@@ -24,6 +25,7 @@ log = logging.getLogger("jitdesk.runtime")
 
 KANBAN_ROUTE = "kanban"
 BADGE_ROUTE = "badge"
+TAKT_ROUTE = "takt"
 
 
 class Runtime:
@@ -39,6 +41,8 @@ class Runtime:
         self.router = ScanRouter(fallback=self.kanban.record_unknown)
         self.router.register(KANBAN_ROUTE, self.kanban.matches, self.kanban.handle)
         self.router.register(BADGE_ROUTE, self.badges.matches, self.badges.handle)
+        self.takt = TaktCycles(hub, self.bus, actor=actor)
+        self.router.register(TAKT_ROUTE, self.takt.matches, self.takt.handle)
         self.started = False
 
     def start(self) -> None:
