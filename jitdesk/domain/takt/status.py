@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from jitdesk.domain.takt.calendar import STOP, Calendar
 from jitdesk.domain.takt.cycle import TaktMinutes, parts_between
@@ -93,8 +93,7 @@ def line_status(calendar: Calendar, line_id: str, plan: ShiftPlan | None, rows: 
         return LineStatus(line_id, at_ms, OFF, None, 0, 0, None, (), None,
                           following.start_ms if following else None)
     shift = plan.shift
-    pause = shift.pause_at(at_ms)
-    phase = RUNNING if pause is None else (STOPPED if pause[2] == STOP else BREAK)
+    phase, resumes = _phase(plan, at_ms)
     actual = parts_between(rows, shift.start_ms, min(at_ms, shift.end_ms))
     planned = math.floor(plan.planned_by(at_ms) + 1e-9)
     mine = [t for t in completions if shift.start_ms <= t <= at_ms]
@@ -111,8 +110,40 @@ def line_status(calendar: Calendar, line_id: str, plan: ShiftPlan | None, rows: 
     rate = None
     if plan.demand > 0 and left_ms > 0:
         rate = max(0, plan.demand - actual) / (left_ms / HOUR_MS)
-    return LineStatus(line_id, at_ms, phase, plan, planned, actual, countdown, tuple(recent[-10:]), rate,
-                      pause[1] if pause is not None else None)
+    return LineStatus(line_id, at_ms, phase, plan, planned, actual, countdown, tuple(recent[-10:]), rate, resumes)
+
+
+def _phase(plan: ShiftPlan, at_ms: int) -> tuple[str, int | None]:
+    pause = plan.shift.pause_at(at_ms)
+    if pause is None:
+        return RUNNING, None
+    return (STOPPED if pause[2] == STOP else BREAK), pause[1]
+
+
+def at_time(status: LineStatus, at_ms: int) -> LineStatus:
+    """The same status moved on to `at_ms` with no new completions: planned count, countdown, phase and
+    the rate needed follow the clock (a screen ticks with this and reads the database on changes only).
+    Past the shift's end, or once an off-shift line's next shift starts, `stale` says to load afresh."""
+    plan = status.plan
+    if plan is None or at_ms < status.at_ms:
+        return replace(status, at_ms=at_ms)
+    shift = plan.shift
+    phase, resumes = _phase(plan, at_ms)
+    countdown = None if status.countdown_ms is None else (
+        status.countdown_ms - shift.working_between(status.at_ms, at_ms))
+    left_ms = shift.working_between(at_ms, shift.end_ms)
+    rate = None
+    if plan.demand > 0 and left_ms > 0:
+        rate = max(0, plan.demand - status.actual) / (left_ms / HOUR_MS)
+    return replace(status, at_ms=at_ms, phase=phase, planned=math.floor(plan.planned_by(at_ms) + 1e-9),
+                   countdown_ms=countdown, rate_needed_per_hour=rate, resumes_ms=resumes)
+
+
+def stale(status: LineStatus, at_ms: int) -> bool:
+    """True when the status no longer describes `at_ms`'s shift (it ended, or the next one began)."""
+    if status.plan is None:
+        return status.resumes_ms is not None and at_ms >= status.resumes_ms
+    return at_ms >= status.plan.shift.end_ms
 
 
 @dataclass(frozen=True)

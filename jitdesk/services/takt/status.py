@@ -13,14 +13,15 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session
 
 from jitdesk.domain.errors import NotFound
+from jitdesk.domain.fold import PROJECTORS
 from jitdesk.domain.master import Demand
 from jitdesk.domain.takt.calendar import Calendar, local_date
 from jitdesk.domain.takt.cycle import TaktMinutes
 from jitdesk.domain.takt.plan import ShiftPlan, plan_at, plans_for_day
 from jitdesk.domain.takt.records import line_calendar
 from jitdesk.domain.takt.status import LineStatus, line_status
-from jitdesk.storage import takt_repo
-from jitdesk.storage.database import Database
+from jitdesk.storage import identity, projections, takt_repo
+from jitdesk.storage.database import STATION_ID, Database
 
 
 @dataclass(frozen=True)
@@ -117,3 +118,22 @@ def day_plan(db: Database, line_code: str, day: date) -> DayPlan:
         demands = takt_repo.demands(session, [day.isoformat()])
         code = next(line.code for lid, line in takt_repo.lines(session) if lid == line_id)
     return DayPlan(line_id, code, name, day, calendar, tuple(plans_for_day(calendar, line_id, day, demands)))
+
+
+@dataclass(frozen=True)
+class StationLines:
+    """The line this station works on (None: it has none) and every active line (id, code, name)."""
+
+    own: str | None
+    lines: tuple[tuple[str, str, str], ...]
+    timezone: str
+
+
+def station_lines(db: Database) -> StationLines:
+    with db.reading() as session:
+        sid = identity.get_setting(session, STATION_ID)
+        found = projections.load(session, PROJECTORS.get("station"), sid) if sid else None
+        lines = tuple((lid, line.code, line.name) for lid, line in takt_repo.lines(session) if line.active)
+        zone = takt_repo.plant_timezone(session)
+    own = found[0].line_id if found is not None else None
+    return StationLines(own, lines, zone)

@@ -107,3 +107,17 @@ def test_parts_between_counts_whole_minutes_only_inside() -> None:
     rows = rows_from([at(5, 59, 30), at(6, 0, 10), at(6, 59, 59), at(7, 0), at(13, 59, 59), at(14)])
     assert parts_between(rows, at(6), at(14)) == 4
     assert parts_between(rows, at(6), at(6, 0, 20)) == 1  # the current minute counts
+
+
+def test_a_status_moved_on_by_the_clock_equals_one_made_then() -> None:
+    from jitdesk.domain.takt.status import at_time, stale
+
+    plan = plan_at(CAL, "L1", at(8), [demand(420, "Early")])
+    made = [at(6, 1) + i * 70_000 for i in range(100)]
+    then = line_status(CAL, "L1", plan, rows_from(made), made, at(8))
+    for later in (at(8, 0, 20), at(9, 10), at(11, 45)):
+        fresh = line_status(CAL, "L1", plan, rows_from(made), made, later)
+        moved = at_time(then, later)
+        assert (moved.planned, moved.phase, moved.countdown_ms, moved.resumes_ms, moved.rate_needed_per_hour) == (
+            fresh.planned, fresh.phase, fresh.countdown_ms, fresh.resumes_ms, fresh.rate_needed_per_hour)
+    assert not stale(then, at(13, 59)) and stale(then, at(14))
