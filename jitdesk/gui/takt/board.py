@@ -1,0 +1,232 @@
+"""The takt board for supervisors and a TV on the floor: every line with planned-by-now against made,
+efficiency, ahead or behind in parts, and its state in colour, a symbol and a word.
+
+Rows are painted, not built from widgets, so fifty lines ticking four times a second cost little: the
+board loads every line's status when cycles, demand or calendars change (coalesced, at most every
+`COALESCE_MS`) and moves the statuses on with the clock (`domain.takt.status.at_time`) each tick. Type
+is sized for 10 m: at 1080p the row text has a cap height of at least 50 px; lines that do not fit
+are shown page by page, turning every `PAGE_MS`. "TV mode" opens the board full screen (Esc closes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QRect, Qt, QTimer
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
+
+from jitdesk.domain.takt.status import BEHIND, OFF, RUNNING, STOPPED, LineStatus, at_time, stale
+from jitdesk.gui.context import AppContext
+from jitdesk.gui.takt.look import AMBER, GREY, PHASE, STANDING, percent, signed
+from jitdesk.gui.widgets import big_button, page_title
+from jitdesk.gui.widgets.page import ReloadingPage
+from jitdesk.services.takt.status import Board, LineTakt, board
+from jitdesk.services.uow import wall_clock_ms
+
+TICK_MS = 250
+COALESCE_MS = 500
+RELOAD_MS = 30_000
+PAGE_MS = 10_000
+MIN_CAP_PX = 50  # readable at 10 m on a 55" 1080p screen
+HEADERS = ("Line", "Planned", "Made", "Eff.", "± parts", "State")
+WIDTHS = (0.14, 0.13, 0.13, 0.14, 0.13, 0.33)  # shares of the width
+SAMPLES = ("L88", "8888", "8888", "188 %", "−888", "○ NO DEMAND")  # the widest each column must hold
+
+
+def state_of(status: LineStatus) -> tuple[str, str, str]:
+    """(symbol, word, colour) of a line on the board: paused lines say why, running ones ahead/behind."""
+    if status.phase != RUNNING:
+        symbol, word, _colour = PHASE[status.phase]
+        words = {OFF: "OFF SHIFT", STOPPED: "STOP"}
+        return symbol, words.get(status.phase, word.upper()), GREY if status.phase == OFF else AMBER
+    if status.plan is None or status.plan.demand <= 0:
+        return "○", "NO DEMAND", GREY
+    return STANDING[status.standing]
+
+
+def row_cells(line: LineTakt) -> tuple[str, ...]:
+    s = line.status
+    symbol, word, _colour = state_of(s)
+    if s.plan is None:
+        return line.code, "—", "—", "—", "—", f"{symbol} {word}"
+    return line.code, str(s.planned), str(s.actual), percent(s.efficiency), signed(s.ahead), f"{symbol} {word}"
+
+
+class BoardCanvas(QWidget):
+    """The painted rows; `set_lines` then `update()` (or `repaint()`) shows them."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lines: Sequence[LineTakt] = ()
+        self.page = 0
+        self._font_for: tuple[tuple[int, int], QFont] = ((0, 0), QFont())
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(600, 300)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+
+    def row_font(self) -> QFont:
+        """1080 px tall: 72 px type (cap height about 52 px); smaller screens scale down with the height,
+        and narrow ones until every column's widest text fits."""
+        key = (self.window().height(), self.width())
+        if self._font_for[0] == key:
+            return self._font_for[1]
+        font = QFont(self.font())
+        font.setBold(True)
+        font.setPixelSize(max(28, int(key[0] / 15)))
+        while font.pixelSize() > 20:
+            metrics = QFontMetrics(font)
+            if all(metrics.horizontalAdvance(text) <= self.width() * share - 24
+                   for text, share in zip(SAMPLES, WIDTHS, strict=True)):
+                break
+            font.setPixelSize(font.pixelSize() - 2)
+        self._font_for = (key, font)
+        return font
+
+    def row_height(self) -> int:
+        return int(QFontMetrics(self.row_font()).height() * 1.25)
+
+    def rows_per_page(self) -> int:
+        return max(1, (self.height() - self.row_height()) // self.row_height())
+
+    @property
+    def pages(self) -> int:
+        per = self.rows_per_page()
+        return max(1, -(-len(self.lines) // per))
+
+    def cap_height(self) -> int:
+        return QFontMetrics(self.row_font()).capHeight()
+
+    def set_lines(self, lines: Sequence[LineTakt]) -> None:
+        self.lines = lines
+        self.page %= self.pages
+
+    def turn_page(self) -> None:
+        self.page = (self.page + 1) % self.pages
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("#0B1117"))
+        font = self.row_font()
+        height = self.row_height()
+        width = self.width()
+        xs = [0]
+        for share in WIDTHS:
+            xs.append(xs[-1] + int(width * share))
+        small = QFont(font)
+        small.setPixelSize(max(18, font.pixelSize() // 2))
+        painter.setFont(small)
+        painter.setPen(QColor("#B0BEC5"))
+        for i, title in enumerate(HEADERS):
+            painter.drawText(QRect(xs[i] + 12, 0, xs[i + 1] - xs[i] - 24, height),
+                             Qt.AlignmentFlag.AlignVCenter | _align(i), title)
+        painter.setFont(font)
+        per = self.rows_per_page()
+        shown = self.lines[self.page * per:(self.page + 1) * per]
+        for row, line in enumerate(shown):
+            y = height * (row + 1)
+            symbol, _word, colour = state_of(line.status)
+            painter.fillRect(QRect(0, y, width, height - 4), QColor("#17212B" if row % 2 else "#111A22"))
+            painter.fillRect(QRect(xs[5], y, width - xs[5], height - 4), QColor(colour))
+            for i, text in enumerate(row_cells(line)):
+                dark = i == 5
+                painter.setPen(QColor("#0B1117" if dark else ("#FF5252" if i == 4 and line.status.standing == BEHIND
+                                                              and line.status.plan else "#ECEFF1")))
+                painter.drawText(QRect(xs[i] + 12, y, xs[i + 1] - xs[i] - 24, height - 4),
+                                 Qt.AlignmentFlag.AlignVCenter | _align(i), text)
+        if not self.lines:
+            painter.setPen(QColor("#ECEFF1"))
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No lines yet")
+        painter.end()
+
+
+def _align(column: int) -> Qt.AlignmentFlag:
+    return Qt.AlignmentFlag.AlignLeft if column in (0, 5) else Qt.AlignmentFlag.AlignRight
+
+
+class TaktBoardView(ReloadingPage):
+    WATCHES = ("takt_minutes", "demand", "calendar", "line", "plant")
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *,
+                 now_ms: Callable[[], int] = wall_clock_ms, tv: bool = False) -> None:
+        super().__init__(ctx, parent)
+        self.now_ms = now_ms
+        self.loaded: Board | None = None
+        self.canvas = BoardCanvas()
+        self.title = page_title("▥  Takt board")
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.tv_button = big_button("⛶  TV mode")
+        self.tv_button.clicked.connect(self.open_tv)
+        self.tv_window: TaktBoardView | None = None
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        if not tv:
+            top.addWidget(self.tv_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12 if tv else 28, 8, 12 if tv else 28, 8)
+        layout.addLayout(top)
+        layout.addWidget(self.canvas, 1)
+        self._pending = QTimer(self)
+        self._pending.setSingleShot(True)
+        self._pending.setInterval(COALESCE_MS)
+        self._pending.timeout.connect(self._load_now)
+        self.ticker = QTimer(self)
+        self.ticker.setInterval(TICK_MS)
+        self.ticker.timeout.connect(self.tick)
+        self.ticker.start()
+        self.pager = QTimer(self)
+        self.pager.setInterval(PAGE_MS)
+        self.pager.timeout.connect(self.turn_page)
+        self.pager.start()
+        self.reloader = QTimer(self)
+        self.reloader.setInterval(RELOAD_MS)
+        self.reloader.timeout.connect(self.load)
+        self.reloader.start()
+        self._load_now()
+
+    def load(self) -> None:
+        """Coalesce bursts of changes (a busy plant completes many cycles a second) into one read."""
+        if not self._pending.isActive():
+            self._pending.start()
+
+    def _load_now(self) -> None:
+        self.ctx.submit(board, now_ms=self.now_ms(), on_done=self.show_board)
+
+    def show_board(self, found: Board) -> None:
+        self.loaded = found
+        self.tick()
+
+    def tick(self) -> None:
+        if self.loaded is None:
+            return
+        now = self.now_ms()
+        lines = [LineTakt(lt.line_id, lt.code, lt.name, at_time(lt.status, now)) for lt in self.loaded.lines]
+        if any(stale(lt.status, now) for lt in self.loaded.lines):
+            self.load()
+        self.canvas.set_lines(lines)
+        behind = sum(1 for lt in lines if lt.status.phase == RUNNING and lt.status.standing == BEHIND)
+        page = f"  ·  page {self.canvas.page + 1} of {self.canvas.pages}" if self.canvas.pages > 1 else ""
+        self.title.setText(f"▥  Takt board  ·  {len(lines)} lines, {behind} behind{page}")
+        self.canvas.update()
+
+    def turn_page(self) -> None:
+        self.canvas.turn_page()
+        self.tick()
+
+    def open_tv(self) -> None:
+        window = TaktBoardView(self.ctx, now_ms=self.now_ms, tv=True)
+        window.setWindowTitle("jitdesk takt board")
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.showFullScreen()
+        self.tv_window = window
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        if event.key() == Qt.Key.Key_Escape and self.isWindow():
+            self.close()
+            return
+        super().keyPressEvent(event)
+
+
+def create_view(ctx: AppContext) -> QWidget:
+    return TaktBoardView(ctx)
