@@ -105,7 +105,7 @@ class BoardCanvas(QWidget):
         self.page = (self.page + 1) % self.pages
         self.update()
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor("#0B1117"))
         font = self.row_font()
@@ -126,7 +126,7 @@ class BoardCanvas(QWidget):
         shown = self.lines[self.page * per:(self.page + 1) * per]
         for row, line in enumerate(shown):
             y = height * (row + 1)
-            symbol, _word, colour = state_of(line.status)
+            _symbol, _word, colour = state_of(line.status)
             painter.fillRect(QRect(0, y, width, height - 4), QColor("#17212B" if row % 2 else "#111A22"))
             painter.fillRect(QRect(xs[5], y, width - xs[5], height - 4), QColor(colour))
             for i, text in enumerate(row_cells(line)):
@@ -221,7 +221,7 @@ class TaktBoardView(ReloadingPage):
         window.showFullScreen()
         self.tv_window = window
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and self.isWindow():
             self.close()
             return
