@@ -52,6 +52,8 @@ class Countdown(QLabel):
         # Its size comes from the page, never from its own (huge) text, so the window never grows.
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.setMinimumHeight(120)
+        self.colour = GREY
+        self.pixels = 120
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -60,16 +62,27 @@ class Countdown(QLabel):
     def fit(self) -> None:
         font = QFont(self.font())
         font.setBold(True)
-        font.setPixelSize(max(40, int(self.height() * 0.9)))
-        while font.pixelSize() > 40:
+        pixels = max(40, int(self.height() * 0.9))
+        while pixels > 40:
+            font.setPixelSize(pixels)
             metrics = QFontMetrics(font)
             if metrics.capHeight() <= self.height() * CAP_SHARE and \
                     metrics.horizontalAdvance(self.SAMPLE) <= self.width() * 0.96:
                 break
-            font.setPixelSize(font.pixelSize() - 4)
-        self.setFont(font)
+            pixels -= 4
+        self.pixels = pixels
+        self._style()
+
+    def set_colour(self, colour: str) -> None:
+        self.colour = colour
+        self._style()
+
+    def _style(self) -> None:
+        # Through the style sheet: the app's theme sets label fonts there, and would win over setFont.
+        self.setStyleSheet(f"color: {self.colour}; font-size: {self.pixels}px; font-weight: bold;")
 
     def cap_height(self) -> int:
+        self.ensurePolished()
         return QFontMetrics(self.font()).capHeight()
 
 
@@ -246,14 +259,14 @@ class TaktStationView(ReloadingPage):
                                  f"color: #0B1117; background: {colour};")
         if status.countdown_ms is None or plan is None:
             self.countdown.setText("–:––")
-            self.countdown.setStyleSheet(f"color: {GREY};")
+            self.countdown.set_colour(GREY)
             self.judgement.setText("⏸  PAUSED" if status.phase == OFF else "")
         else:
             self.countdown.setText(countdown(status.countdown_ms))
             j_symbol, j_word, j_colour = JUDGEMENT[status.judgement or "on_target"]
             paused = status.phase != "running"
             colour = GREY if paused else j_colour
-            self.countdown.setStyleSheet(f"color: {colour};")
+            self.countdown.set_colour(colour)
             self.judgement.setText("⏸  PAUSED" if paused else f"{j_symbol}  {j_word}")
             self.judgement.setStyleSheet(f"font-size: 44px; font-weight: bold; color: {colour};")
         if plan is None:
