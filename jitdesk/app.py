@@ -140,6 +140,9 @@ def _run_qt(args: argparse.Namespace, hub: ServiceHub, loaded: LoadedSettings, p
         from jitdesk.gui.scanning import install_scanning
 
         install_scanning(ctx, app)  # serial scanner (if configured) and keyboard wedge -> record_scan
+        from jitdesk.gui.takt.pedal import install_pedal
+
+        install_pedal(ctx)  # a serial foot pedal or line sensor (if configured) -> complete_cycle
     window = MainWindow(ctx, view)
     sync = _start_sync(ctx, loaded) if screenshot is None else None
     for problem in problems:

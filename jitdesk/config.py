@@ -8,6 +8,7 @@ alone falls back to its default. Unknown keys are reported (a typo should not pa
     [scanner]   port, baud, terminator, prefix, suffix, min_length, double_scan_seconds
     [sync]      server_url, token
     [ui]        font_scale, fullscreen, start_view
+    [takt]      window_percent, pedal_port, pedal_line, andon_link, andon_behind_takts
 """
 
 from __future__ import annotations
@@ -49,11 +50,21 @@ class UiSettings:
 
 
 @dataclass(frozen=True)
+class TaktSettings:
+    window_percent: float = 10.0  # a cycle within this share of its takt is "on target"
+    pedal_port: str = ""  # serial foot pedal or line sensor (one line per press); empty: none
+    pedal_line: str = ""  # the line code its presses complete (empty: this station's line)
+    andon_link: bool = False  # raise an andon call for a line too far behind (when andon calls exist)
+    andon_behind_takts: float = 3.0  # how many cycles behind is too far
+
+
+@dataclass(frozen=True)
 class Settings:
     station: StationSettings = field(default_factory=StationSettings)
     scanner: ScannerSettings = field(default_factory=ScannerSettings)
     sync: SyncSettings = field(default_factory=SyncSettings)
     ui: UiSettings = field(default_factory=UiSettings)
+    takt: TaktSettings = field(default_factory=TaktSettings)
 
 
 @dataclass(frozen=True)
@@ -69,6 +80,8 @@ _RANGES: dict[str, tuple[float, float]] = {
     "scanner.min_length": (1, 200),
     "scanner.double_scan_seconds": (0, 60),
     "ui.font_scale": (0.5, 4.0),
+    "takt.window_percent": (0, 100),
+    "takt.andon_behind_takts": (0.5, 1000),
 }
 _TYPE_WORDS = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
 _WHERE = re.compile(r"\(at line (\d+), column (\d+)\)")

@@ -47,6 +47,7 @@ class LineStatus:
     recent: tuple[CycleTime, ...]  # the last ten cycles of the shift, oldest first
     rate_needed_per_hour: float | None  # parts per working hour to meet the demand by shift end
     resumes_ms: int | None  # when a pause ends (break, stop) or the next shift starts
+    window: float = DEFAULT_WINDOW  # a cycle within this share of its takt is on target
 
     @property
     def ahead(self) -> int:
@@ -79,9 +80,9 @@ class LineStatus:
         """The running cycle against the window: early (still inside), on target, or late."""
         if self.countdown_ms is None or self.plan is None or self.plan.cycle_ms is None:
             return None
-        if self.countdown_ms < -self.plan.cycle_ms * DEFAULT_WINDOW:
+        if self.countdown_ms < -self.plan.cycle_ms * self.window:
             return LATE
-        return ON_TARGET if self.countdown_ms <= self.plan.cycle_ms * DEFAULT_WINDOW else EARLY
+        return ON_TARGET if self.countdown_ms <= self.plan.cycle_ms * self.window else EARLY
 
 
 def line_status(calendar: Calendar, line_id: str, plan: ShiftPlan | None, rows: Iterable[TaktMinutes],
@@ -91,7 +92,7 @@ def line_status(calendar: Calendar, line_id: str, plan: ShiftPlan | None, rows: 
     if plan is None:
         following = calendar.next_shift(at_ms)
         return LineStatus(line_id, at_ms, OFF, None, 0, 0, None, (), None,
-                          following.start_ms if following else None)
+                          following.start_ms if following else None, window)
     shift = plan.shift
     phase, resumes = _phase(plan, at_ms)
     actual = parts_between(rows, shift.start_ms, min(at_ms, shift.end_ms))
@@ -110,7 +111,8 @@ def line_status(calendar: Calendar, line_id: str, plan: ShiftPlan | None, rows: 
     rate = None
     if plan.demand > 0 and left_ms > 0:
         rate = max(0, plan.demand - actual) / (left_ms / HOUR_MS)
-    return LineStatus(line_id, at_ms, phase, plan, planned, actual, countdown, tuple(recent[-10:]), rate, resumes)
+    return LineStatus(line_id, at_ms, phase, plan, planned, actual, countdown, tuple(recent[-10:]), rate, resumes,
+                      window)
 
 
 def _phase(plan: ShiftPlan, at_ms: int) -> tuple[str, int | None]:

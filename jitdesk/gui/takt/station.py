@@ -200,7 +200,8 @@ class TaktStationView(ReloadingPage):
             self.line_id = found.own if found.own in ids else (ids[0] if ids else None)
         if self.line_id is not None:
             self.picker.setCurrentIndex(ids.index(self.line_id))
-            self.ctx.submit(line_takt, self.line_id, now_ms=self.now_ms(), on_done=self.show_line)
+            self.ctx.submit(line_takt, self.line_id, now_ms=self.now_ms(),
+                            window=self.ctx.settings.takt.window_percent / 100, on_done=self.show_line)
         else:
             self.current = self.shown = None
             self.phase.setText("No lines yet: an admin adds lines and shift calendars in Admin.")

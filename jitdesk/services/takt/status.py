@@ -19,7 +19,7 @@ from jitdesk.domain.takt.calendar import Calendar, local_date
 from jitdesk.domain.takt.cycle import TaktMinutes
 from jitdesk.domain.takt.plan import ShiftPlan, plan_at, plans_for_day
 from jitdesk.domain.takt.records import line_calendar
-from jitdesk.domain.takt.status import LineStatus, line_status
+from jitdesk.domain.takt.status import DEFAULT_WINDOW, LineStatus, line_status
 from jitdesk.storage import identity, projections, takt_repo
 from jitdesk.storage.database import STATION_ID, Database
 
@@ -45,13 +45,13 @@ def days_around(zone_name: str, at_ms: int) -> list[str]:
 
 
 def _status(session: Session, calendar: Calendar, line_id: str, demands: list[Demand], at_ms: int,
-            completions: bool) -> LineStatus:
+            completions: bool, window: float) -> LineStatus:
     plan = plan_at(calendar, line_id, at_ms, demands)
     if plan is None:
-        return line_status(calendar, line_id, None, [], [], at_ms)
+        return line_status(calendar, line_id, None, [], [], at_ms, window)
     rows = takt_repo.minute_rows(session, plan.shift.start_ms, plan.shift.end_ms, line_id)
     recent = takt_repo.latest_completions(session, line_id, plan.shift.start_ms) if completions else []
-    return line_status(calendar, line_id, plan, rows, recent, at_ms)
+    return line_status(calendar, line_id, plan, rows, recent, at_ms, window)
 
 
 def board(db: Database, *, now_ms: int) -> Board:
@@ -79,7 +79,7 @@ def board(db: Database, *, now_ms: int) -> Board:
     return Board(now_ms, zone, tuple(out))
 
 
-def line_takt(db: Database, line_id: str, *, now_ms: int) -> LineTakt:
+def line_takt(db: Database, line_id: str, *, now_ms: int, window: float = DEFAULT_WINDOW) -> LineTakt:
     """One line's status with its last ten cycle times (the station view)."""
     with db.reading() as session:
         zone = takt_repo.plant_timezone(session)
@@ -88,7 +88,7 @@ def line_takt(db: Database, line_id: str, *, now_ms: int) -> LineTakt:
             raise NotFound(f"Line {line_id} does not exist.")
         calendar = line_calendar(takt_repo.calendars(session), line_id, zone)
         demands = takt_repo.demands(session, days_around(zone, now_ms))
-        status = _status(session, calendar, line_id, demands, now_ms, completions=True)
+        status = _status(session, calendar, line_id, demands, now_ms, True, window)
     line = found[line_id]
     return LineTakt(line_id, line.code, line.name, status)
 
