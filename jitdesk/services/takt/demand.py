@@ -30,7 +30,7 @@ def _existing(tx: Tx, key: str) -> str | None:
 
 
 def set_in(tx: Tx, line_id: str, day: date, quantity: int, *, shift: str | None = None,
-           parts_per_cycle: int = 1, actor: str | None) -> str:
+           parts_per_cycle: int = 1, actor: str | None, check_access: bool = True) -> str:
     if quantity < 0:
         raise BadInput("Demand: the quantity may not be negative.")
     if parts_per_cycle < 1:
@@ -38,17 +38,18 @@ def set_in(tx: Tx, line_id: str, day: date, quantity: int, *, shift: str | None 
     shift = shift.strip() if shift and shift.strip() else None
     key = demand_key(line_id, day.isoformat(), shift)
     record = Demand(key, line_id, day.isoformat(), quantity, shift, parts_per_cycle)
-    return save_in(tx, record, actor=actor, entity_id=_existing(tx, key))
+    return save_in(tx, record, actor=actor, entity_id=_existing(tx, key), check_access=check_access)
 
 
 def set_demand(db: Database, line_id: str, day: date, quantity: int, *, shift: str | None = None,
-               parts_per_cycle: int = 1, actor: str | None) -> Changes:
+               parts_per_cycle: int = 1, actor: str | None, check_access: bool = True) -> Changes:
     with transaction(db) as tx:
-        set_in(tx, line_id, day, quantity, shift=shift, parts_per_cycle=parts_per_cycle, actor=actor)
+        set_in(tx, line_id, day, quantity, shift=shift, parts_per_cycle=parts_per_cycle, actor=actor,
+               check_access=check_access)
     return tx.changes
 
 
-def import_csv(db: Database, text: str, *, actor: str | None) -> tuple[int, Changes]:
+def import_csv(db: Database, text: str, *, actor: str | None, check_access: bool = True) -> tuple[int, Changes]:
     """Import demand rows from CSV text; returns how many rows were set."""
     reader = csv.DictReader(io.StringIO(text))
     needed = {"line", "date", "quantity"}
@@ -72,7 +73,8 @@ def import_csv(db: Database, text: str, *, actor: str | None) -> tuple[int, Chan
         for number, code, day, quantity, shift, ppc in rows:
             try:
                 line_id = line_by_code(tx.session, code)[0]
-                set_in(tx, line_id, day, quantity, shift=shift, parts_per_cycle=ppc, actor=actor)
+                set_in(tx, line_id, day, quantity, shift=shift, parts_per_cycle=ppc, actor=actor,
+                       check_access=check_access)
             except BadInput as error:
                 raise BadInput(f"Demand CSV row {number}: {error}") from error
     return len(rows), tx.changes
