@@ -61,6 +61,8 @@ class Calendar:
     week: tuple[tuple[ShiftPattern, ...], ...] = ((),) * 7
     holidays: frozenset[date] = frozenset()
     overrides: tuple[DayOverride, ...] = ()
+    # Occurrences already made, per day: a calendar is asked about the same few days again and again.
+    _days: dict[date, tuple[Shift, ...]] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if len(self.week) != 7:
@@ -85,7 +87,12 @@ class Calendar:
 
     def shifts_on(self, day: date) -> list[Shift]:
         """The shifts that start on `day` (plant-local), as instants."""
-        return [occurrence(self.zone, day, p) for p in self.patterns_on(day)]
+        found = self._days.get(day)
+        if found is None:
+            if len(self._days) > 1000:
+                self._days.clear()
+            found = self._days[day] = tuple(occurrence(self.zone, day, p) for p in self.patterns_on(day))
+        return list(found)
 
     def shifts_between(self, start_ms: int, end_ms: int) -> list[Shift]:
         """Every shift that overlaps [start_ms, end_ms), in start order."""

@@ -48,3 +48,14 @@ def line_calendar(records: Iterable[ShiftCalendar], line_id: str, timezone: str)
     active = [r for r in records if r.active]
     own = [r for r in active if r.line_id == line_id]
     return calendar_from(own or [r for r in active if r.line_id is None], timezone)
+
+
+def line_calendars(records: Iterable[ShiftCalendar], line_ids: Iterable[str], timezone: str) -> dict[str, Calendar]:
+    """`line_calendar` of many lines; the lines that follow the plant-wide calendars share one."""
+    active = [r for r in records if r.active]
+    shared = calendar_from([r for r in active if r.line_id is None], timezone)
+    out = {}
+    for line_id in line_ids:
+        own = [r for r in active if r.line_id == line_id]
+        out[line_id] = calendar_from(own, timezone) if own else shared
+    return out

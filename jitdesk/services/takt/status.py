@@ -18,7 +18,7 @@ from jitdesk.domain.master import Demand
 from jitdesk.domain.takt.calendar import Calendar, local_date
 from jitdesk.domain.takt.cycle import TaktMinutes
 from jitdesk.domain.takt.plan import ShiftPlan, plan_at, plans_for_day
-from jitdesk.domain.takt.records import line_calendar
+from jitdesk.domain.takt.records import line_calendar, line_calendars
 from jitdesk.domain.takt.status import DEFAULT_WINDOW, LineStatus, line_status
 from jitdesk.storage import identity, projections, takt_repo
 from jitdesk.storage.database import STATION_ID, Database
@@ -62,8 +62,9 @@ def board(db: Database, *, now_ms: int) -> Board:
         demands = takt_repo.demands(session, days_around(zone, now_ms))
         lines = [(lid, line) for lid, line in takt_repo.lines(session) if line.active]
         plans: dict[str, tuple[Calendar, ShiftPlan | None]] = {}
+        calendars = line_calendars(records, (line_id for line_id, _line in lines), zone)
         for line_id, _line in lines:
-            calendar = line_calendar(records, line_id, zone)
+            calendar = calendars[line_id]
             plans[line_id] = (calendar, plan_at(calendar, line_id, now_ms, demands))
         spans = [p.shift for _c, p in plans.values() if p is not None]
         rows = takt_repo.minute_rows(session, min(s.start_ms for s in spans), max(s.end_ms for s in spans)) \
