@@ -138,7 +138,7 @@ class Shift:
     def span_ms(self) -> int:
         return self.end_ms - self.start_ms
 
-    @property
+    @cached_property
     def working_ms(self) -> int:
         return sum(b - a for a, b in self.working)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QRect, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPaintEvent, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from jitdesk.domain.takt.status import BEHIND, OFF, RUNNING, STOPPED, LineStatus, at_time, stale
@@ -61,6 +61,7 @@ class BoardCanvas(QWidget):
         self.lines: Sequence[LineTakt] = ()
         self.page = 0
         self._font_for: tuple[tuple[int, int], QFont] = ((0, 0), QFont())
+        self._rows: dict[tuple[object, ...], QPixmap] = {}
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(600, 300)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -105,15 +106,51 @@ class BoardCanvas(QWidget):
         self.page = (self.page + 1) % self.pages
         self.update()
 
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor("#0B1117"))
-        font = self.row_font()
-        height = self.row_height()
-        width = self.width()
+    def _columns(self) -> list[int]:
         xs = [0]
         for share in WIDTHS:
-            xs.append(xs[-1] + int(width * share))
+            xs.append(xs[-1] + int(self.width() * share))
+        return xs
+
+    def _row_image(self, row: int, line: LineTakt) -> QPixmap:
+        """One row drawn once into a pixmap and kept while its words, colours and size stay the same:
+        large type is costly to draw, and most rows do not change between two ticks."""
+        cells = row_cells(line)
+        _symbol, _word, colour = state_of(line.status)
+        red = line.status.standing == BEHIND and line.status.plan is not None
+        height, width = self.row_height() - 4, self.width()
+        key = (cells, colour, red, row % 2, width, height, self.row_font().pixelSize())
+        found = self._rows.get(key)
+        if found is not None:
+            return found
+        image = QPixmap(width, max(1, height))
+        image.fill(QColor("#17212B" if row % 2 else "#111A22"))
+        painter = QPainter(image)
+        xs = self._columns()
+        painter.fillRect(QRect(xs[5], 0, width - xs[5], height), QColor(colour))
+        painter.setFont(self.row_font())
+        for i, text in enumerate(cells):
+            painter.setPen(QColor("#0B1117" if i == 5 else ("#FF5252" if i == 4 and red else "#ECEFF1")))
+            painter.drawText(QRect(xs[i] + 12, 0, xs[i + 1] - xs[i] - 24, height),
+                             Qt.AlignmentFlag.AlignVCenter | _align(i), text)
+        painter.end()
+        if len(self._rows) > 500:
+            self._rows.clear()
+        self._rows[key] = image
+        return image
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        font = self.row_font()
+        height = self.row_height()
+        xs = self._columns()
+        per = self.rows_per_page()
+        shown = self.lines[self.page * per:(self.page + 1) * per]
+        # Rows cover their own area; only the header and what is below the rows need the background.
+        painter.fillRect(QRect(0, 0, self.width(), height), QColor("#0B1117"))
+        painter.fillRect(QRect(0, height * (len(shown) + 1) - 4, self.width(), self.height()), QColor("#0B1117"))
+        for row in range(len(shown)):
+            painter.fillRect(QRect(0, height * (row + 2) - 4, self.width(), 4), QColor("#0B1117"))
         small = QFont(font)
         small.setPixelSize(max(18, font.pixelSize() // 2))
         painter.setFont(small)
@@ -121,21 +158,10 @@ class BoardCanvas(QWidget):
         for i, title in enumerate(HEADERS):
             painter.drawText(QRect(xs[i] + 12, 0, xs[i + 1] - xs[i] - 24, height),
                              Qt.AlignmentFlag.AlignVCenter | _align(i), title)
-        painter.setFont(font)
-        per = self.rows_per_page()
-        shown = self.lines[self.page * per:(self.page + 1) * per]
         for row, line in enumerate(shown):
-            y = height * (row + 1)
-            _symbol, _word, colour = state_of(line.status)
-            painter.fillRect(QRect(0, y, width, height - 4), QColor("#17212B" if row % 2 else "#111A22"))
-            painter.fillRect(QRect(xs[5], y, width - xs[5], height - 4), QColor(colour))
-            for i, text in enumerate(row_cells(line)):
-                dark = i == 5
-                painter.setPen(QColor("#0B1117" if dark else ("#FF5252" if i == 4 and line.status.standing == BEHIND
-                                                              and line.status.plan else "#ECEFF1")))
-                painter.drawText(QRect(xs[i] + 12, y, xs[i + 1] - xs[i] - 24, height - 4),
-                                 Qt.AlignmentFlag.AlignVCenter | _align(i), text)
+            painter.drawPixmap(0, height * (row + 1), self._row_image(row, line))
         if not self.lines:
+            painter.setFont(font)
             painter.setPen(QColor("#ECEFF1"))
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No lines yet")
         painter.end()
