@@ -74,8 +74,8 @@ class BoardCanvas(QWidget):
             return self._font_for[1]
         font = QFont(self.font())
         font.setBold(True)
-        font.setPixelSize(max(28, int(key[0] / 15)))
-        while font.pixelSize() > 20:
+        font.setPixelSize(max(12, int(key[0] / 15)))
+        while font.pixelSize() > 12:
             metrics = QFontMetrics(font)
             if all(metrics.horizontalAdvance(text) <= self.width() * share - 24
                    for text, share in zip(SAMPLES, WIDTHS, strict=True)):
@@ -182,7 +182,7 @@ class TaktBoardView(ReloadingPage):
         self.canvas = BoardCanvas()
         self.title = page_title("▥  Takt board")
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.tv_button = big_button("⛶  TV mode")
+        self.tv_button = big_button("▭  TV mode")
         self.tv_button.clicked.connect(self.open_tv)
         self.tv_window: TaktBoardView | None = None
         top = QHBoxLayout()
@@ -244,6 +244,9 @@ class TaktBoardView(ReloadingPage):
         window = TaktBoardView(self.ctx, now_ms=self.now_ms, tv=True)
         window.setWindowTitle("jitdesk takt board")
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        screen = self.screen()
+        if screen is not None:  # with no window manager (a kiosk TV) full screen alone does not resize
+            window.setGeometry(screen.geometry())
         window.showFullScreen()
         self.tv_window = window
 

@@ -96,7 +96,7 @@ def _tile(title: str) -> tuple[QFrame, QLabel]:
     caption.setStyleSheet("font-size: 20px; color: #B0BEC5;")
     value = QLabel("—")
     value.setStyleSheet("font-size: 40px; font-weight: bold;")
-    value.setWordWrap(True)
+    value.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
     layout.addWidget(caption)
     layout.addWidget(value)
     return frame, value
@@ -128,8 +128,9 @@ class TaktStationView(ReloadingPage):
         self.judgement.setObjectName("taktJudgement")
         self.judgement.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.judgement.setStyleSheet("font-size: 44px; font-weight: bold;")
-        made_tile, self.made = _tile("Made / planned this shift")
-        ahead_tile, self.ahead = _tile("Ahead / behind")
+        made_tile, self.made = _tile("Made / planned by now")
+        self.made_caption = made_tile.findChild(QLabel)
+        ahead_tile, self.ahead = _tile("Ahead / behind plan, parts")
         takt_tile, self.takt = _tile("Takt")
         rate_tile, self.rate = _tile("Needed to catch up by shift end")
         self.recent = QLabel()
@@ -245,7 +246,7 @@ class TaktStationView(ReloadingPage):
             self.title.setText(f"◷  Takt · {name}")
         else:
             span = f"{clock(plan.shift.start_ms, self.zone)}–{clock(plan.shift.end_ms, self.zone)}"
-            self.title.setText(f"◷  Takt · {name} · {plan.shift.name} {span}")
+            self.title.setText(f"◷  Takt · {line.code if line else ''} · {plan.shift.name} shift {span}")
         symbol, word, colour = PHASE[status.phase]
         phase = f"{symbol}  {word}"
         if status.phase == OFF:
@@ -276,9 +277,11 @@ class TaktStationView(ReloadingPage):
                 label.setStyleSheet("font-size: 40px; font-weight: bold;")
             self.recent.setText("")
             return
-        self.made.setText(f"{status.actual} / {status.planned}  (of {plan.demand})")
+        self.made.setText(f"{status.actual} / {status.planned}")
+        if self.made_caption is not None:
+            self.made_caption.setText(f"Made / planned by now (shift: {plan.demand})")
         s_symbol, s_word, s_colour = STANDING[status.standing]
-        self.ahead.setText(f"{s_symbol} {signed(status.ahead)} parts  {s_word}")
+        self.ahead.setText(f"{s_symbol} {signed(status.ahead)}  {s_word}")
         self.ahead.setStyleSheet(f"font-size: 40px; font-weight: bold; color: {s_colour};")
         cycle = plan.cycle_ms
         per = f" · {plan.parts_per_cycle} parts/cycle" if plan.parts_per_cycle > 1 else ""

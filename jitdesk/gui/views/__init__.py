@@ -33,7 +33,7 @@ VIEWS: dict[str, ViewSpec] = {spec.name: spec for spec in (
     ViewSpec("kanban", "Kanban", "jitdesk.gui.views.kanban_board", "▦"),
     ViewSpec("andon", "Andon", "jitdesk.gui.views.andon", "⚑"),
     ViewSpec("takt", "Takt", "jitdesk.gui.views.takt", "◷"),
-    ViewSpec("taktboard", "Takt board", "jitdesk.gui.takt.board", "▥"),
+    ViewSpec("taktboard", "Lines", "jitdesk.gui.takt.board", "▥"),  # the takt board: every line
     ViewSpec("kpi", "KPI", "jitdesk.gui.views.kpi", "▤"),
     ViewSpec("admin", "Admin", "jitdesk.gui.admin.view", "⚙"),
     ViewSpec("sync", "Sync", "jitdesk.gui.views.quarantine", "⇅"),

@@ -42,8 +42,9 @@ def test_running_behind_with_countdown_made_planned_and_last_cycles(
     clock = Clock(at(8))
     view = _view(qtbot, ctx, clock)
     assert view.countdown.cap_height() >= 150  # readable at 5 m on a 1080p screen
-    assert view.made.text() == "100 / 120  (of 450)"
-    assert view.ahead.text() == "▼ −20 parts  BEHIND"
+    assert view.made.text() == "100 / 120" and view.made_caption is not None
+    assert view.made_caption.text() == "Made / planned by now (shift: 450)"
+    assert view.ahead.text() == "▼ −20  BEHIND"
     assert view.takt.text() == "60 s per cycle"
     assert view.countdown.text().startswith("−")  # the last cycle ended at 07:47:45: 12 min 15 s ago
     assert view.judgement.text() == "▼  LATE"
