@@ -91,11 +91,12 @@ def _tile(title: str) -> tuple[QFrame, QLabel]:
     frame.setObjectName("taktTile")
     frame.setStyleSheet("#taktTile { border: 2px solid #33414f; border-radius: 10px; }")
     layout = QVBoxLayout(frame)
-    layout.setContentsMargins(14, 8, 14, 8)
+    layout.setContentsMargins(14, 4, 14, 4)
+    layout.setSpacing(0)
     caption = QLabel(title)
     caption.setStyleSheet("font-size: 20px; color: #B0BEC5;")
     value = QLabel("—")
-    value.setStyleSheet("font-size: 40px; font-weight: bold;")
+    value.setStyleSheet("font-size: 36px; font-weight: bold;")
     value.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
     layout.addWidget(caption)
     layout.addWidget(value)
@@ -136,10 +137,10 @@ class TaktStationView(ReloadingPage):
         self.recent = QLabel()
         self.recent.setObjectName("taktRecent")
         self.recent.setTextFormat(Qt.TextFormat.RichText)
-        self.recent.setStyleSheet("font-size: 26px;")
+        self.recent.setStyleSheet("font-size: 22px;")
         self.done = big_button("✓  Cycle done", primary=True)
         self.done.setObjectName("taktDone")
-        self.done.setMinimumHeight(110)
+        self.done.setMinimumHeight(90)
         self.done.setStyleSheet("font-size: 36px; font-weight: bold;")
         self.done.clicked.connect(self.complete)
         self.answer = QLabel()
@@ -152,7 +153,7 @@ class TaktStationView(ReloadingPage):
         top.addWidget(self.title, 1)
         top.addWidget(self.picker)
         tiles = QGridLayout()
-        tiles.setSpacing(10)
+        tiles.setSpacing(6)
         for i, tile in enumerate((made_tile, ahead_tile, takt_tile, rate_tile)):
             tiles.addWidget(tile, i, 0)
         middle = QHBoxLayout()
@@ -274,7 +275,7 @@ class TaktStationView(ReloadingPage):
         if plan is None:
             for label in (self.made, self.ahead, self.takt, self.rate):
                 label.setText("—")
-                label.setStyleSheet("font-size: 40px; font-weight: bold;")
+                label.setStyleSheet("font-size: 36px; font-weight: bold;")
             self.recent.setText("")
             return
         self.made.setText(f"{status.actual} / {status.planned}")
@@ -282,7 +283,7 @@ class TaktStationView(ReloadingPage):
             self.made_caption.setText(f"Made / planned by now (shift: {plan.demand})")
         s_symbol, s_word, s_colour = STANDING[status.standing]
         self.ahead.setText(f"{s_symbol} {signed(status.ahead)}  {s_word}")
-        self.ahead.setStyleSheet(f"font-size: 40px; font-weight: bold; color: {s_colour};")
+        self.ahead.setStyleSheet(f"font-size: 36px; font-weight: bold; color: {s_colour};")
         cycle = plan.cycle_ms
         per = f" · {plan.parts_per_cycle} parts/cycle" if plan.parts_per_cycle > 1 else ""
         self.takt.setText("no demand" if cycle is None else f"{seconds(cycle)} per cycle{per}")
@@ -292,4 +293,4 @@ class TaktStationView(ReloadingPage):
         for c in status.recent:
             c_symbol, _word, c_colour = JUDGEMENT[c.judgement]
             cells.append(f"<span style='color:{c_colour}'>{seconds(c.working_ms)} {c_symbol}</span>")
-        self.recent.setText("Last cycles:&nbsp; " + ("&nbsp;&nbsp; ".join(cells) if cells else "none yet this shift"))
+        self.recent.setText("Last cycles:&nbsp; " + ("&nbsp; ".join(cells) if cells else "none yet this shift"))
