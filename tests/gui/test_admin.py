@@ -141,6 +141,30 @@ def test_new_shift_calendar_with_breaks(qtbot: QtBot, admin_view: AdminView, ctx
     assert night.days == (0, 1, 2, 3, 4) and night.line_id is not None
 
 
+def test_calendar_holidays_and_special_days(qtbot: QtBot, admin_view: AdminView, ctx: AppContext) -> None:
+    _sign_in_admin(ctx)
+    tab = admin_view.show_tab("calendars")
+    qtbot.mouseClick(tab.new_button, Qt.MouseButton.LeftButton)
+    _type(qtbot, tab, "name", "Saturday cover")
+    shifts: Any = tab.editors["shifts"]
+    qtbot.mouseClick(shifts.add_button, Qt.MouseButton.LeftButton)
+    tab.editors["holidays"].edit.setText("2026-12-24, 2026-12-25")  # type: ignore[attr-defined]
+    tab.editors["overrides"].edit.setPlainText(  # type: ignore[attr-defined]
+        "2026-12-05 Extra 06:00-12:00 stop 09:00-09:30\n2026-12-08 none Maintenance day")
+    _save(qtbot, tab, ctx)
+    assert "Saved" in tab.message.text(), tab.message.text()
+    saved = {r.value.name: r.value for r in ctx.hub.call(master.records, ShiftCalendar)}["Saturday cover"]
+    assert saved.holidays == ("2026-12-24", "2026-12-25")
+    assert saved.overrides == (
+        {"date": "2026-12-05", "reason": "", "shifts": [{"name": "Extra", "start": "06:00", "end": "12:00",
+                                                         "breaks": [{"start": "09:00", "end": "09:30",
+                                                                     "kind": "stop"}]}]},
+        {"date": "2026-12-08", "reason": "Maintenance day", "shifts": []})
+    tab.editors["holidays"].edit.setText("24.12.2026")  # type: ignore[attr-defined]
+    _save(qtbot, tab, ctx)
+    assert "'24.12.2026' is not a date like 2026-12-24" in tab.message.text()
+
+
 def test_choose_this_station(qtbot: QtBot, admin_view: AdminView, ctx: AppContext) -> None:
     _sign_in_admin(ctx)
     admin_view.tabs.setCurrentWidget(admin_view.station_tab)

@@ -8,6 +8,7 @@ from typing import Any
 
 from jitdesk.domain.auth import ROLE_NAMES
 from jitdesk.domain.master import STATION_ROLES, CallType, Line, Part, Plant, ShiftCalendar, Station, User
+from jitdesk.gui.admin.calendar_days import DatesEditor, OverridesEditor
 from jitdesk.gui.admin.fields import (
     CheckEditor,
     ChoiceEditor,
@@ -107,6 +108,8 @@ KINDS: tuple[KindSpec, ...] = (
              (FieldSpec("name", lambda: TextEditor("Name", "e.g. Two shifts Mon-Fri")),
               FieldSpec("days", lambda: DaysEditor("Days")),
               FieldSpec("line_id", lambda: RefEditor("Line", "— every line —")),
-              FieldSpec("shifts", lambda: ShiftsEditor("Shifts")), ACTIVE),
+              FieldSpec("shifts", lambda: ShiftsEditor("Shifts")),
+              FieldSpec("holidays", lambda: DatesEditor("Holidays")),
+              FieldSpec("overrides", lambda: OverridesEditor("Special days")), ACTIVE),
              form_share=4),
 )
