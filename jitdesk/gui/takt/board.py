@@ -53,6 +53,43 @@ def row_cells(line: LineTakt) -> tuple[str, ...]:
     return line.code, str(s.planned), str(s.actual), percent(s.efficiency), signed(s.ahead), f"{symbol} {word}"
 
 
+class Glyphs:
+    """Characters drawn once per font and ink, then stamped. Qt's raster engine draws type above a
+    size limit (64 px) as outlines, every time; board type is larger (50 px capitals), and a page of
+    new rows would take tens of milliseconds. Digits and the few words repeat, so stamps are cheap."""
+
+    def __init__(self) -> None:
+        self._images: dict[tuple[str, int, str], tuple[QPixmap, int]] = {}
+
+    def _glyph(self, font: QFont, ink: str, char: str) -> tuple[QPixmap, int]:
+        key = (char, font.pixelSize(), ink)
+        found = self._images.get(key)
+        if found is None:
+            metrics = QFontMetrics(font)
+            advance = max(1, metrics.horizontalAdvance(char))
+            image = QPixmap(advance + 4, metrics.height())
+            image.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(image)
+            painter.setFont(font)
+            painter.setPen(QColor(ink))
+            painter.drawText(0, metrics.ascent(), char)
+            painter.end()
+            found = self._images[key] = (image, advance)
+        return found
+
+    def stamp(self, painter: QPainter, font: QFont, ink: str, box: QRect, text: str, *, right: bool) -> None:
+        glyphs = [self._glyph(font, ink, char) for char in text]
+        width = sum(advance for _image, advance in glyphs)
+        x = box.right() - width if right else box.left()
+        x = max(box.left(), x)
+        y = box.top() + (box.height() - QFontMetrics(font).height()) // 2
+        for image, advance in glyphs:
+            if x + advance > box.right() + 1:
+                break  # what does not fit is cut, as drawText would
+            painter.drawPixmap(x, y, image)
+            x += advance
+
+
 class BoardCanvas(QWidget):
     """The painted rows; `set_lines` then `update()` (or `repaint()`) shows them."""
 
@@ -62,6 +99,7 @@ class BoardCanvas(QWidget):
         self.page = 0
         self._font_for: tuple[tuple[int, int], QFont] = ((0, 0), QFont())
         self._rows: dict[tuple[object, ...], QPixmap] = {}
+        self.glyphs = Glyphs()
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(600, 300)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -128,11 +166,11 @@ class BoardCanvas(QWidget):
         painter = QPainter(image)
         xs = self._columns()
         painter.fillRect(QRect(xs[5], 0, width - xs[5], height), QColor(colour))
-        painter.setFont(self.row_font())
+        font = self.row_font()
         for i, text in enumerate(cells):
-            painter.setPen(QColor("#0B1117" if i == 5 else ("#FF5252" if i == 4 and red else "#ECEFF1")))
-            painter.drawText(QRect(xs[i] + 12, 0, xs[i + 1] - xs[i] - 24, height),
-                             Qt.AlignmentFlag.AlignVCenter | _align(i), text)
+            ink = "#0B1117" if i == 5 else ("#FF5252" if i == 4 and red else "#ECEFF1")
+            self.glyphs.stamp(painter, font, ink, QRect(xs[i] + 12, 0, xs[i + 1] - xs[i] - 24, height),
+                              text, right=_align(i) == Qt.AlignmentFlag.AlignRight)
         painter.end()
         if len(self._rows) > 500:
             self._rows.clear()
@@ -233,7 +271,9 @@ class TaktBoardView(ReloadingPage):
         self.canvas.set_lines(lines)
         behind = sum(1 for lt in lines if lt.status.phase == RUNNING and lt.status.standing == BEHIND)
         page = f"  ·  page {self.canvas.page + 1} of {self.canvas.pages}" if self.canvas.pages > 1 else ""
-        self.title.setText(f"▥  Takt board  ·  {len(lines)} lines, {behind} behind{page}")
+        title = f"▥  Takt board  ·  {len(lines)} lines, {behind} behind{page}"
+        if title != self.title.text():  # a label re-laid out four times a second for nothing costs
+            self.title.setText(title)
         self.canvas.update()
 
     def turn_page(self) -> None:
