@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from jitdesk.domain.auth import Role
-from jitdesk.domain.master import Part, ShiftCalendar, User
+from jitdesk.domain.master import Demand, Part, ShiftCalendar, User
 from jitdesk.gui.admin.editor import MasterTab
 from jitdesk.gui.admin.view import AdminView
 from jitdesk.gui.context import AppContext
@@ -163,6 +163,28 @@ def test_calendar_holidays_and_special_days(qtbot: QtBot, admin_view: AdminView,
     tab.editors["holidays"].edit.setText("24.12.2026")  # type: ignore[attr-defined]
     _save(qtbot, tab, ctx)
     assert "'24.12.2026' is not a date like 2026-12-24" in tab.message.text()
+
+
+def test_enter_demand_for_a_line_and_day(qtbot: QtBot, admin_view: AdminView, ctx: AppContext) -> None:
+    _sign_in_admin(ctx)
+    tab = admin_view.show_tab("demand")
+    qtbot.mouseClick(tab.new_button, Qt.MouseButton.LeftButton)
+    _save(qtbot, tab, ctx)
+    assert "Line: choose the line." in tab.message.text()
+    line_combo = tab.editors["line_id"].combo  # type: ignore[attr-defined]
+    line_combo.setCurrentIndex(line_combo.findText("L2", Qt.MatchFlag.MatchStartsWith))
+    _type(qtbot, tab, "day", "2026-12-09")
+    _type(qtbot, tab, "shift", "Early")
+    _type(qtbot, tab, "quantity", "four hundred")
+    _save(qtbot, tab, ctx)
+    assert "'four hundred' is not a whole number" in tab.message.text()
+    _type(qtbot, tab, "quantity", "400")
+    _type(qtbot, tab, "parts_per_cycle", "2")
+    _save(qtbot, tab, ctx)
+    assert "Saved" in tab.message.text(), tab.message.text()
+    [found] = [r.value for r in ctx.hub.call(master.records, Demand) if r.value.day == "2026-12-09"
+               and r.value.shift == "Early"]
+    assert (found.quantity, found.parts_per_cycle) == (400, 2) and found.key.endswith("|2026-12-09|Early")
 
 
 def test_choose_this_station(qtbot: QtBot, admin_view: AdminView, ctx: AppContext) -> None:
