@@ -144,6 +144,9 @@ def _run_qt(args: argparse.Namespace, hub: ServiceHub, loaded: LoadedSettings, p
         from jitdesk.gui.andon.outputs import install_andon_outputs
 
         app.aboutToQuit.connect(install_andon_outputs(ctx).stop)  # andon button, stack light, MQTT
+        from jitdesk.gui.takt.pedal import install_pedal
+
+        install_pedal(ctx)  # a serial foot pedal or line sensor (if configured) -> complete_cycle
     window = MainWindow(ctx, view)
     sync = _start_sync(ctx, loaded) if screenshot is None else None
     for problem in problems:

@@ -15,7 +15,7 @@ from jitdesk import __version__
 from jitdesk.commands.options import add_app_options
 
 # Sub-command modules in jitdesk/commands/ (each: add_parser, run).
-COMMANDS = ("demo", "db", "cards", "server", "sync", "andon")
+COMMANDS = ("demo", "db", "cards", "server", "sync", "andon", "takt")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -10,6 +10,7 @@ alone falls back to its default. Unknown keys are reported (a typo should not pa
     [ui]        font_scale, fullscreen, start_view, screen_diagonal_inches, board_page_seconds
     [andon]     button_port, light_port, takt_seconds
     [mqtt]      host, port, prefix, username, password
+    [takt]      window_percent, pedal_port, pedal_line, andon_link, andon_behind_takts
 """
 
 from __future__ import annotations
@@ -69,6 +70,15 @@ class MqttSettings:
 
 
 @dataclass(frozen=True)
+class TaktSettings:
+    window_percent: float = 10.0  # a cycle within this share of its takt is "on target"
+    pedal_port: str = ""  # serial foot pedal or line sensor (one line per press); empty: none
+    pedal_line: str = ""  # the line code its presses complete (empty: this station's line)
+    andon_link: bool = False  # raise an andon call for a line too far behind (when andon calls exist)
+    andon_behind_takts: float = 3.0  # how many cycles behind is too far
+
+
+@dataclass(frozen=True)
 class Settings:
     station: StationSettings = field(default_factory=StationSettings)
     scanner: ScannerSettings = field(default_factory=ScannerSettings)
@@ -76,6 +86,7 @@ class Settings:
     ui: UiSettings = field(default_factory=UiSettings)
     andon: AndonSettings = field(default_factory=AndonSettings)
     mqtt: MqttSettings = field(default_factory=MqttSettings)
+    takt: TaktSettings = field(default_factory=TaktSettings)
 
 
 @dataclass(frozen=True)
@@ -95,6 +106,8 @@ _RANGES: dict[str, tuple[float, float]] = {
     "ui.font_scale": (0.5, 4.0),
     "ui.screen_diagonal_inches": (0, 200),
     "ui.board_page_seconds": (2, 600),
+    "takt.window_percent": (0, 100),
+    "takt.andon_behind_takts": (0.5, 1000),
 }
 _TYPE_WORDS = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
 _WHERE = re.compile(r"\(at line (\d+), column (\d+)\)")

@@ -26,6 +26,7 @@ pytest_plugins = [
     "tests.helpers.kanban_fixtures",
     "tests.helpers.printing_fixtures",
     "tests.helpers.sync_fixtures",
+    "tests.helpers.takt_fixtures",
 ]
 
 

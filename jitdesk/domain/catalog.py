@@ -4,4 +4,5 @@ from jitdesk.domain import (
     andon,  # noqa: F401
     kanban,  # noqa: F401
     master,  # noqa: F401
+    takt,  # noqa: F401
 )

@@ -1,4 +1,4 @@
-"""Master data (plants, lines, stations, parts, users, andon call types, shift calendars).
+"""Master data (plants, lines, stations, parts, users, andon call types, shift calendars, demand).
 
 Each is carried by one `master.<thing>.upserted` event holding the whole record, so the fold is
 "the latest record wins" in the deterministic event order. Nothing is deleted: `active` goes false.
@@ -9,16 +9,18 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from datetime import date
 from typing import Any, TypeVar
 
 from jitdesk.domain.auth import ROLE_NAMES
-from jitdesk.domain.events import REGISTRY, Event, EventKind
+from jitdesk.domain.events import REGISTRY, Event, EventKind, Upcaster
 from jitdesk.domain.fold import PROJECTORS, Projector
 from jitdesk.domain.schema import Bool, Choice, Field, Int, ListOf, Obj, Schema, Str
 
 STATION_ROLES = ("line", "supermarket", "receiving", "supervisor")
 SEVERITIES = ("low", "medium", "high", "critical")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -83,13 +85,37 @@ class CallType:
 
 @dataclass(frozen=True)
 class ShiftCalendar:
-    """`shifts` is a tuple of dicts: name, start, end ("HH:MM"), breaks: [{start, end}]; days 0=Monday."""
+    """The stored form of a calendar (domain.takt.records makes the typed `Calendar` from it).
+
+    `shifts` is a tuple of dicts: name, start, end ("HH:MM"), breaks: [{start, end, kind?}] where kind
+    "stop" is a planned stop; days 0=Monday. Schema 2 adds `holidays` (ISO dates) and `overrides`
+    ({date, shifts, reason?}: that day's own shifts, none for a maintenance day)."""
 
     name: str
     shifts: tuple[Mapping[str, Any], ...]
     days: tuple[int, ...] = (0, 1, 2, 3, 4)
     line_id: str | None = None
     active: bool = True
+    holidays: tuple[str, ...] = ()
+    overrides: tuple[Mapping[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class Demand:
+    """Parts a line is to make on a day (`shift` None: the whole day, shared by its shifts by working
+    time) or in one shift of it; `key` is "<line id>|<day>|<shift or empty>", one record per key."""
+
+    key: str
+    line_id: str
+    day: str  # ISO date, the plant-local day the shift starts on
+    quantity: int
+    shift: str | None = None
+    parts_per_cycle: int = 1
+    active: bool = True
+
+
+def demand_key(line_id: str, day: str, shift: str | None) -> str:
+    return f"{line_id}|{day}|{shift or ''}"
 
 
 _CODE = Str(max_len=40)
@@ -98,6 +124,11 @@ _ACTIVE = Bool(required=False)
 _BREAK = Obj({"start": Str(max_len=5), "end": Str(max_len=5)})
 _SHIFT = Obj({"name": Str(max_len=40), "start": Str(max_len=5), "end": Str(max_len=5),
               "breaks": ListOf(_BREAK, max_len=10)})
+_PAUSE_2 = Obj({"start": Str(max_len=5), "end": Str(max_len=5), "kind": Choice("break", "stop", required=False)})
+_SHIFT_2 = Obj({"name": Str(max_len=40), "start": Str(max_len=5), "end": Str(max_len=5),
+                "breaks": ListOf(_PAUSE_2, max_len=10)})
+_OVERRIDE = Obj({"date": Str(max_len=10), "shifts": ListOf(_SHIFT_2, max_len=4),
+                 "reason": Str(min_len=0, max_len=120, required=False)})
 
 SCHEMAS: dict[type, dict[str, Field]] = {
     Plant: {"code": _CODE, "name": _NAME, "timezone": Str(max_len=64, required=False)},
@@ -118,6 +149,15 @@ SCHEMAS: dict[type, dict[str, Field]] = {
     ShiftCalendar: {"name": _NAME, "shifts": ListOf(_SHIFT, max_len=4),
                     "days": ListOf(Int(min=0, max=6), max_len=7, required=False),
                     "line_id": Str(max_len=64, required=False, nullable=True), "active": _ACTIVE},
+    Demand: {"key": Str(max_len=180), "line_id": Str(max_len=64), "day": Str(min_len=10, max_len=10),
+             "quantity": Int(min=0, max=10_000_000), "shift": Str(max_len=40, required=False, nullable=True),
+             "parts_per_cycle": Int(min=1, max=10_000, required=False), "active": _ACTIVE},
+}
+# Schema 2 of the calendar: typed pauses, holidays and one-off day overrides (v1 payloads upcast as they are).
+SCHEMAS_2: dict[type, dict[str, Field]] = {
+    ShiftCalendar: {**SCHEMAS[ShiftCalendar], "shifts": ListOf(_SHIFT_2, max_len=4),
+                    "holidays": ListOf(Str(max_len=10), max_len=400, required=False),
+                    "overrides": ListOf(_OVERRIDE, max_len=400, required=False)},
 }
 
 # Every edit names the version it replaces (the event id of the record's newest event where the edit
@@ -128,7 +168,7 @@ for _fields in SCHEMAS.values():
 
 NAMES: dict[type, str] = {
     Plant: "plant", Line: "line", Station: "station", Part: "part", User: "user",
-    CallType: "call_type", ShiftCalendar: "calendar",
+    CallType: "call_type", ShiftCalendar: "calendar", Demand: "demand",
 }
 
 T = TypeVar("T")
@@ -152,13 +192,21 @@ def to_payload(record: Any) -> dict[str, Any]:
 
 
 def check_calendar(calendar: ShiftCalendar) -> str | None:
-    """A plain-words problem with the calendar's times, or None."""
-    for shift in calendar.shifts:
+    """A plain-words problem with the calendar's times and dates, or None."""
+    shifts = list(calendar.shifts) + [s for o in calendar.overrides for s in o["shifts"]]
+    for shift in shifts:
         for label, value in [("start", shift["start"]), ("end", shift["end"])] + [
             (f"break {k}", b[k]) for b in shift["breaks"] for k in ("start", "end")
         ]:
             if not _HHMM.match(value):
                 return f"shift '{shift['name']}': {label} '{value}' is not a time like 06:00"
+    for day in list(calendar.holidays) + [o["date"] for o in calendar.overrides]:
+        if not _DATE.match(day):
+            return f"'{day}' is not a date like 2026-12-24"
+        try:
+            date.fromisoformat(day)
+        except ValueError:
+            return f"'{day}' is not a date like 2026-12-24"
     return None
 
 
@@ -167,7 +215,12 @@ def _upsert_projector(state_type: type[T]) -> Projector[T]:
         return from_payload(state_type, event.payload)
 
     kind = kind_of(state_type)
-    REGISTRY.register(EventKind(kind, {1: Schema(SCHEMAS[state_type])}, master=True))
+    schemas = {1: Schema(SCHEMAS[state_type])}
+    upcasters: dict[int, Upcaster] = {}
+    if state_type in SCHEMAS_2:
+        schemas[2] = Schema(SCHEMAS_2[state_type])
+        upcasters[1] = dict
+    REGISTRY.register(EventKind(kind, schemas, master=True, upcasters=upcasters))
     return PROJECTORS.add(Projector(NAMES[state_type], state_type, frozenset({kind}), apply))
 
 

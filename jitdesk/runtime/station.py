@@ -1,10 +1,10 @@
 """``Runtime``: the running station's Qt-free parts in one object, made once by the app context.
 
 It holds the change bus, the supervisor, the device manager and the scan router with today's routes
-(kanban cards first, then sign-in badges, then andon call codes; codes nobody takes are answered and written to the scan
-log). ``start()`` is called once the asyncio loop runs (it loads the badge list); ``start_task``
-runs a background coroutine under the supervisor, now or as soon as the loop runs; ``close()`` lets go
-of every device at once.
+(kanban cards first, then sign-in badges, then andon call codes and takt cycle codes; codes nobody takes are
+answered and written to the scan log). ``start()`` is called once the asyncio loop runs (it loads the badge
+list); ``start_task`` runs a background coroutine under the supervisor, now or as soon as the loop runs;
+``close()`` lets go of every device at once.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from jitdesk.runtime.devices import DeviceManager, when_running
 from jitdesk.runtime.scan_router import ScanRouter
 from jitdesk.runtime.scan_routes import BadgeScans, KanbanScans
 from jitdesk.runtime.supervise import Supervisor
+from jitdesk.runtime.takt_routes import TaktCycles
 from jitdesk.services.hub import ServiceHub
 from jitdesk.services.kanban.scanning import DEFAULT_DOUBLE_SCAN_SECONDS
 
@@ -25,6 +26,7 @@ log = logging.getLogger("jitdesk.runtime")
 
 KANBAN_ROUTE = "kanban"
 BADGE_ROUTE = "badge"
+TAKT_ROUTE = "takt"
 
 
 class Runtime:
@@ -42,6 +44,8 @@ class Runtime:
         self.router.register(BADGE_ROUTE, self.badges.matches, self.badges.handle)
         self.andon = AndonScans(hub, self.bus)
         self.router.register(ANDON_ROUTE, self.andon.matches, self.andon.handle)
+        self.takt = TaktCycles(hub, self.bus, actor=actor)
+        self.router.register(TAKT_ROUTE, self.takt.matches, self.takt.handle)
         self.started = False
 
     def start(self) -> None:

@@ -86,6 +86,10 @@ TEMPLATES: dict[str, str] = {
                            "recorded; a planner retires one and prints a new card",
     "scan.unreadable": "{reason}",
     "scan.not_ours": "not a code jitdesk knows: {text}",
+    # takt cycles (services/takt/cycles.py)
+    "takt.cycle_done": "cycle done on line {line}: {parts} part(s)",
+    "takt.double": "line {line}: a cycle was just completed, this one is not counted twice",
+    "takt.not_recorded": "cycle not recorded: {reason}",
     # loop risk reasons (domain/kanban/risk.py)
     "loop.not_in_use": "loop {loop} is not in use",
     "loop.no_cards": "loop {loop} has no cards in use: no stock is signalled",

@@ -41,7 +41,7 @@ class LoopRow(Projection, Base):
     picking_rule: Mapped[str] = mapped_column(String(16))
     in_transit_rule: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool]
-    material_call: Mapped[bool] = mapped_column(server_default=text("1"))  # migration 0008_andon
+    material_call: Mapped[bool] = mapped_column(server_default=text("1"))  # migration 0008
     __table_args__ = (
         Index("ix_loop_active_code", "active", "code"),
         Index("ix_loop_consumer", "consumer_station_id", "code"),

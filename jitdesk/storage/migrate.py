@@ -22,7 +22,7 @@ _REVISION = re.compile(r"^revision = ['\"]([^'\"]+)['\"]", re.MULTILINE)
 
 
 def known_revisions() -> list[str]:
-    """Revision ids in chain order: "0007", or "0008_<branch>" while a branch's migration awaits merging."""
+    """Revision ids in chain order, read from each numbered file's `revision` line."""
     out = []
     for path in migrations_dir("versions").glob("[0-9][0-9][0-9][0-9]_*.py"):
         found = _REVISION.search(path.read_text(encoding="utf-8"))

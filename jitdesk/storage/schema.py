@@ -129,7 +129,7 @@ class CallTypeRow(Projection, Base):
     escalate_minutes: Mapped[list[Any]]
     needs_ack: Mapped[bool]
     active: Mapped[bool]
-    # added by migration 0008_andon
+    # added by migration 0008
     symbol: Mapped[str] = mapped_column(String(4), server_default="⚑")
     sound: Mapped[str] = mapped_column(String(40), server_default="chime")
     severity: Mapped[str] = mapped_column(String(16), server_default="medium")
@@ -146,6 +146,8 @@ class CalendarRow(Projection, Base):
     days: Mapped[list[Any]]
     line_id: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool]
+    holidays: Mapped[list[Any]]  # migration 0009
+    overrides: Mapped[list[Any]]
 
 
 def table(model: type[Base]) -> Table:

@@ -4,7 +4,7 @@ loops gain the material-call switch (on); the andon_call projection and the deri
 Existing call types take the defaults (a medium call a supervisor answers, no line stop); the new
 projectors' fingerprint makes the next start fold any andon events already in the log.
 
-Revision ID: 0008_andon
+Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-02 01:00:00
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0008_andon'
+revision = '0008'
 down_revision = '0007'
 branch_labels = None
 depends_on = None

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from jitdesk.domain.auth import Role
-from jitdesk.domain.master import Part, ShiftCalendar, User
+from jitdesk.domain.master import Demand, Part, ShiftCalendar, User
 from jitdesk.gui.admin.editor import MasterTab
 from jitdesk.gui.admin.view import AdminView
 from jitdesk.gui.context import AppContext
@@ -139,6 +139,52 @@ def test_new_shift_calendar_with_breaks(qtbot: QtBot, admin_view: AdminView, ctx
     night = calendars["Night shift L2"]
     assert night.shifts[0]["breaks"] == [{"start": "01:00", "end": "01:30"}, {"start": "04:00", "end": "04:10"}]
     assert night.days == (0, 1, 2, 3, 4) and night.line_id is not None
+
+
+def test_calendar_holidays_and_special_days(qtbot: QtBot, admin_view: AdminView, ctx: AppContext) -> None:
+    _sign_in_admin(ctx)
+    tab = admin_view.show_tab("calendars")
+    qtbot.mouseClick(tab.new_button, Qt.MouseButton.LeftButton)
+    _type(qtbot, tab, "name", "Saturday cover")
+    shifts: Any = tab.editors["shifts"]
+    qtbot.mouseClick(shifts.add_button, Qt.MouseButton.LeftButton)
+    tab.editors["holidays"].edit.setText("2026-12-24, 2026-12-25")  # type: ignore[attr-defined]
+    tab.editors["overrides"].edit.setPlainText(  # type: ignore[attr-defined]
+        "2026-12-05 Extra 06:00-12:00 stop 09:00-09:30\n2026-12-08 none Maintenance day")
+    _save(qtbot, tab, ctx)
+    assert "Saved" in tab.message.text(), tab.message.text()
+    saved = {r.value.name: r.value for r in ctx.hub.call(master.records, ShiftCalendar)}["Saturday cover"]
+    assert saved.holidays == ("2026-12-24", "2026-12-25")
+    assert saved.overrides == (
+        {"date": "2026-12-05", "reason": "", "shifts": [{"name": "Extra", "start": "06:00", "end": "12:00",
+                                                         "breaks": [{"start": "09:00", "end": "09:30",
+                                                                     "kind": "stop"}]}]},
+        {"date": "2026-12-08", "reason": "Maintenance day", "shifts": []})
+    tab.editors["holidays"].edit.setText("24.12.2026")  # type: ignore[attr-defined]
+    _save(qtbot, tab, ctx)
+    assert "'24.12.2026' is not a date like 2026-12-24" in tab.message.text()
+
+
+def test_enter_demand_for_a_line_and_day(qtbot: QtBot, admin_view: AdminView, ctx: AppContext) -> None:
+    _sign_in_admin(ctx)
+    tab = admin_view.show_tab("demand")
+    qtbot.mouseClick(tab.new_button, Qt.MouseButton.LeftButton)
+    _save(qtbot, tab, ctx)
+    assert "Line: choose the line." in tab.message.text()
+    line_combo = tab.editors["line_id"].combo  # type: ignore[attr-defined]
+    line_combo.setCurrentIndex(line_combo.findText("L2", Qt.MatchFlag.MatchStartsWith))
+    _type(qtbot, tab, "day", "2026-12-09")
+    _type(qtbot, tab, "shift", "Early")
+    _type(qtbot, tab, "quantity", "four hundred")
+    _save(qtbot, tab, ctx)
+    assert "'four hundred' is not a whole number" in tab.message.text()
+    _type(qtbot, tab, "quantity", "400")
+    _type(qtbot, tab, "parts_per_cycle", "2")
+    _save(qtbot, tab, ctx)
+    assert "Saved" in tab.message.text(), tab.message.text()
+    [found] = [r.value for r in ctx.hub.call(master.records, Demand) if r.value.day == "2026-12-09"
+               and r.value.shift == "Early"]
+    assert (found.quantity, found.parts_per_cycle) == (400, 2) and found.key.endswith("|2026-12-09|Early")
 
 
 def test_choose_this_station(qtbot: QtBot, admin_view: AdminView, ctx: AppContext) -> None:

@@ -7,7 +7,15 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from jitdesk.domain.auth import ROLE_NAMES
-from jitdesk.domain.master import STATION_ROLES, CallType, Line, Part, Plant, ShiftCalendar, Station, User
+from jitdesk.domain.master import STATION_ROLES, CallType, Demand, Line, Part, Plant, ShiftCalendar, Station, User
+from jitdesk.gui.admin.calendar_days import DatesEditor, OverridesEditor
+from jitdesk.gui.admin.demand_fields import (
+    CountEditor,
+    DayEditor,
+    NeededLineEditor,
+    OptionalTextEditor,
+    demand_from,
+)
 from jitdesk.gui.admin.fields import (
     CheckEditor,
     ChoiceEditor,
@@ -50,6 +58,8 @@ class KindSpec:
         return any(f.name == "active" for f in fields(self.state_type))
 
     def build(self, values: dict[str, Any]) -> Any:
+        if self.state_type is Demand:  # its key is made from line, day and shift
+            return demand_from(values)
         return self.state_type(**values)
 
 
@@ -107,6 +117,16 @@ KINDS: tuple[KindSpec, ...] = (
              (FieldSpec("name", lambda: TextEditor("Name", "e.g. Two shifts Mon-Fri")),
               FieldSpec("days", lambda: DaysEditor("Days")),
               FieldSpec("line_id", lambda: RefEditor("Line", "— every line —")),
-              FieldSpec("shifts", lambda: ShiftsEditor("Shifts")), ACTIVE),
+              FieldSpec("shifts", lambda: ShiftsEditor("Shifts")),
+              FieldSpec("holidays", lambda: DatesEditor("Holidays")),
+              FieldSpec("overrides", lambda: OverridesEditor("Special days")), ACTIVE),
              form_share=4),
+    KindSpec("demand", "Demand", Demand,
+             (Column("Line", _line), _col("Day", "day"), Column("Shift", lambda r, _l: r.shift or "whole day"),
+              _col("Parts", "quantity"), _col("Parts per cycle", "parts_per_cycle"), STATUS),
+             (FieldSpec("line_id", lambda: NeededLineEditor("Line", "— choose a line —")),
+              FieldSpec("day", lambda: DayEditor("Day")),
+              FieldSpec("shift", lambda: OptionalTextEditor("Shift", "empty: the whole day, shared by its shifts")),
+              FieldSpec("quantity", lambda: CountEditor("Parts", "e.g. 450")),
+              FieldSpec("parts_per_cycle", lambda: CountEditor("Parts per cycle", "1", default=1)), ACTIVE)),
 )

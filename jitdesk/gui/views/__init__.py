@@ -33,6 +33,7 @@ VIEWS: dict[str, ViewSpec] = {spec.name: spec for spec in (
     ViewSpec("kanban", "Kanban", "jitdesk.gui.views.kanban_board", "▦"),
     ViewSpec("andon", "Andon", "jitdesk.gui.andon.view", "⚑"),
     ViewSpec("takt", "Takt", "jitdesk.gui.views.takt", "◷"),
+    ViewSpec("taktboard", "Lines", "jitdesk.gui.takt.board", "▥"),  # the takt board: every line
     ViewSpec("kpi", "KPI", "jitdesk.gui.views.kpi", "▤"),
     ViewSpec("admin", "Admin", "jitdesk.gui.admin.view", "⚙"),
     ViewSpec("sync", "Sync", "jitdesk.gui.views.quarantine", "⇅"),

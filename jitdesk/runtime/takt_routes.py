@@ -1,0 +1,84 @@
+"""Takt's inputs on a running station: cycle barcodes through the scan router, touches on the station
+view and presses of serial pedals or sensors; each becomes one `complete_cycle` on the DB worker, in
+the order they came, and its answer (`CycleOutcome`) goes out: Changes on the bus, then the listeners.
+
+A cycle barcode is ``TAKT:<line code>`` (``services.takt.cycles.is_cycle_code``); ``TaktCycles.matches``
+is registered with the scan router (``register("takt", matches, handle)``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from jitdesk.domain.errors import KnownError
+from jitdesk.domain.messages import define, message
+from jitdesk.runtime.bus import ChangeBus
+from jitdesk.runtime.scan_router import Scan
+from jitdesk.services.hub import ServiceHub
+from jitdesk.services.takt.cycles import CycleOutcome, complete_by_code, complete_cycle, is_cycle_code
+from jitdesk.services.uow import wall_clock_ms
+
+log = logging.getLogger("jitdesk.takt")
+
+NOT_RECORDED = define("takt.not_recorded", "reason")
+
+
+class TaktCycles:
+    def __init__(self, hub: ServiceHub, bus: ChangeBus, *, station_id: Callable[[], str | None] = lambda: None,
+                 actor: Callable[[], str | None] = lambda: None) -> None:
+        self.hub = hub
+        self.bus = bus
+        self.station_id = station_id
+        self.actor = actor
+        self.last: CycleOutcome | None = None
+        self._listeners: list[Callable[[CycleOutcome], object]] = []
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    matches = staticmethod(is_cycle_code)
+
+    def subscribe(self, listener: Callable[[CycleOutcome], object]) -> Callable[[], None]:
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    @property
+    def pending(self) -> int:
+        return len(self._tasks)
+
+    def handle(self, scan: Scan) -> None:
+        self._start(complete_by_code, scan.code, source="scan")
+
+    def complete(self, line_id: str, source: str = "touch") -> asyncio.Task[CycleOutcome]:
+        return self._start(complete_cycle, line_id, source=source)
+
+    def _start(self, fn: Callable[..., CycleOutcome], arg: str, *, source: str) -> asyncio.Task[CycleOutcome]:
+        task = asyncio.get_event_loop().create_task(self._answer(fn, arg, source))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def _answer(self, fn: Callable[..., CycleOutcome], arg: str, source: str) -> CycleOutcome:
+        try:
+            outcome: CycleOutcome = await self.hub.run(fn, arg, source=source, station_id=self.station_id(),
+                                                       actor=self.actor())
+        except asyncio.CancelledError:
+            raise
+        except KnownError as error:
+            outcome = CycleOutcome(False, message(NOT_RECORDED, reason=str(error)), wall_clock_ms())
+        except Exception:  # a bug: logged and shown as a crash; the input still gets its answer
+            log.exception("completing a cycle failed")
+            outcome = CycleOutcome(False, message(NOT_RECORDED, reason="a fault in jitdesk; see the log"),
+                                   wall_clock_ms())
+            sys.excepthook(*sys.exc_info())
+        self.bus.publish(outcome.changes)
+        self.last = outcome
+        for listener in list(self._listeners):
+            try:
+                listener(outcome)
+            except Exception:
+                log.exception("cycle answer listener %r failed", listener)
+                sys.excepthook(*sys.exc_info())
+        return outcome
