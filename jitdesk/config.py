@@ -5,7 +5,8 @@ app starts on defaults. A key with a wrong type or an out-of-range value is name
 alone falls back to its default. Unknown keys are reported (a typo should not pass silently).
 
     [station]   code = "L1-S1"           # which station this device is (optional: Admin chooses)
-    [scanner]   port, baud, terminator, prefix, suffix, min_length, double_scan_seconds
+    [scanner]   port, baud, terminator, prefix, suffix, min_length, double_scan_seconds,
+                wedge_max_gap_ms, idle_ms
     [sync]      server_url, token
     [ui]        font_scale, fullscreen, start_view
 """
@@ -33,6 +34,8 @@ class ScannerSettings:
     suffix: str = ""
     min_length: int = 4
     double_scan_seconds: float = 3.0
+    wedge_max_gap_ms: float = 30.0  # keyboard-wedge: keys closer than this are a scanner's burst
+    idle_ms: int = 300  # serial: a silence this long ends a partial frame (its bytes are dropped)
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,8 @@ _RANGES: dict[str, tuple[float, float]] = {
     "scanner.baud": (300, 4_000_000),
     "scanner.min_length": (1, 200),
     "scanner.double_scan_seconds": (0, 60),
+    "scanner.wedge_max_gap_ms": (5, 200),
+    "scanner.idle_ms": (20, 10_000),
     "ui.font_scale": (0.5, 4.0),
 }
 _TYPE_WORDS = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
@@ -167,6 +172,8 @@ DEFAULT_FILE = """\
 # suffix = ""
 # min_length = 4
 # double_scan_seconds = 3.0
+# wedge_max_gap_ms = 30   # keyboard scanner: faster keys than this are a scan, slower are typing
+# idle_ms = 300           # serial scanner: a silence this long ends a half-sent scan
 
 [sync]
 # server_url = "https://hub.example:8443"

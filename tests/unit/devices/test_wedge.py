@@ -256,19 +256,15 @@ def shifted(code: str, start: float, gap: float = FAST, end: KeyKind = "enter",
     ``extra`` modifiers (CapsLock, NumLock...) first, all in the burst's rhythm."""
     keys: list[tuple[str, KeyKind, float]] = []
     t = start
-    first = True
-    for ch in code:
-        if ch.isupper() or first and extra:
-            if first and extra:
-                for _ in extra:
-                    keys.append(("", "modifier", t))
-                    t += gap / 4
-            if ch.isupper():
-                keys.append(("", "modifier", t))
-                t += gap / 4
+    for i, ch in enumerate(code):
+        for _ in extra if i == 0 else ():
+            keys.append(("", "modifier", t))
+            t += gap / 4
+        if ch.isupper():
+            keys.append(("", "modifier", t))
+            t += gap / 4
         keys.append((ch, "char", t))
         t += gap
-        first = False
     keys.append(("\r" if end == "enter" else "\t", end, t))
     return keys
 
