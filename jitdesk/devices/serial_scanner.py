@@ -4,6 +4,8 @@
 ``loop://`` or ``socket://`` all work), reads on a daemon thread with a short read timeout, frames
 the bytes with ``ScanFramer`` and posts every result to the loop with
 ``loop.call_soon_threadsafe(on_result, result)``: the callbacks always run on the loop's thread.
+When the line stays silent for ``config.idle_ms`` with a partial frame held, the framer's ``idle()``
+ends it (its bytes are refused in words, never glued to the next scan).
 
 When the port vanishes (USB scanner unplugged) or errors, the partial scan is dropped, the state
 callback hears "scanner disconnected: <port>", and the thread keeps trying to open the port again,
@@ -17,6 +19,7 @@ import asyncio
 import enum
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -101,7 +104,9 @@ class SerialScanner:
         self._on_state = on_state
         self._retry_initial_s = retry_initial_s
         self._retry_max_s = retry_max_s
-        self._read_timeout_s = read_timeout_s
+        # Read in slices short enough to notice the silence that ends a partial frame.
+        self._read_timeout_s = min(read_timeout_s, config.idle_ms / 3000)
+        self._idle_s = config.idle_ms / 1000
         self._open_port = open_port
         self._framer = ScanFramer(config)
         self._stop = threading.Event()
@@ -202,14 +207,21 @@ class SerialScanner:
         return port
 
     def _read_until_error(self, port: SerialPort) -> None:
+        last_byte = time.monotonic()
         while not self._stop.is_set():
             data = port.read(1)  # blocks at most read_timeout_s
             if not data:
+                if self._framer.holding and time.monotonic() - last_byte >= self._idle_s:
+                    self._deliver(self._framer.idle())
                 continue
+            last_byte = time.monotonic()
             waiting = port.in_waiting
             if waiting:
                 data += port.read(waiting)
-            for result in self._framer.feed(data):
+            self._deliver(self._framer.feed(data))
+
+    def _deliver(self, results: list[FrameResult]) -> None:
+        for result in results:
                 if isinstance(result, ScanRefused):
                     log.info("scanner %s: %s (raw %r)", self._config.port, result.reason, result.raw)
                 else:

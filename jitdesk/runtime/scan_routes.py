@@ -24,6 +24,7 @@ from typing import Any
 
 from jitdesk.domain.errors import KnownError
 from jitdesk.domain.kanban.codes import CodeRefusal, parse_scan
+from jitdesk.domain.messages import Message
 from jitdesk.runtime.bus import ChangeBus
 from jitdesk.runtime.scan_router import Scan
 from jitdesk.services import signin
@@ -106,9 +107,10 @@ class KanbanScans:
         return self._tasks.start(self._answer(record_scan, code, None, source=source,
                                               double_scan_seconds=self.double_scan_seconds, actor=self.actor()))
 
-    def record_unreadable(self, reason: str, raw: bytes = b"", source: str = "serial") -> asyncio.Task[ScanOutcome]:
+    def record_unreadable(self, reason: str, raw: bytes = b"", source: str = "serial",
+                          note: Message | None = None) -> asyncio.Task[ScanOutcome]:
         """A frame the scanner layer refused (noise, too long): logged with its reason, answered on screen."""
-        return self._tasks.start(self._answer(record_unreadable, reason, raw, source=source))
+        return self._tasks.start(self._answer(record_unreadable, reason, raw, source=source, note=note))
 
     def record_unknown(self, scan: Scan, answer: str) -> asyncio.Task[ScanOutcome]:
         """The router's fallback: a code nothing here takes, logged in the scan log with its answer."""

@@ -86,6 +86,16 @@ TEMPLATES: dict[str, str] = {
                            "recorded; a planner retires one and prints a new card",
     "scan.unreadable": "{reason}",
     "scan.not_ours": "not a code jitdesk knows: {text}",
+    # serial scanner frames refused (domain/scanner.py)
+    "scanner.partial": "half a scan dropped after a pause ({text}): scan again",
+    "scanner.too_long": "scan too long (over {max} characters): ignored",
+    "scanner.too_short": "scan too short (under {min} characters): ignored",
+    "scanner.unreadable": "unreadable bytes from the scanner (noise, or a wrong baud rate or encoding): ignored",
+    "scanner.no_prefix": "scan without the expected prefix {prefix}: ignored",
+    "scanner.no_suffix": "scan without the expected suffix {suffix}: ignored",
+    "scanner.terminator_mismatch": "the scanner ends its scans with {sent} but this station expects {configured}: "
+                                   "set terminator = \"{setting}\" in the [scanner] settings (or program the "
+                                   "scanner to send {configured}); scan ignored",
     # loop risk reasons (domain/kanban/risk.py)
     "loop.not_in_use": "loop {loop} is not in use",
     "loop.no_cards": "loop {loop} has no cards in use: no stock is signalled",

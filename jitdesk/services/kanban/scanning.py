@@ -138,17 +138,23 @@ def _decide(tx: Tx, code_text: str, station_id: str | None, now: int, window_ms:
 
 
 def record_unreadable(db: Database, reason: str, raw: bytes = b"", *, source: str = "serial",
-                      now_ms: int | None = None) -> ScanOutcome:
-    """Log a frame the scanner layer refused (noise, too long, wrong affixes) with its reason; no event."""
-    return log_refused(db, printable(raw), "unreadable", message(UNREADABLE, reason=reason), reason,
-                       source=source, now_ms=now_ms)
+                      now_ms: int | None = None, note: Message | None = None) -> ScanOutcome:
+    """Log a frame the scanner layer refused (noise, too long, wrong affixes, a terminator mismatch)
+    with its message (`note`, from jitdesk.domain.scanner; else `reason`'s words); no event."""
+    if note is None:
+        return log_refused(db, printable(raw), "unreadable", message(UNREADABLE, reason=reason), reason,
+                           source=source, now_ms=now_ms)
+    return log_refused(db, printable(raw), "unreadable", note, None, source=source, now_ms=now_ms)
 
 
-def log_refused(db: Database, shown: str, result: str, note: Message, words: str, *, source: str,
+def log_refused(db: Database, shown: str, result: str, note: Message, words: str | None, *, source: str,
                 now_ms: int | None = None) -> ScanOutcome:
-    """Write a refused scan that makes no event (unreadable, or a code nothing here takes) to the scan log."""
+    """Write a refused scan that makes no event (unreadable, or a code nothing here takes) to the scan log
+    (`words` None: the note's words in this plant's language)."""
     now = wall_clock_ms() if now_ms is None else now_ms
     with transaction(db, now_ms=lambda: now) as tx:
+        if words is None:
+            words = words_in(tx.session).render(note)
         station = identity.get_setting(tx.session, STATION_ID)
         log_id = kanban_repo.add_scan_log(tx.session, at_ms=now, station_id=station, source=source, text=shown,
                                           result=result, tone="refused", message=words, card_id=None,
