@@ -115,6 +115,7 @@ class SerialScanner:
         self._lock = threading.Lock()
         self._port: SerialPort | None = None
         self._state: ScannerState | None = None
+        self.frames_read = 0  # results handed to the loop since start(): the shutdown log says how many
 
     @property
     def config(self) -> ScannerConfig:
@@ -134,6 +135,7 @@ class SerialScanner:
         if self.running:
             raise RuntimeError(f"scanner on {self._config.port} is already running")
         self._stop.clear()
+        self.frames_read = 0
         self._framer.reset()
         self._state = None
         self._thread = threading.Thread(
@@ -183,6 +185,7 @@ class SerialScanner:
                     self._stop.wait(delay)
         finally:
             self._close()
+            log.info("scanner %s: %d frames read", self._config.port, self.frames_read)
             self._report(ScannerState.STOPPED, f"scanner stopped: {self._config.port}")
 
     def _try_open(self) -> SerialPort | None:
@@ -221,12 +224,13 @@ class SerialScanner:
             self._deliver(self._framer.feed(data))
 
     def _deliver(self, results: list[FrameResult]) -> None:
+        self.frames_read += len(results)
         for result in results:
-                if isinstance(result, ScanRefused):
-                    log.info("scanner %s: %s (raw %r)", self._config.port, result.reason, result.raw)
-                else:
-                    log.debug("scanner %s: scanned %r", self._config.port, result)
-                self._post(self._on_result, result)
+            if isinstance(result, ScanRefused):
+                log.info("scanner %s: %s (raw %r)", self._config.port, result.reason, result.raw)
+            else:
+                log.debug("scanner %s: scanned %r", self._config.port, result)
+            self._post(self._on_result, result)
 
     def _lost(self, exc: BaseException) -> None:
         if self._stop.is_set():

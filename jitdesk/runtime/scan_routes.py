@@ -60,6 +60,11 @@ class _Tasks:
     def __len__(self) -> int:
         return len(self._tasks)
 
+    async def wait(self, timeout_s: float) -> None:
+        """Until every task started so far is done (or `timeout_s` passed)."""
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=timeout_s)
+
 
 def is_kanban_code(code: str) -> bool:
     """A card or status code, or one that has their form but fails the check character."""
@@ -97,6 +102,10 @@ class KanbanScans:
     def pending(self) -> int:
         """Scans handed over whose answer has not come yet."""
         return len(self._tasks)
+
+    async def wait(self, timeout_s: float) -> None:
+        """Until every scan handed over so far has its answer (or `timeout_s` passed)."""
+        await self._tasks.wait(timeout_s)
 
     # -- what the router and the scanners call --------------------------------------------------------
     def handle(self, scan: Scan) -> None:
@@ -161,6 +170,9 @@ class BadgeScans:
     @property
     def pending(self) -> int:
         return len(self._tasks)
+
+    async def wait(self, timeout_s: float) -> None:
+        await self._tasks.wait(timeout_s)
 
     def load(self) -> asyncio.Task[frozenset[str]]:
         """(Re)load the active users' badges on the DB worker."""
