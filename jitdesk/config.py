@@ -5,6 +5,7 @@ app starts on defaults. A key with a wrong type or an out-of-range value is name
 alone falls back to its default. Unknown keys are reported (a typo should not pass silently).
 
     [station]   code = "L1-S1"           # which station this device is (optional: Admin chooses)
+                sign_out_idle_minutes    # shared stations: automatic sign-out (0: never)
     [scanner]   port, baud, terminator, prefix, suffix, min_length, double_scan_seconds,
                 wedge_max_gap_ms, idle_ms
     [sync]      server_url, token
@@ -23,6 +24,7 @@ from typing import Any
 @dataclass(frozen=True)
 class StationSettings:
     code: str = ""  # empty: the station chosen in Admin (stored in the database) is used
+    sign_out_idle_minutes: float = 10.0  # shared station: sign out after this long unused; 0: never
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class LoadedSettings:
 
 # Inclusive limits for numbers; a value outside is named and defaulted like a wrong type.
 _RANGES: dict[str, tuple[float, float]] = {
+    "station.sign_out_idle_minutes": (0, 24 * 60),
     "scanner.baud": (300, 4_000_000),
     "scanner.min_length": (1, 200),
     "scanner.double_scan_seconds": (0, 60),
@@ -163,6 +166,7 @@ DEFAULT_FILE = """\
 
 [station]
 # code = "L1-S1"          # which station this device is; empty: chosen in Admin
+# sign_out_idle_minutes = 10  # sign the person out after this long unused (0: never)
 
 [scanner]
 # port = "/dev/ttyACM0"   # serial scanner; empty: keyboard-wedge scanner

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from jitdesk.gui import views
 from jitdesk.gui.context import AppContext
+from jitdesk.gui.idle_signout import IdleSignOut
 from jitdesk.gui.signin import SignInDialog
 from jitdesk.gui.widgets import big_button
 from jitdesk.gui.widgets.clock import Clock
@@ -125,6 +126,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.sign_in_dialog: SignInDialog | None = None
+        self.idle_sign_out = IdleSignOut(ctx, ctx.settings.station.sign_out_idle_minutes)
         ctx.message.connect(self.message_bar.show_message)
         ctx.user_changed.connect(self._show_user)
         ctx.sync_status_changed.connect(self.set_sync_status)

@@ -28,9 +28,11 @@ from jitdesk.gui.context import AppContext
 from jitdesk.gui.kanban.words import RISK
 from jitdesk.gui.models.board import PART_COLUMN, WHY_COLUMN, BoardModel
 from jitdesk.gui.print_cards import PrintCardsDialog
+from jitdesk.gui.role_gate import RoleGate
 from jitdesk.gui.widgets import big_button, hint, page_title
 from jitdesk.gui.widgets.page import ReloadingPage
 from jitdesk.gui.words import qt_words
+from jitdesk.services.card_printing import PRINT_ROLE
 from jitdesk.services.kanban.board import BoardChoices, BoardPage, BoardQuery, board_choices, board_page
 from jitdesk.services.uow import wall_clock_ms
 
@@ -100,7 +102,7 @@ class KanbanBoard(ReloadingPage):
         self.next.clicked.connect(lambda: self.go(self.page + 1))
         self.print_button = big_button("Print cards…")
         self.print_button.setToolTip("Print the cards of the selected loops (none selected: every active loop)")
-        self.print_button.clicked.connect(self.open_print)
+        self.print_gate = RoleGate(ctx, self.print_button, PRINT_ROLE, "Printing cards", self.open_print)
         self._print_dialog: PrintCardsDialog | None = None
         self.summary = QLabel()
         self.summary.setObjectName("sectionTitle")
