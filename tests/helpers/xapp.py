@@ -9,6 +9,8 @@ outside as real X events (xdotool). Commands, one a line; each answer is one lin
     focus VIEW WHERE   show VIEW, focus its nav button / first table / first text box
                        -> "XAPP focused VIEW WHERE ClassName" (or "XAPP none VIEW WHERE")
     text               -> "XAPP text <repr of the focused text box's text>"
+    where NAME         -> "XAPP where X Y": the screen centre of the visible widget named NAME
+    signin             -> "XAPP signin {json}": the sign-in dialog's state and who is signed in
     close              close the window like a person would
 
 ``XApp`` is the test side: it starts the process and speaks the channel.
@@ -74,6 +76,29 @@ def _driver(argv: list[str]) -> int:
         elif parts[0] == "text":
             focused = app.focusWidget()
             say(f"text {focused.text()!r}" if isinstance(focused, QLineEdit) else "text None")
+        elif parts[0] == "where":
+            found = [w for top in app.topLevelWidgets() for w in top.findChildren(QWidget, parts[1])
+                     if w.isVisible()]
+            if not found:
+                say("none where")
+                return
+            centre = found[0].mapToGlobal(found[0].rect().center())
+            say(f"where {centre.x()} {centre.y()}")
+        elif parts[0] == "signin":
+            import json
+
+            dialog = getattr(main, "sign_in_dialog", None)
+            user = main.ctx.user  # type: ignore[attr-defined]
+            state = {"user": user.name if user else None, "role": user.role.label if user else None,
+                     "open": bool(dialog and dialog.isVisible())}
+            if dialog is not None:
+                focused = app.focusWidget()
+                state.update(badge=dialog.badge.text(), pin=len(dialog.badge_pin.text()),
+                             message=dialog.message.text() if dialog.message.isVisible() else "",
+                             busy=dialog.busy,
+                             focus="pin" if focused is dialog.badge_pin else "badge" if focused is dialog.badge
+                             else type(focused).__name__)
+            say("signin " + json.dumps(state))
         elif parts[0] == "close":
             main.close()
 
@@ -100,6 +125,19 @@ def _driver(argv: list[str]) -> int:
     from jitdesk.cli import main as cli
 
     return cli(argv)
+
+
+def demo_app(base: Path, env: dict[str, str], settings: str = "") -> tuple[XApp, Path]:
+    """A fresh demo plant in `base` and the app on it (private user dirs, `settings` as its TOML)."""
+    db = base / "demo.db"
+    env = dict(env)
+    for name in ("data", "config", "log"):
+        (base / name).mkdir(exist_ok=True)
+        env[f"JITDESK_{name.upper()}_DIR"] = str(base / name)
+    (base / "config" / "settings.toml").write_text(settings, encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "jitdesk", "demo", "--db", str(db), "--setup-only"], cwd=REPO_ROOT,
+                   env=env, check=True, capture_output=True, timeout=300)
+    return XApp(["demo", "--db", str(db)], env, base / "stderr.txt"), db
 
 
 class XApp:
@@ -145,6 +183,19 @@ class XApp:
     def text(self) -> str:
         self.send("text")
         return self.expect("text")
+
+    def where(self, name: str) -> tuple[int, int]:
+        self.send(f"where {name}")
+        answer = self.expect("where").split()
+        assert answer[0] == "where", answer
+        return int(answer[1]), int(answer[2])
+
+    def signin(self) -> dict[str, object]:
+        import json
+
+        self.send("signin")
+        state: dict[str, object] = json.loads(self.expect("signin")[len("signin "):])
+        return state
 
     def stderr(self) -> str:
         if not self._stderr.closed:

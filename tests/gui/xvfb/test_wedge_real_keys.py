@@ -10,16 +10,13 @@ missing (scripts/setup.sh installs both).
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.helpers.paths import REPO_ROOT
-from tests.helpers.xapp import XApp
+from tests.helpers.xapp import XApp, demo_app
 from tests.helpers.xvfb import XScreen, key_names, xscreen  # noqa: F401 (fixture)
 
 STATION = "L1-S2"
@@ -65,16 +62,7 @@ def wait_rows(db: Path, code: str) -> list[tuple[str, str]]:
 
 @pytest.fixture(scope="module")
 def plant(tmp_path_factory: pytest.TempPathFactory, xscreen: XScreen) -> Iterator[tuple[XApp, Path, list[str]]]:  # noqa: F811
-    base = tmp_path_factory.mktemp("xwedge")
-    db = base / "demo.db"
-    env = xscreen.env()
-    for name in ("data", "config", "log"):
-        (base / name).mkdir()
-        env[f"JITDESK_{name.upper()}_DIR"] = str(base / name)
-    (base / "config" / "settings.toml").write_text(SETTINGS, encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "jitdesk", "demo", "--db", str(db), "--setup-only"], cwd=REPO_ROOT,
-                   env=env, check=True, capture_output=True, timeout=300)
-    app = XApp(["demo", "--db", str(db)], env, base / "stderr.txt")
+    app, db = demo_app(tmp_path_factory.mktemp("xwedge"), xscreen.env(), SETTINGS)
     try:
         yield app, db, full_cards(db)
     finally:
