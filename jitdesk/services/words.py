@@ -74,6 +74,10 @@ TEMPLATES: dict[str, str] = {
     "scan.already_full": "card {code} is already full",
     "scan.full_not_emptied": "card {code} is full: it has not been emptied at the line",
     "scan.wrong_station": "wrong station for card {code}: loop {loop} is not handled here",
+    "scan.wrong_station.named": "{part} (card {code}, loop {loop}) belongs at station {where}, not "
+                                "here: take it there",
+    **{f"scan.{move}.named": "{part}, card {number} of {of}, is now {status:status} (" + move
+       + " {code}, loop {loop})" for move in _MOVES},
     "scan.no_supermarket_step": "wrong station for card {code}: loop {loop} has no supermarket step, fill it "
                                 "where it is used",
     "scan.already_done": "card {code} is already {status:status}",

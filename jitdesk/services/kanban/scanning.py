@@ -14,7 +14,7 @@ in the plant's time zone, for logs and readers of older versions. Screens render
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from jitdesk.domain.fold import PROJECTORS
 from jitdesk.domain.kanban.card import CARD_PROJECTOR, Card
@@ -39,6 +39,13 @@ NO_STATION = define("scan.no_station")
 STATION_UNKNOWN = define("scan.station_unknown")
 DUPLICATE_CODE = define("scan.duplicate_code", "code")
 UNREADABLE = define("scan.unreadable", "reason")  # the scanner layer's own words (devices/framing.py)
+# The domain's answer with the part named (the domain knows the loop, not the part's name): `part` is
+# the part's name, `number` and `of` the card's number and the loop's card count, `where` the code of
+# the station the card belongs at.
+NAMED_MOVE = {result: define(f"scan.{result.value}.named", "code", "part", "number", "of", "status", "loop")
+              for result in (ScanResult.EMPTIED, ScanResult.BATCHED, ScanResult.PICKED, ScanResult.SHIPPED,
+                             ScanResult.FILLED)}
+NAMED_WRONG_STATION = define("scan.wrong_station.named", "code", "part", "loop", "where")
 
 
 @dataclass(frozen=True)
@@ -90,6 +97,7 @@ def record_scan(
     with transaction(db, now_ms=lambda: now) as tx:
         station = station_id if station_id is not None else identity.get_setting(tx.session, STATION_ID)
         decision, code = _decide(tx, code_text, station, now, int(double_scan_seconds * 1000))
+        decision = _named(tx, decision, station)
         event_id = None
         if decision.ok:
             assert decision.kind is not None and decision.payload is not None and decision.card_id is not None
@@ -135,6 +143,45 @@ def _decide(tx: Tx, code_text: str, station_id: str | None, now: int, window_ms:
     decision = decide_scan(parsed, card, loop, station, now, last, window_ms)
     return decision, None if card is None or not card.added else card.code
 
+
+
+def _named(tx: Tx, decision: ScanDecision, station_id: str | None) -> ScanDecision:
+    """A move or a wrong-station answer that names the part, the card's place in its loop, and
+    (wrong station) where the card belongs."""
+    result = decision.result
+    wrong = decision.message.code == "scan.wrong_station"  # the other wrong-station answers say what to do
+    if decision.card_id is None or not (result in NAMED_MOVE or wrong):
+        return decision
+    params = dict(decision.message.params)
+    found = projections.load(tx.session, CARD_PROJECTOR, decision.card_id)
+    if found is None:
+        return decision
+    card = found[0]
+    loop_found = projections.load(tx.session, LOOP_PROJECTOR, card.loop_id)
+    if loop_found is None:
+        return decision
+    loop = loop_found[0]
+    part = kanban_repo.part_labels(tx.session, [loop.part_id]).get(loop.part_id)
+    if part is None:
+        return decision
+    name = part[1] or part[0]
+    if wrong:
+        role = None
+        here = projections.load(tx.session, PROJECTORS.get("station"), station_id) if station_id else None
+        if here is not None:
+            role = here[0].role
+        where_id = loop.supplier_station_id if role == "supermarket" and loop.supplier_station_id \
+            else loop.consumer_station_id
+        where = projections.load(tx.session, PROJECTORS.get("station"), where_id)
+        if where is None:
+            return decision
+        named = message(NAMED_WRONG_STATION, code=str(params.get("code")), part=name, loop=loop.code,
+                        where=where[0].code)
+    else:
+        count = len(kanban_repo.cards_of_loops(tx.session, [card.loop_id]).get(card.loop_id, []))
+        named = message(NAMED_MOVE[ScanResult(result)], code=str(params.get("code")), part=name,
+                        number=card.number, of=count, status=params.get("status"), loop=loop.code)
+    return replace(decision, message=named)
 
 
 def record_unreadable(db: Database, reason: str, raw: bytes = b"", *, source: str = "serial",

@@ -14,7 +14,8 @@ import jitdesk.domain.kanban.card
 import jitdesk.domain.kanban.risk
 import jitdesk.domain.kanban.scan
 import jitdesk.domain.scanner
-import jitdesk.services.kanban.scanning  # noqa: F401  (each module declares the codes of its rules)
+import jitdesk.services.kanban.scanning
+import jitdesk.services.scan_answers  # noqa: F401  (each module declares the codes of its rules)
 from jitdesk.domain.messages import CODES, LEGACY, Message, MessageError, from_stored, legacy, message
 from jitdesk.services.words import (
     STRICT_ENV,
