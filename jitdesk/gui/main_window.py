@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from jitdesk.gui import views
+from jitdesk.gui.answer_banner import AnswerBanner
 from jitdesk.gui.context import AppContext
 from jitdesk.gui.idle_signout import IdleSignOut
 from jitdesk.gui.signin import SignInDialog
@@ -121,6 +122,8 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(header)
+        self.answer_banner = AnswerBanner(ctx)  # every view shows the scan answer
+        layout.addWidget(self.answer_banner)
         layout.addLayout(body, 1)
         layout.addWidget(self.message_bar)
         self.setCentralWidget(central)
@@ -150,6 +153,7 @@ class MainWindow(QMainWindow):
             self.pages[name] = page
             self.stack.addWidget(page)
         self.stack.setCurrentWidget(page)
+        self.answer_banner.follow(page)
         self.nav_buttons[name].setChecked(True)
         return page
 
