@@ -1,7 +1,7 @@
 """Say what an action needs before the person starts it, not after.
 
 `RoleGate(ctx, button, role, what)` keeps the button's words honest: while nobody with `role` is
-signed in it reads "🔒 Print cards… (admin: sign in)" with a tooltip saying why. A click then opens the
+signed in it reads "Print cards… · needs admin: sign in" with a tooltip saying why. A click then opens the
 sign-in dialog with the reason on top ("Printing cards needs an admin"), and once someone with the
 role has signed in the action goes on by itself. A plant with no admin yet is being set up
 (`access.anyone_may`): then nothing is locked, as the services allow it too.
@@ -49,7 +49,7 @@ class RoleGate:
             self.button.setText(self.text)
             self.button.setToolTip("")
         else:
-            self.button.setText(f"🔒 {self.text} ({self.role.label}: sign in)")
+            self.button.setText(f"{self.text} · needs {self.role.label}: sign in")
             self.button.setToolTip(f"{self.what} needs {self.needed} or higher: sign in first.")
 
     def click(self) -> None:

@@ -235,7 +235,7 @@ def test_print_says_it_needs_an_admin_before_and_asks_for_the_sign_in(
 
     board = window.show_view("kanban")
     button = board.print_button  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: "admin: sign in" in button.text())
+    qtbot.waitUntil(lambda: button.text() == "Print cards… · needs admin: sign in")
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     dialog = window.sign_in_dialog
     assert dialog is not None and dialog.isVisible()
