@@ -4,7 +4,7 @@
 signed in it reads "Print cards… · needs admin: sign in" with a tooltip saying why. A click then opens the
 sign-in dialog with the reason on top ("Printing cards needs an admin"), and once someone with the
 role has signed in the action goes on by itself. A plant with no admin yet is being set up
-(`access.anyone_may`): then nothing is locked, as the services allow it too.
+(`access.anyone_may`, asked at the click): then the action goes on, as the services allow it too.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ class RoleGate:
         self.waiting = False
         button.clicked.connect(self.click)
         ctx.user_changed.connect(self._user_changed)
-        ctx.submit(access.anyone_may, on_done=self._opened)
         self.show()
 
     @property
@@ -56,6 +55,15 @@ class RoleGate:
         if self.allowed:
             self.action()
             return
+        # Asked at the click, not before: a plant with no admin yet lets anyone go on.
+        self.ctx.submit(access.anyone_may, on_done=self._checked)
+
+    def _checked(self, anyone: bool) -> None:
+        self.open = anyone
+        self.show()
+        if self.allowed:
+            self.action()
+            return
         opener = getattr(self.button.window(), "open_sign_in", None)
         if opener is None:  # not in a main window (a test, an embedding): the service says no in words
             self.action()
@@ -67,10 +75,6 @@ class RoleGate:
 
     def _gave_up(self) -> None:
         self.waiting = False
-
-    def _opened(self, anyone: bool) -> None:
-        self.open = anyone
-        self.show()
 
     def _user_changed(self, _user: object) -> None:
         self.show()
