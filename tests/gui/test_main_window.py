@@ -237,9 +237,12 @@ def test_print_says_it_needs_an_admin_before_and_asks_for_the_sign_in(
     button = board.print_button  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: button.text() == "Print cards… · needs admin: sign in")
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.sign_in_dialog is not None and window.sign_in_dialog.isVisible())
     dialog = window.sign_in_dialog
-    assert dialog is not None and dialog.isVisible()
+    assert dialog is not None
     assert dialog.reason.text().startswith("Printing cards needs an admin or higher: sign in")
     dialog.reject()
     ctx.sign_in(ctx.hub.call(signin.by_name, "Priya Admin", "9001"))
     assert "sign in" not in button.text()
+    qtbot.waitUntil(lambda: not ctx.busy)
+    board.deleteLater()  # its refresh timer must not outlive the test's event loop

@@ -92,3 +92,15 @@ def test_every_view_shows_the_answer(qtbot: QtBot, ctx: AppContext, qapp: Any) -
     ctx.router.route("K000002T", "wedge")  # a card of another station
     qtbot.waitUntil(lambda: banner.title.text() == "WRONG STATION", timeout=WAIT_MS)
     assert "belongs at station L1-S1" in banner.detail.text() and banner.symbol.text() == "✖"
+    dispose(qtbot, ctx, window)
+
+
+def dispose(qtbot: QtBot, ctx: AppContext, window: MainWindow) -> None:
+    """Once every view's load has come back, delete the window and its views: the kanban board's
+    refresh timer must not outlive the test's event loop."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    qtbot.waitUntil(lambda: not ctx.busy, timeout=WAIT_MS)
+    window.close()
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
