@@ -185,13 +185,14 @@ def test_junk_then_a_pause_then_a_card_the_card_is_recorded_and_the_junk_logged(
     async def scenario() -> None:
         runtime = Runtime(hub)
         runtime.start()
-        device = SerialScannerDevice(ScannerConfig(port=str(link), idle_ms=300), runtime.router.route,
+        # idle_ms well above a stall of a busy test machine while the 10 kB go through the pty
+        device = SerialScannerDevice(ScannerConfig(port=str(link), idle_ms=1500), runtime.router.route,
                                      runtime.kanban.record_unreadable, retry_initial_s=0.05, retry_max_s=0.2)
         runtime.devices.start(SERIAL, device)
         try:
             await until(lambda: getattr(runtime.devices.status(SERIAL), "state", "") == "connected")
             port.write(bytes(range(0x21, 0x7F)) * 110)
-            await asyncio.sleep(1.0)  # the pause
+            await asyncio.sleep(3.0)  # the pause
             port.write(f"{plant.codes[0]}\r".encode())
             await until(lambda: len(plant.scan_log()) == 2 and runtime.kanban.pending == 0)
             port.write(f"{plant.codes[1]}\t".encode())  # a scanner set to end with Tab
