@@ -161,13 +161,24 @@ def _run_qt(args: argparse.Namespace, hub: ServiceHub, loaded: LoadedSettings, p
                                                            board=getattr(args, "board", None)))
             done: asyncio.Future[int] = loop.create_future()
 
+            stopping: list[asyncio.Task[None]] = []
+
             def finish() -> None:
+                if stopping or done.done():
+                    return  # the window's close and aboutToQuit both ask
                 if sync is not None:
                     sync.stop()
-                ctx.runtime.close()  # devices let go of their ports now, whatever the loop does next
+                # Scanners first: their reader threads stop and are joined, so no frame comes after.
+                ctx.runtime.close()
+                stopping.append(loop.create_task(wind_down()))
+
+            async def wind_down() -> None:
+                # Every frame already read is recorded before anything is cancelled.
+                await ctx.runtime.drain()
                 # Cancel what is still running (simulation, loads) so nothing is left pending at exit.
                 for task in asyncio.all_tasks(loop):
-                    task.cancel()
+                    if task is not asyncio.current_task():
+                        task.cancel()
                 loop.call_soon(settle)
 
             def settle() -> None:

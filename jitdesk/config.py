@@ -5,7 +5,9 @@ app starts on defaults. A key with a wrong type or an out-of-range value is name
 alone falls back to its default. Unknown keys are reported (a typo should not pass silently).
 
     [station]   code = "L1-S1"           # which station this device is (optional: Admin chooses)
-    [scanner]   port, baud, terminator, prefix, suffix, min_length, double_scan_seconds
+                sign_out_idle_minutes    # shared stations: automatic sign-out (0: never)
+    [scanner]   port, baud, terminator, prefix, suffix, min_length, double_scan_seconds,
+                wedge_max_gap_ms, idle_ms
     [sync]      server_url, token
     [ui]        font_scale, fullscreen, start_view, screen_diagonal_inches, board_page_seconds
     [andon]     button_port, light_port, takt_seconds
@@ -25,6 +27,7 @@ from typing import Any
 @dataclass(frozen=True)
 class StationSettings:
     code: str = ""  # empty: the station chosen in Admin (stored in the database) is used
+    sign_out_idle_minutes: float = 10.0  # shared station: sign out after this long unused; 0: never
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,8 @@ class ScannerSettings:
     suffix: str = ""
     min_length: int = 4
     double_scan_seconds: float = 3.0
+    wedge_max_gap_ms: float = 30.0  # keyboard-wedge: keys closer than this are a scanner's burst
+    idle_ms: int = 300  # serial: a silence this long ends a partial frame (its bytes are dropped)
 
 
 @dataclass(frozen=True)
@@ -100,9 +105,12 @@ class LoadedSettings:
 _RANGES: dict[str, tuple[float, float]] = {
     "mqtt.port": (1, 65535),
     "andon.takt_seconds": (0, 86_400),
+    "station.sign_out_idle_minutes": (0, 24 * 60),
     "scanner.baud": (300, 4_000_000),
     "scanner.min_length": (1, 200),
     "scanner.double_scan_seconds": (0, 60),
+    "scanner.wedge_max_gap_ms": (5, 200),
+    "scanner.idle_ms": (20, 10_000),
     "ui.font_scale": (0.5, 4.0),
     "ui.screen_diagonal_inches": (0, 200),
     "ui.board_page_seconds": (2, 600),
@@ -197,6 +205,7 @@ DEFAULT_FILE = """\
 
 [station]
 # code = "L1-S1"          # which station this device is; empty: chosen in Admin
+# sign_out_idle_minutes = 10  # sign the person out after this long unused (0: never)
 
 [scanner]
 # port = "/dev/ttyACM0"   # serial scanner; empty: keyboard-wedge scanner
@@ -206,6 +215,8 @@ DEFAULT_FILE = """\
 # suffix = ""
 # min_length = 4
 # double_scan_seconds = 3.0
+# wedge_max_gap_ms = 30   # keyboard scanner: faster keys than this are a scan, slower are typing
+# idle_ms = 300           # serial scanner: a silence this long ends a half-sent scan
 
 [sync]
 # server_url = "https://hub.example:8443"

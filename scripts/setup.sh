@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 
 SYSTEM_PACKAGES=(libpulse0 libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xinerama0 libxcb-randr0
-  libxcb-shape0 libxcb-xkb1 libxcb-xfixes0 libxcb-sync1 libx11-xcb1 fonts-dejavu-core xvfb zbar-tools poppler-utils
-  fonts-urw-base35 mosquitto)  # andon: the board's narrow type; the MQTT tests' broker
+  libxcb-shape0 libxcb-xkb1 libxcb-xfixes0 libxcb-sync1 libx11-xcb1 fonts-dejavu-core xvfb xdotool zbar-tools
+  poppler-utils fonts-urw-base35)  # xdotool: real key events in tests; urw: the andon board's narrow type
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

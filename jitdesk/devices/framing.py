@@ -17,18 +17,35 @@ station can show as is. The rules, applied to each terminated frame:
 3. Decoding with the configured encoding (ascii, latin-1 or utf-8); bytes that do not decode,
    NUL bytes and C1 control characters mean noise or a wrong baud rate or encoding: "unreadable
    bytes from the scanner". A frame of nothing but control characters and spaces is dropped.
+   NUL and other control bytes at either edge of a frame are stripped first (some scanners pad
+   with them); only those inside a code make it unreadable.
 4. Control characters are stripped, except GS (0x1D, FNC1 in GS1 codes), which is kept.
    Surrounding spaces are trimmed.
 5. A configured prefix and suffix must be present and are removed; a frame without them is not a
    whole scan (for example the tail of a scan read right after plugging in) and is refused.
+   An AIM symbology identifier (``]`` + a letter + a character: ``]C0``, ``]C1``, ``]E0``, ``]Q3``)
+   in front of the code is removed automatically.
 6. Length: fewer than ``min_length`` or more than ``max_length`` characters are refused.
+7. Terminator mismatch: a frame in which another common terminator (CR, LF, Tab) than the one
+   configured separates characters is scans glued together by a scanner programmed differently:
+   refused with words naming the setting to change.
+8. Silence: ``idle()`` (the reader calls it after ``idle_ms`` without a byte) ends a partial frame.
+   Its bytes are dropped with a refusal ("half a scan dropped after a pause", or the terminator
+   mismatch when that is what it was), and an overlong frame being discarded ends too, so the next
+   good scan is never glued to noise.
+
+Every refusal carries ``note``, a message code with raw parameters (``jitdesk.domain.scanner``) for
+the scan log; ``reason`` holds the same in English for the log file.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from jitdesk.domain import scanner as notes
+from jitdesk.domain.messages import Message, message
 
 __all__ = [
     "GS",
@@ -53,6 +70,9 @@ _ENCODINGS = {"ascii": 1, "iso8859-1": 1, "utf-8": 4}
 # Room for control characters a scanner may add around a code (STX/ETX, AIM ids, ...).
 _SLACK_BYTES = 16
 _RAW_KEEP = 32  # bytes of a refused frame kept for the log
+# Terminators a differently programmed scanner may send instead of the configured one.
+_COMMON_TERMINATORS = (b"\r\n", b"\r", b"\n", b"\t")
+_AIM = re.compile(r"\][A-Za-z][0-9A-Za-z]")
 
 UNREADABLE = "unreadable bytes from the scanner: ignored"
 
@@ -79,6 +99,7 @@ class ScannerConfig:
     min_length: int = 4
     max_length: int = 64
     encoding: str = "ascii"
+    idle_ms: int = 300  # a silence this long ends a partial frame (see ScanFramer.idle)
 
     def __post_init__(self) -> None:
         # Frozen: normalise through object.__setattr__, once, here.
@@ -99,6 +120,8 @@ class ScannerConfig:
         if canonical not in _ENCODINGS:
             raise ValueError(f"scanner encoding must be ascii, latin-1 or utf-8, not {self.encoding!r}")
         object.__setattr__(self, "encoding", canonical)
+        if self.idle_ms <= 0:
+            raise ValueError(f"scanner idle_ms must be positive, not {self.idle_ms}")
         if self.baud <= 0:
             raise ValueError(f"scanner baud rate must be positive, not {self.baud}")
         if self.min_length < 1 or self.max_length < self.min_length:
@@ -135,6 +158,7 @@ class ScanRefused:
 
     reason: str
     raw: bytes = b""  # the start of the offending bytes, for the log only
+    note: Message = field(default_factory=lambda: message(notes.UNREADABLE))  # the scan log's code
 
 
 FrameResult = str | ScanRefused
@@ -152,8 +176,11 @@ class ScanFramer:
         self._limit = config.max_frame_bytes
         self._prefix = strip_controls(config.prefix).strip(" ")
         self._suffix = strip_controls(config.suffix).strip(" ")
-        self._too_long = ScanRefused(f"scan too long (over {config.max_length} characters): ignored")
-        self._too_short = ScanRefused(f"scan too short (under {config.min_length} characters): ignored")
+        self._too_long = ScanRefused(f"scan too long (over {config.max_length} characters): ignored",
+                                     note=message(notes.TOO_LONG, max=config.max_length))
+        self._too_short = ScanRefused(f"scan too short (under {config.min_length} characters): ignored",
+                                      note=message(notes.TOO_SHORT, min=config.min_length))
+        self._foreign = [t for t in _COMMON_TERMINATORS if not set(t) & config.terminator_bytes]
         self._buf = bytearray()
         self._discarding = False  # inside an overlong frame, already reported
 
@@ -165,6 +192,50 @@ class ScanFramer:
     def pending(self) -> int:
         """Bytes held from an unterminated frame (0 while discarding an overlong one)."""
         return len(self._buf)
+
+    @property
+    def holding(self) -> bool:
+        """A partial frame is held, or an overlong one is being discarded: ``idle()`` would end it."""
+        return bool(self._buf) or self._discarding
+
+    def idle(self) -> list[FrameResult]:
+        """The line went silent (``idle_ms`` without a byte): end the partial frame, see rule 8."""
+        if self._discarding:
+            self._discarding = False
+            return []
+        if not self._buf:
+            return []
+        frame = bytes(self._buf)
+        self._buf.clear()
+        mismatch = self._mismatch(frame, trailing=True)
+        if mismatch is not None:
+            return [mismatch]
+        shown = frame.decode("latin-1")
+        if not strip_controls(shown).strip(" "):
+            return []  # a stray control byte or two: nothing a person would call a scan
+        text = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in shown)
+        text = text if len(text) <= _RAW_KEEP else text[: _RAW_KEEP - 1] + "…"
+        return [ScanRefused("half a scan dropped after a pause: ignored", frame[:_RAW_KEEP],
+                            message(notes.PARTIAL, text=text))]
+
+    def _mismatch(self, frame: bytes, *, trailing: bool) -> ScanRefused | None:
+        """Rule 7: another terminator than the configured one ends characters in this frame. In a
+        frame the configured terminator ended, characters must follow it too (a trailing CR before
+        a configured Tab is only an edge control byte); in one a silence ended (``trailing``), not."""
+        for term in self._foreign:
+            pieces = frame.split(term)
+            if len(pieces) < 2:
+                continue
+            filled = [bool(p.strip(b"\x00\r\n\t ")) for p in pieces]
+            if not any(filled[:-1]) or not (trailing or any(filled[1:])):
+                continue
+            sent = notes.terminator_name(term)
+            configured = notes.terminator_name(self._config.terminator)
+            return ScanRefused(
+                f"the scanner ends its scans with {sent} but [scanner] terminator is {configured}: ignored",
+                frame[:_RAW_KEEP], message(notes.TERMINATOR_MISMATCH, sent=sent, configured=configured,
+                                           setting=notes.SETTING_VALUES.get(sent, sent)))
+        return None
 
     def reset(self) -> bool:
         """Forget any partial frame (the port was closed); True if bytes were dropped."""
@@ -191,7 +262,9 @@ class ScanFramer:
         if len(self._buf) + len(chunk) > self._limit:
             # Report the moment we know, not at the terminator: it may never come.
             self._buf.extend(chunk[: self._limit - len(self._buf)])
-            out.append(ScanRefused(self._too_long.reason, bytes(self._buf[:_RAW_KEEP])))
+            frame = bytes(self._buf)
+            out.append(self._mismatch(frame, trailing=False)
+                       or ScanRefused(self._too_long.reason, frame[:_RAW_KEEP], self._too_long.note))
             self._buf.clear()
             self._discarding = True
             return
@@ -218,19 +291,41 @@ class ScanFramer:
         code = strip_controls(text).strip(" ")
         if not code:
             return None  # only control characters or spaces: a glitch, not a scan attempt
-        if _C1_OR_NUL.search(text):
+        mismatch = self._mismatch(frame, trailing=False)
+        if mismatch is not None:
+            return mismatch
+        if _C1_OR_NUL.search(_strip_edges(text)):
             return ScanRefused(UNREADABLE, raw)
+        code = self._strip_aim(code)
         if self._prefix:
             if not code.startswith(self._prefix):
-                return ScanRefused("scan without the expected prefix: ignored", raw)
-            code = code[len(self._prefix) :]
+                return ScanRefused("scan without the expected prefix: ignored", raw,
+                                   message(notes.NO_PREFIX, prefix=self._prefix))
+            code = self._strip_aim(code[len(self._prefix) :])
         if self._suffix:
             if not code.endswith(self._suffix):
-                return ScanRefused("scan without the expected suffix: ignored", raw)
+                return ScanRefused("scan without the expected suffix: ignored", raw,
+                                   message(notes.NO_SUFFIX, suffix=self._suffix))
             code = code[: len(code) - len(self._suffix)]
         code = code.strip(" ")
         if len(code) > self._config.max_length:
-            return ScanRefused(self._too_long.reason, raw)
+            return ScanRefused(self._too_long.reason, raw, self._too_long.note)
         if len(code) < self._config.min_length:
-            return ScanRefused(self._too_short.reason, raw)
+            return ScanRefused(self._too_short.reason, raw, self._too_short.note)
         return code
+
+    def _strip_aim(self, code: str) -> str:
+        """An AIM symbology identifier in front (rule 5); a configured prefix that is one stays."""
+        if self._prefix and code.startswith(self._prefix):
+            return code
+        return code[3:] if _AIM.match(code) else code
+
+
+def _strip_edges(text: str) -> str:
+    """``text`` without control characters (NUL, C1, ...) and spaces at either edge."""
+    start, end = 0, len(text)
+    while start < end and (text[start] == " " or (not text[start].isprintable() and text[start] != GS)):
+        start += 1
+    while end > start and (text[end - 1] == " " or (not text[end - 1].isprintable() and text[end - 1] != GS)):
+        end -= 1
+    return text[start:end]

@@ -18,6 +18,7 @@ from typing import Protocol
 from jitdesk.devices.framing import FrameResult, ScannerConfig, ScanRefused
 from jitdesk.devices.serial_scanner import ScannerStatus, SerialScanner
 from jitdesk.domain.errors import KnownError
+from jitdesk.domain.messages import Message
 
 log = logging.getLogger("jitdesk.scan")
 
@@ -39,6 +40,8 @@ class ScannerSettingsLike(Protocol):
     def suffix(self) -> str: ...
     @property
     def min_length(self) -> int: ...
+    @property
+    def idle_ms(self) -> int: ...
 
 
 def scanner_config(settings: ScannerSettingsLike) -> ScannerConfig | None:
@@ -48,7 +51,8 @@ def scanner_config(settings: ScannerSettingsLike) -> ScannerConfig | None:
     try:
         return ScannerConfig(port=settings.port, baud=settings.baud,
                              terminator=settings.terminator.encode("latin-1", "replace"),
-                             prefix=settings.prefix, suffix=settings.suffix, min_length=settings.min_length)
+                             prefix=settings.prefix, suffix=settings.suffix, min_length=settings.min_length,
+                             idle_ms=settings.idle_ms)
     except ValueError as error:
         raise KnownError(f"The [scanner] settings are not usable: {error}.") from error
 
@@ -57,7 +61,7 @@ class SerialScannerDevice:
     """One serial scanner; ``run(report)`` until cancelled, ``close()`` at once (see the module docstring)."""
 
     def __init__(self, config: ScannerConfig, on_code: Callable[[str, str], object],
-                 on_refused: Callable[[str, bytes, str], object], *, retry_initial_s: float = 1.0,
+                 on_refused: Callable[[str, bytes, str, Message], object], *, retry_initial_s: float = 1.0,
                  retry_max_s: float = 5.0) -> None:
         self.config = config
         self._on_code = on_code
@@ -86,7 +90,7 @@ class SerialScannerDevice:
     def _frame(self, result: FrameResult) -> None:
         """On the loop's thread: a code for the router, or a refusal for the scan log."""
         if isinstance(result, ScanRefused):
-            self._on_refused(result.reason, result.raw, "serial")
+            self._on_refused(result.reason, result.raw, "serial", result.note)
         else:
             self._on_code(result, "serial")
 

@@ -4,6 +4,8 @@
 ``loop://`` or ``socket://`` all work), reads on a daemon thread with a short read timeout, frames
 the bytes with ``ScanFramer`` and posts every result to the loop with
 ``loop.call_soon_threadsafe(on_result, result)``: the callbacks always run on the loop's thread.
+When the line stays silent for ``config.idle_ms`` with a partial frame held, the framer's ``idle()``
+ends it (its bytes are refused in words, never glued to the next scan).
 
 When the port vanishes (USB scanner unplugged) or errors, the partial scan is dropped, the state
 callback hears "scanner disconnected: <port>", and the thread keeps trying to open the port again,
@@ -17,6 +19,7 @@ import asyncio
 import enum
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -101,7 +104,9 @@ class SerialScanner:
         self._on_state = on_state
         self._retry_initial_s = retry_initial_s
         self._retry_max_s = retry_max_s
-        self._read_timeout_s = read_timeout_s
+        # Read in slices short enough to notice the silence that ends a partial frame.
+        self._read_timeout_s = min(read_timeout_s, config.idle_ms / 3000)
+        self._idle_s = config.idle_ms / 1000
         self._open_port = open_port
         self._framer = ScanFramer(config)
         self._stop = threading.Event()
@@ -110,6 +115,7 @@ class SerialScanner:
         self._lock = threading.Lock()
         self._port: SerialPort | None = None
         self._state: ScannerState | None = None
+        self.frames_read = 0  # results handed to the loop since start(): the shutdown log says how many
 
     @property
     def config(self) -> ScannerConfig:
@@ -129,6 +135,7 @@ class SerialScanner:
         if self.running:
             raise RuntimeError(f"scanner on {self._config.port} is already running")
         self._stop.clear()
+        self.frames_read = 0
         self._framer.reset()
         self._state = None
         self._thread = threading.Thread(
@@ -178,6 +185,7 @@ class SerialScanner:
                     self._stop.wait(delay)
         finally:
             self._close()
+            log.info("scanner %s: %d frames read", self._config.port, self.frames_read)
             self._report(ScannerState.STOPPED, f"scanner stopped: {self._config.port}")
 
     def _try_open(self) -> SerialPort | None:
@@ -202,19 +210,27 @@ class SerialScanner:
         return port
 
     def _read_until_error(self, port: SerialPort) -> None:
+        last_byte = time.monotonic()
         while not self._stop.is_set():
             data = port.read(1)  # blocks at most read_timeout_s
             if not data:
+                if self._framer.holding and time.monotonic() - last_byte >= self._idle_s:
+                    self._deliver(self._framer.idle())
                 continue
+            last_byte = time.monotonic()
             waiting = port.in_waiting
             if waiting:
                 data += port.read(waiting)
-            for result in self._framer.feed(data):
-                if isinstance(result, ScanRefused):
-                    log.info("scanner %s: %s (raw %r)", self._config.port, result.reason, result.raw)
-                else:
-                    log.debug("scanner %s: scanned %r", self._config.port, result)
-                self._post(self._on_result, result)
+            self._deliver(self._framer.feed(data))
+
+    def _deliver(self, results: list[FrameResult]) -> None:
+        self.frames_read += len(results)
+        for result in results:
+            if isinstance(result, ScanRefused):
+                log.info("scanner %s: %s (raw %r)", self._config.port, result.reason, result.raw)
+            else:
+                log.debug("scanner %s: scanned %r", self._config.port, result)
+            self._post(self._on_result, result)
 
     def _lost(self, exc: BaseException) -> None:
         if self._stop.is_set():

@@ -21,6 +21,13 @@ The decision rule (``gap`` is the time since the previous held key):
    burst that never got its Enter/Tab is not a scan (it may be a fast typist's roll-over).
 5. A burst longer than ``max_length`` keys is not a scanner's (a held-down key repeats this
    fast); it is given back at once.
+6. Modifier presses (Shift, CapsLock, AltGr, NumLock: ``key="modifier"``, no text) are part of
+   the scan. A USB scanner presses Shift around every capital letter and some toggle CapsLock or
+   NumLock around a code, all in the burst's rhythm. Inside a burst (``gap <= max_gap_ms``) a
+   modifier press joins it, adds no character and keeps the burst alive; the gap to the next key
+   is measured from it. Outside a burst it is not held: any stale burst is given back and the
+   press itself passes straight on (``absorbs`` tells the caller which, before it feeds).
+   Only character keys count toward ``max_length``.
 
 So nothing a person types is lost, it is only delayed by at most ``max_gap_ms`` (unnoticeable at
 30 ms), and one call never yields both a scan and typing.
@@ -35,7 +42,7 @@ from jitdesk.devices.framing import strip_controls
 
 __all__ = ["HumanTyping", "KeyKind", "Keystroke", "WedgeConfig", "WedgeDecoder", "WedgeResult", "WedgeScan"]
 
-KeyKind = Literal["char", "enter", "tab"]
+KeyKind = Literal["char", "enter", "tab", "modifier"]
 
 
 @dataclass(frozen=True)
@@ -111,14 +118,23 @@ class WedgeDecoder:
             return None
         return self._burst[-1].timestamp_s + self._gap_s
 
+    def absorbs(self, timestamp_s: float) -> bool:
+        """Whether a modifier press at ``timestamp_s`` would join the held burst (else it passes on)."""
+        return bool(self._burst) and self._within_gap(timestamp_s)
+
     def feed(self, text: str, key: KeyKind, timestamp_s: float) -> WedgeResult | None:
         """Take one key press; see the module docstring for what comes back when."""
-        stroke = Keystroke(text, key, timestamp_s)
+        stroke = Keystroke(text if key != "modifier" else "", key, timestamp_s)
         quick = bool(self._burst) and self._within_gap(timestamp_s)
+        if key == "modifier":
+            if quick:
+                self._burst.append(stroke)
+                return None
+            return self._give_back()  # the modifier itself is not held: it was a person's
         if key == "char":
             if quick:
                 self._burst.append(stroke)
-                if len(self._burst) > self._config.max_length:
+                if self._chars() > self._config.max_length:
                     return self._give_back()
                 return None
             released = self._give_back()
@@ -143,6 +159,9 @@ class WedgeDecoder:
     def flush(self) -> HumanTyping | None:
         """Give back whatever is held, now (focus moved away, a non-character key, ...)."""
         return self._give_back()
+
+    def _chars(self) -> int:
+        return sum(1 for k in self._burst if k.key == "char")
 
     def _within_gap(self, timestamp_s: float) -> bool:
         # A clock that goes backwards (it should not) counts as "no gap".

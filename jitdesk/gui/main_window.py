@@ -24,7 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from jitdesk.gui import theme, views
+from jitdesk.gui.answer_banner import AnswerBanner
 from jitdesk.gui.context import AppContext
+from jitdesk.gui.idle_signout import IdleSignOut
 from jitdesk.gui.signin import SignInDialog
 from jitdesk.gui.widgets import big_button, restyle
 from jitdesk.gui.widgets.clock import Clock
@@ -140,12 +142,15 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(header)
+        self.answer_banner = AnswerBanner(ctx)  # every view shows the scan answer
+        layout.addWidget(self.answer_banner)
         layout.addLayout(body, 1)
         layout.addWidget(self.message_bar)
         self.setCentralWidget(central)
 
         self.sign_in_dialog: SignInDialog | None = None
         self.board: QWidget | None = None  # a TV board opened with --board
+        self.idle_sign_out = IdleSignOut(ctx, ctx.settings.station.sign_out_idle_minutes)
         ctx.message.connect(self.message_bar.show_message)
         ctx.user_changed.connect(self._show_user)
         ctx.sync_status_changed.connect(self.set_sync_status)
@@ -170,6 +175,7 @@ class MainWindow(QMainWindow):
             self.frames[name] = fit_area(page)
             self.stack.addWidget(self.frames[name])
         self.stack.setCurrentWidget(self.frames[name])
+        self.answer_banner.follow(page)
         self.nav_buttons[name].setChecked(True)
         return page
 

@@ -85,7 +85,9 @@ class ScanPipeline(QObject):
         """Install the wedge filter and start the serial scanner (`serial_config` or the settings')."""
         self.runtime.start()
         if self.wedge is None:
-            config = wedge_config or WedgeConfig(min_length=max(1, self.ctx.settings.scanner.min_length))
+            scanner = self.ctx.settings.scanner
+            config = wedge_config or WedgeConfig(max_gap_ms=scanner.wedge_max_gap_ms,
+                                                 min_length=max(1, scanner.min_length))
             self.wedge = WedgeFilter(self, config)
             self.wedge.scanned.connect(lambda code: self.route(code, "wedge"))
             app.installEventFilter(self.wedge)

@@ -6,15 +6,24 @@ a refusal is shown in plain words inside the dialog.
 While the dialog is open its badge field claims every scan (`ScanClaim` on the scan router): a badge
 scanned with a wedge or serial scanner lands in the badge field and is checked at once, instead of
 being taken for a kanban card. Closing the dialog gives the scans back.
+
+Enter submits (Sign in is the dialog's one default button; Cancel never takes Enter), a refusal
+stays in the dialog, every field is cleared each time it opens, and an on-screen PIN pad with
+glove-sized keys types into the PIN field for stations that have no keyboard. `reason` (set by
+`open_for`) tells the person why they are asked, e.g. "Printing cards needs an admin".
 """
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
+    QPushButton,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -29,6 +38,8 @@ from jitdesk.services import signin
 from jitdesk.services.signin import SignedIn
 
 BADGE_TAB, NAME_TAB = 0, 1
+PAD_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", "✔")
+PAD_KEY_PX = 72  # glove-sized: over 15 mm on a station's touch screen
 
 
 class SignInDialog(QDialog):
@@ -57,29 +68,89 @@ class SignInDialog(QDialog):
         form.addRow("Name", self.name)
         form.addRow("PIN", self.name_pin)
         self.tabs.addTab(name_page, "Name + PIN")
+        self.reason = QLabel("")
+        self.reason.setObjectName("pageHint")
+        self.reason.setWordWrap(True)
+        self.reason.hide()
         self.message = FormMessage()
         self.sign_in_button = big_button("Sign in", primary=True)
         self.cancel_button = big_button("Cancel")
+        # Enter anywhere in the dialog presses Sign in, and only Sign in.
+        self.sign_in_button.setDefault(True)
+        self.sign_in_button.setAutoDefault(True)
+        self.cancel_button.setAutoDefault(False)
+        self.cancel_button.setDefault(False)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.sign_in_button)
+        self.pad = self._pin_pad()
+        body = QHBoxLayout()
+        body.addWidget(self.tabs, 1)
+        body.addWidget(self.pad)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.tabs)
+        layout.addWidget(self.reason)
+        layout.addLayout(body, 1)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
         self.sign_in_button.clicked.connect(self.submit)
         self.cancel_button.clicked.connect(self.reject)
-        for field in (self.badge, self.badge_pin, self.name, self.name_pin):
-            field.returnPressed.connect(self.submit)
         self.tabs.currentChanged.connect(lambda _i: self._focus_first())
-        self.resize(720, 480)
+        self.resize(860, 520)
         self.busy = False
         self.scan_claim = ScanClaim(ctx.router, self, "sign-in badge field", self.take_badge)
 
+    def _pin_pad(self) -> QWidget:
+        pad = QWidget()
+        pad.setObjectName("pinPad")
+        grid = QGridLayout(pad)
+        grid.setSpacing(8)
+        self.pad_buttons: dict[str, QPushButton] = {}
+        for i, key in enumerate(PAD_KEYS):
+            button = QPushButton(key)
+            button.setObjectName(f"pinKey{i}")
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the PIN field keeps the focus
+            button.setAutoDefault(False)
+            button.setFixedSize(PAD_KEY_PX, PAD_KEY_PX)
+            button.setStyleSheet("font-size: 28px; font-weight: bold;")
+            button.clicked.connect(lambda _checked=False, k=key: self.press_pad(k))
+            self.pad_buttons[key] = button
+            grid.addWidget(button, i // 3, i % 3)
+        return pad
+
+    def pin_field(self) -> QLineEdit:
+        """The PIN field of the tab in use (the PIN pad types into it)."""
+        return self.badge_pin if self.tabs.currentIndex() == BADGE_TAB else self.name_pin
+
+    def press_pad(self, key: str) -> None:
+        field = self.pin_field()
+        if key == "⌫":
+            field.backspace()
+        elif key == "✔":
+            self.submit()
+            return
+        elif len(field.text()) < field.maxLength():
+            field.insert(key)
+        field.setFocus()
+
+    def clear(self) -> None:
+        """A fresh dialog: no fields, no message, the badge tab."""
+        for field in (self.badge, self.badge_pin, self.name, self.name_pin):
+            field.clear()
+        self.message.clear_message()
+        self.tabs.setCurrentIndex(BADGE_TAB)
+
     def open(self) -> None:
+        if not self.isVisible():
+            self.clear()
+            self.set_reason("")
         super().open()
         self._focus_first()
+
+    def set_reason(self, text: str) -> None:
+        """Why the person is asked to sign in ("Printing cards needs an admin"), shown on top."""
+        self.reason.setText(text)
+        self.reason.setVisible(bool(text))
 
     def take_badge(self, scan: Scan | str, words: str = "") -> None:
         """A scanned badge: into the badge field and checked at once (`words`: a refusal to show)."""

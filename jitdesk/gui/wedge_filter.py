@@ -4,8 +4,10 @@ Install a ``WedgeFilter`` on the widget that has the keyboard focus at a scannin
 the whole QApplication). Every character, Enter and Tab key press is held back and fed to the
 decoder; a decided scan is emitted as ``scanned(code)`` and never reaches the widget, while keys a
 person typed are re-sent to the widget they were aimed at, in order, after at most
-``max_gap_ms``. Keys that cannot be part of a scan (arrows, Backspace, shortcuts, auto-repeat)
-first release anything held, then pass straight through.
+``max_gap_ms``. Modifier presses (Shift for every capital, CapsLock, AltGr, NumLock, the Ctrl a
+scanner holds for GS) inside a burst are part of it and are held with it; outside a burst they pass
+straight through, so a person's Shift and shortcuts work as ever. Keys that cannot be part of a scan
+(arrows, Backspace, shortcuts, auto-repeat) first release anything held, then pass straight through.
 
 Times come from ``time.monotonic`` (injectable for tests) at the moment the filter sees the key:
 Qt's own event timestamps are 0 for synthesised events and have no documented clock.
@@ -34,6 +36,11 @@ _COMMAND_MODIFIERS = (
 )
 _EDITING_KEYS = (Qt.Key.Key_Backspace.value, Qt.Key.Key_Delete.value, Qt.Key.Key_Escape.value)
 _ALTGR = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+_MODIFIER_KEYS = frozenset(k.value for k in (
+    Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_AltGr, Qt.Key.Key_Meta,
+    Qt.Key.Key_CapsLock, Qt.Key.Key_NumLock, Qt.Key.Key_ScrollLock, Qt.Key.Key_Mode_switch,
+    Qt.Key.Key_Super_L, Qt.Key.Key_Super_R, Qt.Key.Key_Hyper_L, Qt.Key.Key_Hyper_R,
+))
 
 
 @dataclass
@@ -77,6 +84,11 @@ class WedgeFilter(QObject):
         if self._replaying or event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
             return False
         kind = self._classify(event)
+        if kind == "modifier" and not self._decoder.absorbs(self._clock()):
+            # A person's Shift or Ctrl (no burst is running): straight through, after any stale keys.
+            if self._held:
+                self.flush()
+            return False
         if kind is None:
             # Not scan material: let held typing out first so the order of keys is kept.
             if self._held:
@@ -93,6 +105,8 @@ class WedgeFilter(QObject):
             return None
         mods = event.modifiers()
         key = event.key()
+        if key in _MODIFIER_KEYS:
+            return "modifier"
         if key in _ENTER_KEYS and not mods & _COMMAND_MODIFIERS:
             return "enter"
         if key == Qt.Key.Key_Tab.value and not mods & _COMMAND_MODIFIERS:

@@ -24,6 +24,7 @@ from typing import Any
 
 from jitdesk.domain.errors import KnownError
 from jitdesk.domain.kanban.codes import CodeRefusal, parse_scan
+from jitdesk.domain.messages import Message
 from jitdesk.runtime.bus import ChangeBus
 from jitdesk.runtime.scan_router import Scan
 from jitdesk.services import signin
@@ -58,6 +59,11 @@ class _Tasks:
 
     def __len__(self) -> int:
         return len(self._tasks)
+
+    async def wait(self, timeout_s: float) -> None:
+        """Until every task started so far is done (or `timeout_s` passed)."""
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=timeout_s)
 
 
 def is_kanban_code(code: str) -> bool:
@@ -97,6 +103,10 @@ class KanbanScans:
         """Scans handed over whose answer has not come yet."""
         return len(self._tasks)
 
+    async def wait(self, timeout_s: float) -> None:
+        """Until every scan handed over so far has its answer (or `timeout_s` passed)."""
+        await self._tasks.wait(timeout_s)
+
     # -- what the router and the scanners call --------------------------------------------------------
     def handle(self, scan: Scan) -> None:
         self.record(scan.code, scan.source)
@@ -106,9 +116,10 @@ class KanbanScans:
         return self._tasks.start(self._answer(record_scan, code, None, source=source,
                                               double_scan_seconds=self.double_scan_seconds, actor=self.actor()))
 
-    def record_unreadable(self, reason: str, raw: bytes = b"", source: str = "serial") -> asyncio.Task[ScanOutcome]:
+    def record_unreadable(self, reason: str, raw: bytes = b"", source: str = "serial",
+                          note: Message | None = None) -> asyncio.Task[ScanOutcome]:
         """A frame the scanner layer refused (noise, too long): logged with its reason, answered on screen."""
-        return self._tasks.start(self._answer(record_unreadable, reason, raw, source=source))
+        return self._tasks.start(self._answer(record_unreadable, reason, raw, source=source, note=note))
 
     def record_unknown(self, scan: Scan, answer: str) -> asyncio.Task[ScanOutcome]:
         """The router's fallback: a code nothing here takes, logged in the scan log with its answer."""
@@ -159,6 +170,9 @@ class BadgeScans:
     @property
     def pending(self) -> int:
         return len(self._tasks)
+
+    async def wait(self, timeout_s: float) -> None:
+        await self._tasks.wait(timeout_s)
 
     def load(self) -> asyncio.Task[frozenset[str]]:
         """(Re)load the active users' badges on the DB worker."""

@@ -4,11 +4,13 @@ It holds the change bus, the supervisor, the device manager and the scan router 
 (kanban cards first, then sign-in badges, then andon call codes and takt cycle codes; codes nobody takes are
 answered and written to the scan log). ``start()`` is called once the asyncio loop runs (it loads the badge
 list); ``start_task`` runs a background coroutine under the supervisor, now or as soon as the loop runs;
-``close()`` lets go of every device at once.
+``close()`` lets go of every device at once; ``drain()`` then waits until every scan the devices read has its
+answer (stopping: scanners first, then the scans already read, then the rest).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -63,3 +65,27 @@ class Runtime:
         """Let go of every device now (reader threads stopped, ports closed)."""
         self.devices.stop_all()
         self.badges.close()
+
+    async def drain(self, timeout_s: float = 30.0) -> int:
+        """After ``close()``: run what the reader threads posted before they stopped, and wait until
+        every scan handed over has been recorded. Returns how many were still pending at the start."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        pending = 0
+        quiet = 0
+        # Frames the readers posted with call_soon_threadsafe run in the next loop turns; a few
+        # quiet turns in a row mean none is left.
+        while quiet < 3 and loop.time() < deadline:
+            await asyncio.sleep(0.01)
+            busy = self.kanban.pending + self.badges.pending
+            if busy:
+                pending = max(pending, busy)
+                quiet = 0
+                left = max(0.0, deadline - loop.time())
+                await self.kanban.wait(left)
+                await self.badges.wait(max(0.0, deadline - loop.time()))
+            else:
+                quiet += 1
+        if self.kanban.pending or self.badges.pending:
+            log.warning("stopping with %d scans not yet recorded", self.kanban.pending + self.badges.pending)
+        return pending

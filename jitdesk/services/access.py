@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from jitdesk.domain.auth import Role
 from jitdesk.domain.errors import NotAllowed
 from jitdesk.services.uow import Tx
+from jitdesk.storage.database import Database
 from jitdesk.storage.schema import UserRow, table
 
 USERS = table(UserRow)
+
+
+def anyone_may(db: Database) -> bool:
+    """A plant with no active admin yet is being set up: every action is allowed (see require_role)."""
+    with db.reading() as session:
+        return _no_admin(session)
+
+
+def _no_admin(session: Session) -> bool:
+    users = USERS
+    return session.execute(
+        select(users.c.id).where(users.c.role == "admin", users.c.active.is_(True)).limit(1)
+    ).first() is None
 
 
 def require_role(tx: Tx, actor: str | None, needed: Role) -> None:
@@ -19,9 +34,7 @@ def require_role(tx: Tx, actor: str | None, needed: Role) -> None:
     admin can be created (the demo generator and `jitdesk` first run rely on this).
     """
     users = USERS
-    if tx.session.execute(
-        select(users.c.id).where(users.c.role == "admin", users.c.active.is_(True)).limit(1)
-    ).first() is None:
+    if _no_admin(tx.session):
         return
     if actor is None:
         raise NotAllowed(f"Sign in as {needed.label} or higher to do this.")

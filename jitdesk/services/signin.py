@@ -32,7 +32,8 @@ def by_badge(db: Database, badge: str, pin: str | None = None) -> SignedIn:
         raise NotAllowed("This badge is not known here. Ask a supervisor to register it.")
     role = Role.parse(row.role)
     if role > Role.OPERATOR and (pin is None or not verify_pin(pin, row.pin_hash)):
-        raise NotAllowed(f"{row.name} is a {role.label}: enter the PIN too.")
+        article = "an" if role.label[:1] in "aeiou" else "a"
+        raise NotAllowed(f"{row.name} is {article} {role.label}: enter the PIN too.")
     return SignedIn(row.id, row.name, role)
 
 

@@ -74,6 +74,10 @@ TEMPLATES: dict[str, str] = {
     "scan.already_full": "card {code} is already full",
     "scan.full_not_emptied": "card {code} is full: it has not been emptied at the line",
     "scan.wrong_station": "wrong station for card {code}: loop {loop} is not handled here",
+    "scan.wrong_station.named": "{part} (card {code}, loop {loop}) belongs at station {where}, not "
+                                "here: take it there",
+    **{f"scan.{move}.named": "{part}, card {number} of {of}, is now {status:status} (" + move
+       + " {code}, loop {loop})" for move in _MOVES},
     "scan.no_supermarket_step": "wrong station for card {code}: loop {loop} has no supermarket step, fill it "
                                 "where it is used",
     "scan.already_done": "card {code} is already {status:status}",
@@ -90,6 +94,16 @@ TEMPLATES: dict[str, str] = {
     "takt.cycle_done": "cycle done on line {line}: {parts} part(s)",
     "takt.double": "line {line}: a cycle was just completed, this one is not counted twice",
     "takt.not_recorded": "cycle not recorded: {reason}",
+    # serial scanner frames refused (domain/scanner.py)
+    "scanner.partial": "half a scan dropped after a pause ({text}): scan again",
+    "scanner.too_long": "scan too long (over {max} characters): ignored",
+    "scanner.too_short": "scan too short (under {min} characters): ignored",
+    "scanner.unreadable": "unreadable bytes from the scanner (noise, or a wrong baud rate or encoding): ignored",
+    "scanner.no_prefix": "scan without the expected prefix {prefix}: ignored",
+    "scanner.no_suffix": "scan without the expected suffix {suffix}: ignored",
+    "scanner.terminator_mismatch": "the scanner ends its scans with {sent} but this station expects {configured}: "
+                                   "set terminator = \"{setting}\" in the [scanner] settings (or program the "
+                                   "scanner to send {configured}); scan ignored",
     # loop risk reasons (domain/kanban/risk.py)
     "loop.not_in_use": "loop {loop} is not in use",
     "loop.no_cards": "loop {loop} has no cards in use: no stock is signalled",

@@ -164,3 +164,85 @@ def test_known_error_is_a_message_and_a_bug_a_crash_dialog(
     finally:
         handler.uninstall()
         handler.deleteLater()
+
+
+# --- the sign-in dialog: Enter, errors in the dialog, fresh on reopen, PIN pad, scans, idle, roles ---
+
+
+def test_enter_in_the_pin_field_submits_and_a_wrong_pin_stays_in_the_dialog(
+        qtbot: QtBot, window: MainWindow, ctx: AppContext) -> None:
+    dialog = _open_sign_in(qtbot, window)
+    qtbot.keyClicks(dialog.badge, "B-5001")
+    qtbot.keyClicks(dialog.badge_pin, "1234")
+    qtbot.keyClick(dialog.badge_pin, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.message.isVisible() and not dialog.busy)
+    assert dialog.isVisible()  # Enter never presses Cancel
+    assert "PIN" in dialog.message.text() and ctx.user is None
+    assert dialog.sign_in_button.isDefault() and not dialog.cancel_button.autoDefault()
+
+
+def test_reopening_the_dialog_clears_every_field_and_message(
+        qtbot: QtBot, window: MainWindow, ctx: AppContext) -> None:
+    dialog = _open_sign_in(qtbot, window)
+    qtbot.keyClicks(dialog.badge, "B-NOBODY")
+    qtbot.keyClick(dialog.badge, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.message.isVisible() and not dialog.busy)
+    dialog.tabs.setCurrentIndex(NAME_TAB)
+    qtbot.keyClicks(dialog.name, "Someone")
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    dialog = _open_sign_in(qtbot, window)
+    assert (dialog.badge.text(), dialog.name.text(), dialog.badge_pin.text()) == ("", "", "")
+    assert not dialog.message.isVisible() and dialog.tabs.currentIndex() == 0
+
+
+def test_the_pin_pad_types_the_pin_and_signs_in(qtbot: QtBot, window: MainWindow, ctx: AppContext) -> None:
+    dialog = _open_sign_in(qtbot, window)
+    qtbot.keyClicks(dialog.badge, "B-5001")
+    for key in "50019":
+        qtbot.mouseClick(dialog.pad_buttons[key], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.pad_buttons["⌫"], Qt.MouseButton.LeftButton)
+    assert dialog.badge_pin.text() == "5001"
+    assert dialog.pad_buttons["5"].height() >= 72  # glove-sized
+    qtbot.mouseClick(dialog.pad_buttons["✔"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ctx.user is not None)
+    assert ctx.user is not None and ctx.user.role.label == "supervisor"
+
+
+def test_a_badge_scanned_while_the_dialog_is_open_fills_the_badge_field(
+        qtbot: QtBot, window: MainWindow, ctx: AppContext) -> None:
+    dialog = _open_sign_in(qtbot, window)
+    ctx.router.route("B-5001", "wedge")
+    qtbot.waitUntil(lambda: dialog.message.isVisible() and not dialog.busy)
+    assert dialog.badge.text() == "B-5001" and "PIN" in dialog.message.text()
+    assert dialog.badge_pin.hasFocus() or dialog.focusWidget() is dialog.badge_pin
+
+
+def test_idle_sign_out(qtbot: QtBot, window: MainWindow, ctx: AppContext) -> None:
+    from jitdesk.gui.idle_signout import IdleSignOut
+    from jitdesk.services import signin
+
+    idle = IdleSignOut(ctx, 0.001)  # 60 ms for the test
+    ctx.sign_in(ctx.hub.call(signin.by_badge, "B-1001", None))
+    assert idle.timer.isActive()
+    qtbot.waitUntil(lambda: ctx.user is None, timeout=5000)
+    assert "Tom Becker was signed out: nobody used this station" in window.message_bar.text
+
+
+def test_print_says_it_needs_an_admin_before_and_asks_for_the_sign_in(
+        qtbot: QtBot, window: MainWindow, ctx: AppContext) -> None:
+    from jitdesk.services import signin
+
+    board = window.show_view("kanban")
+    button = board.print_button  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: button.text() == "Print cards… · needs admin: sign in")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.sign_in_dialog is not None and window.sign_in_dialog.isVisible())
+    dialog = window.sign_in_dialog
+    assert dialog is not None
+    assert dialog.reason.text().startswith("Printing cards needs an admin or higher: sign in")
+    dialog.reject()
+    ctx.sign_in(ctx.hub.call(signin.by_name, "Priya Admin", "9001"))
+    assert "sign in" not in button.text()
+    qtbot.waitUntil(lambda: not ctx.busy)
+    board.deleteLater()  # its refresh timer must not outlive the test's event loop

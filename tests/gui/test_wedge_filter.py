@@ -217,3 +217,56 @@ def test_real_clock(qtbot: QtBot) -> None:
         qtbot.wait(400)
     qtbot.waitUntil(lambda: rig.edit.text() == "ok", timeout=WAIT_MS)
     assert rig.scans == ["CARD-5"]
+
+
+def press_like_a_scanner(widget: QLineEdit, code: str, extra: tuple[Qt.Key, ...] = ()) -> None:
+    """What a USB scanner sends: Shift down before each capital (with the capital's event carrying
+    the Shift modifier), Shift up after; ``extra`` lock keys first; then Enter."""
+    shift = Qt.KeyboardModifier.ShiftModifier
+    none = Qt.KeyboardModifier.NoModifier
+    for key in extra:
+        send_key(widget, key, "")
+    for ch in code:
+        if ch.isupper():
+            QApplication.sendEvent(widget, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Shift, shift, ""))
+            send_key(widget, Qt.Key(ord(ch)), ch, shift)
+            QApplication.sendEvent(widget, QKeyEvent(QEvent.Type.KeyRelease, Qt.Key.Key_Shift, none, ""))
+        else:
+            send_key(widget, Qt.Key(ord(ch.upper())), ch)
+    send_key(widget, Qt.Key.Key_Return, "\r")
+    QTest.keyRelease(widget, Qt.Key.Key_Shift)  # no Shift left "held" app-wide for the next test
+
+
+def test_shift_for_every_capital_is_one_scan_not_typing(qtbot: QtBot, rig: Rig) -> None:
+    press_like_a_scanner(rig.edit, "K000001W")
+    assert rig.scans == ["K000001W"]
+    qtbot.wait(100)
+    assert rig.edit.text() == ""
+    assert rig.returns == 0
+
+
+def test_capslock_numlock_and_altgr_inside_a_burst_are_part_of_it(qtbot: QtBot, rig: Rig) -> None:
+    QTest.keyClicks(rig.edit, "k")
+    press_like_a_scanner(rig.edit, "00000Y7", extra=(Qt.Key.Key_CapsLock, Qt.Key.Key_NumLock, Qt.Key.Key_AltGr))
+    assert rig.scans == ["k00000Y7"]
+    assert rig.edit.text() == ""
+
+
+def test_a_persons_shift_outside_a_burst_passes_straight_through(
+    qtbot: QtBot, rig: Rig, clock: FakeClock
+) -> None:
+    seen: list[int] = []
+    clock.advance(1.0)
+    QApplication.sendEvent(rig.edit, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Shift,
+                                               Qt.KeyboardModifier.ShiftModifier, ""))
+    seen.append(rig.filter.decoder.pending)
+    clock.advance(0.25)
+    send_key(rig.edit, Qt.Key.Key_H, "H", Qt.KeyboardModifier.ShiftModifier)
+    clock.advance(0.25)
+    qtbot.waitUntil(lambda: rig.edit.text() == "H", timeout=WAIT_MS)
+    # Qt keeps the last key event's modifiers app-wide (a sent release does not reset them): let go of
+    # Shift the way QTest does, or the next test's table selections would extend.
+    QTest.keyRelease(rig.edit, Qt.Key.Key_Shift)
+    assert QApplication.keyboardModifiers() == Qt.KeyboardModifier.NoModifier
+    assert seen == [0]
+    assert rig.scans == []

@@ -34,6 +34,12 @@ class StationPlant:
             rows = kanban_repo.recent_scans(session, self.station_id, 500)
         return [(r.text, r.result, r.message) for r in reversed(rows)]
 
+    def scan_log_codes(self) -> list[str | None]:
+        """The message code of every scan-log row, oldest first."""
+        with self.db.reading() as session:
+            rows = kanban_repo.recent_scans(session, self.station_id, 500)
+        return [r.note.code if r.note is not None else None for r in reversed(rows)]
+
 
 def build_station(db: Database) -> StationPlant:
     plant = StationPlant(db)

@@ -24,11 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jitdesk.domain.auth import Role
 from jitdesk.domain.errors import KnownError
 from jitdesk.domain.master import Line, User
 from jitdesk.gui.admin.fields import Editor, RefEditor
 from jitdesk.gui.admin.kinds import KindSpec, Lines
 from jitdesk.gui.context import AppContext
+from jitdesk.gui.role_gate import RoleGate
 from jitdesk.gui.widgets import big_button, section_title
 from jitdesk.gui.widgets.form_message import FormMessage
 from jitdesk.gui.widgets.page import ReloadingPage
@@ -88,7 +90,8 @@ class MasterTab(ReloadingPage):
         self.deactivate_button = big_button("✕ Deactivate", danger=True)
         self.deactivate_button.setVisible(kind.has_active)
         self.new_button.clicked.connect(self.new_record)
-        self.save_button.clicked.connect(self.save)
+        # The lock shows before anyone starts editing; a click asks for an admin's sign-in first.
+        self.save_gate = RoleGate(ctx, self.save_button, Role.ADMIN, f"Saving {kind.title.lower()}", self.save)
         self.deactivate_button.clicked.connect(self.deactivate)
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)

@@ -33,11 +33,13 @@ from jitdesk.gui.context import AppContext
 from jitdesk.gui.kanban.words import RISK
 from jitdesk.gui.models.board import PART_COLUMN, SUPPLIER_COLUMN, WHY_COLUMN, BoardModel
 from jitdesk.gui.print_cards import PrintCardsDialog
+from jitdesk.gui.role_gate import RoleGate
 from jitdesk.gui.touch import fit_rows
 from jitdesk.gui.widgets import big_button, page_title, section_title, shrinkable
 from jitdesk.gui.widgets.fit import ElidedLabel
 from jitdesk.gui.widgets.page import ReloadingPage
 from jitdesk.gui.words import qt_words
+from jitdesk.services.card_printing import PRINT_ROLE
 from jitdesk.services.kanban.board import BoardChoices, BoardPage, BoardQuery, board_choices, board_page
 from jitdesk.services.uow import wall_clock_ms
 
@@ -134,7 +136,7 @@ class KanbanBoard(ReloadingPage):
         self.next.clicked.connect(lambda: self.go(self.page + 1))
         self.print_button = big_button("Print cards…")
         self.print_button.setToolTip("Print the cards of the selected loops (none selected: every active loop)")
-        self.print_button.clicked.connect(self.open_print)
+        self.print_gate = RoleGate(ctx, self.print_button, PRINT_ROLE, "Printing cards", self.open_print)
         self._print_dialog: PrintCardsDialog | None = None
         self.board_button = big_button("▶  TV board")
         self.board_button.setToolTip("Full screen for a TV on the floor: big type, pages turn by themselves")

@@ -84,6 +84,7 @@ class QueueView(ReloadingPage):
         layout.addWidget(self.tree, 1)
         layout.addLayout(typed)
         self.pipeline.scanned.connect(self.on_scanned)
+        self.flash.watch(ctx.router)  # "checking" from the moment a scanner's code is handed over
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
@@ -113,7 +114,8 @@ class QueueView(ReloadingPage):
         self.summary.setText(f"{queue.total} card(s) awaiting replenishment{late}{more}")
 
     def on_scanned(self, outcome: ScanOutcome) -> None:
-        self.flash.show_result(outcome.tone, outcome.result, answer(self.model.words, outcome.note, outcome.message))
+        self.flash.show_result(outcome.tone, outcome.result, answer(self.model.words, outcome.note, outcome.message),
+                               card=outcome.card_code, at_ms=outcome.at_ms)
 
     def record_typed(self) -> None:
         text = self.entry.text().strip()

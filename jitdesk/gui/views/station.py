@@ -117,6 +117,7 @@ class StationView(ReloadingPage):
         layout.addLayout(typed)
 
         self.pipeline.scanned.connect(self.on_scanned)
+        self.flash.watch(ctx.router)  # "checking" from the moment a scanner's code is handed over
         self.pipeline.scanner_status.connect(self.show_scanner)
         self.show_scanner(self.pipeline.state, self.pipeline.status_message)
         self._loading = False
@@ -163,7 +164,8 @@ class StationView(ReloadingPage):
 
     # -- scans --------------------------------------------------------------------------------------
     def on_scanned(self, outcome: ScanOutcome) -> None:
-        self.flash.show_result(outcome.tone, outcome.result, answer(self.scans.words, outcome.note, outcome.message))
+        self.flash.show_result(outcome.tone, outcome.result, answer(self.scans.words, outcome.note, outcome.message),
+                               card=outcome.card_code, at_ms=outcome.at_ms)
         if outcome.log_id and (not self.scans.rows or self.scans.rows[0].id < outcome.log_id):
             # show it at once; the reload that follows brings the committed list
             record = ScanLogRecord(outcome.log_id, outcome.at_ms, outcome.station_id, outcome.source, outcome.text,

@@ -14,7 +14,7 @@ in the plant's time zone, for logs and readers of older versions. Screens render
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from jitdesk.domain.fold import PROJECTORS
 from jitdesk.domain.kanban.card import CARD_PROJECTOR, Card
@@ -40,6 +40,13 @@ NO_STATION = define("scan.no_station")
 STATION_UNKNOWN = define("scan.station_unknown")
 DUPLICATE_CODE = define("scan.duplicate_code", "code")
 UNREADABLE = define("scan.unreadable", "reason")  # the scanner layer's own words (devices/framing.py)
+# The domain's answer with the part named (the domain knows the loop, not the part's name): `part` is
+# the part's name, `number` and `of` the card's number and the loop's card count, `where` the code of
+# the station the card belongs at.
+NAMED_MOVE = {result: define(f"scan.{result.value}.named", "code", "part", "number", "of", "status", "loop")
+              for result in (ScanResult.EMPTIED, ScanResult.BATCHED, ScanResult.PICKED, ScanResult.SHIPPED,
+                             ScanResult.FILLED)}
+NAMED_WRONG_STATION = define("scan.wrong_station.named", "code", "part", "loop", "where")
 
 
 @dataclass(frozen=True)
@@ -91,6 +98,7 @@ def record_scan(
     with transaction(db, now_ms=lambda: now) as tx:
         station = station_id if station_id is not None else identity.get_setting(tx.session, STATION_ID)
         decision, code = _decide(tx, code_text, station, now, int(double_scan_seconds * 1000))
+        decision = _named(tx, decision, station)
         event_id = None
         if decision.ok:
             assert decision.kind is not None and decision.payload is not None and decision.card_id is not None
@@ -139,18 +147,63 @@ def _decide(tx: Tx, code_text: str, station_id: str | None, now: int, window_ms:
 
 
 
+def _named(tx: Tx, decision: ScanDecision, station_id: str | None) -> ScanDecision:
+    """A move or a wrong-station answer that names the part, the card's place in its loop, and
+    (wrong station) where the card belongs."""
+    result = decision.result
+    wrong = decision.message.code == "scan.wrong_station"  # the other wrong-station answers say what to do
+    if decision.card_id is None or not (result in NAMED_MOVE or wrong):
+        return decision
+    params = dict(decision.message.params)
+    found = projections.load(tx.session, CARD_PROJECTOR, decision.card_id)
+    if found is None:
+        return decision
+    card = found[0]
+    loop_found = projections.load(tx.session, LOOP_PROJECTOR, card.loop_id)
+    if loop_found is None:
+        return decision
+    loop = loop_found[0]
+    part = kanban_repo.part_labels(tx.session, [loop.part_id]).get(loop.part_id)
+    if part is None:
+        return decision
+    name = part[1] or part[0]
+    if wrong:
+        role = None
+        here = projections.load(tx.session, PROJECTORS.get("station"), station_id) if station_id else None
+        if here is not None:
+            role = here[0].role
+        where_id = loop.supplier_station_id if role == "supermarket" and loop.supplier_station_id \
+            else loop.consumer_station_id
+        where = projections.load(tx.session, PROJECTORS.get("station"), where_id)
+        if where is None:
+            return decision
+        named = message(NAMED_WRONG_STATION, code=str(params.get("code")), part=name, loop=loop.code,
+                        where=where[0].code)
+    else:
+        count = len(kanban_repo.cards_of_loops(tx.session, [card.loop_id]).get(card.loop_id, []))
+        named = message(NAMED_MOVE[ScanResult(result)], code=str(params.get("code")), part=name,
+                        number=card.number, of=count, status=params.get("status"), loop=loop.code)
+    return replace(decision, message=named)
+
+
 def record_unreadable(db: Database, reason: str, raw: bytes = b"", *, source: str = "serial",
-                      now_ms: int | None = None) -> ScanOutcome:
-    """Log a frame the scanner layer refused (noise, too long, wrong affixes) with its reason; no event."""
-    return log_refused(db, printable(raw), "unreadable", message(UNREADABLE, reason=reason), reason,
-                       source=source, now_ms=now_ms)
+                      now_ms: int | None = None, note: Message | None = None) -> ScanOutcome:
+    """Log a frame the scanner layer refused (noise, too long, wrong affixes, a terminator mismatch)
+    with its message (`note`, from jitdesk.domain.scanner; else `reason`'s words); no event."""
+    if note is None:
+        return log_refused(db, printable(raw), "unreadable", message(UNREADABLE, reason=reason), reason,
+                           source=source, now_ms=now_ms)
+    return log_refused(db, printable(raw), "unreadable", note, None, source=source, now_ms=now_ms)
 
 
-def log_refused(db: Database, shown: str, result: str, note: Message, words: str, *, source: str,
+def log_refused(db: Database, shown: str, result: str, note: Message, words: str | None, *, source: str,
                 now_ms: int | None = None) -> ScanOutcome:
-    """Write a refused scan that makes no event (unreadable, or a code nothing here takes) to the scan log."""
+    """Write a refused scan that makes no event (unreadable, or a code nothing here takes) to the scan log
+    (`words` None: the note's words in this plant's language)."""
     now = wall_clock_ms() if now_ms is None else now_ms
     with transaction(db, now_ms=lambda: now) as tx:
+        if words is None:
+            words = words_in(tx.session).render(note)
         station = identity.get_setting(tx.session, STATION_ID)
         log_id = kanban_repo.add_scan_log(tx.session, at_ms=now, station_id=station, source=source, text=shown,
                                           result=result, tone="refused", message=words, card_id=None,

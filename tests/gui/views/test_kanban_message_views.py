@@ -51,7 +51,7 @@ def test_station_view_shows_answers_and_times_in_the_plant_zone(qtbot: QtBot,
                     timeout=WAIT_MS)
     assert view.scans.data(view.scans.index(0, 3)) == expected
     assert view.scans.data(view.scans.index(0, 0)) == BERLIN.clock(view.scans.rows[0].at_ms)
-    assert view.scans.data(view.scans.index(1, 3)).startswith(f"emptied: card {code}")
+    assert f"is now empty (emptied {code}, loop " in view.scans.data(view.scans.index(1, 3))  # names the part
 
 
 def test_board_shows_reasons_and_anomaly_notes_with_station_codes_and_plant_times(

@@ -54,15 +54,17 @@ def test_station_view_flashes_typed_scans_and_lists_its_loops(qtbot: QtBot,
     assert view.scans.data(view.scans.index(0, 1)) == "✖ BAD CHECK CHARACTER"
 
 
-def test_a_double_scan_flashes_as_information(qtbot: QtBot, kanban_ctx: tuple[AppContext, KanbanPlant]) -> None:
+def test_a_double_scan_keeps_the_first_answer_and_says_scanned_twice(
+        qtbot: QtBot, kanban_ctx: tuple[AppContext, KanbanPlant]) -> None:
     ctx, plant = kanban_ctx
     view = StationView(ctx)
     qtbot.addWidget(view)
     pipeline = pipeline_for(ctx)
     pipeline.submit(plant.codes["GEAR"][0])
     pipeline.submit(plant.codes["GEAR"][0])
-    qtbot.waitUntil(lambda: view.flash.title.text() == "DOUBLE SCAN", timeout=WAIT_MS)
-    assert view.flash.tone == "info" and view.flash.symbol.text() == "◉"
+    qtbot.waitUntil(lambda: "scanned twice" in view.flash.detail.text(), timeout=WAIT_MS)
+    assert view.flash.title.text() == "EMPTIED" and view.flash.symbol.text() == "✔"
+    assert view.flash.tone == "success" and view.flash.twice == 1
 
 
 def test_flash_calms_but_keeps_the_words_and_sound_is_silent_offscreen(qtbot: QtBot) -> None:
@@ -71,7 +73,7 @@ def test_flash_calms_but_keeps_the_words_and_sound_is_silent_offscreen(qtbot: Qt
     flash.show_result("refused", "on_hold", "card K000001W is on hold: ask a supervisor")
     assert flash.flashing and "on hold" in flash.detail.text()
     flash.calm()
-    assert flash.title.text() == "CARD ON HOLD"
+    assert flash.title.text() == "CARD ON HOLD · 0 s ago"
     sounds = ScanSounds()
     assert not sounds.enabled and "offscreen" in (sounds.silent_reason or "")
     sounds.play("success")  # silently nothing

@@ -93,7 +93,7 @@ def pty() -> Iterator[Pty]:
 def test_scans_bursts_and_partial_lines(tmp_path: Path, pty: Pty) -> None:
     async def scenario(station: Station, link: Path) -> None:
         link.symlink_to(pty.path)
-        scanner = scanner_for(station, link)
+        scanner = scanner_for(station, link, idle_ms=5000)  # the split scan below pauses between halves
         scanner.start()
         try:
             connected = await station.wait_state(ScannerState.CONNECTED)
@@ -151,8 +151,73 @@ def test_bad_input_is_refused_in_plain_words_and_scanning_goes_on(tmp_path: Path
             "unreadable bytes from the scanner: ignored",
             "code:GOOD4",
             "scan too short (under 4 characters): ignored",
-            "code:]C101\x1d10LOT7",
+            "code:01\x1d10LOT7",  # the AIM identifier ]C1 stripped too
         ]
+
+    run_scenario(tmp_path, scenario)
+
+
+def test_junk_a_pause_and_a_good_code_gives_the_good_code_and_logs_the_junk(tmp_path: Path, pty: Pty) -> None:
+    async def scenario(station: Station, link: Path) -> None:
+        link.symlink_to(pty.path)
+        # idle_ms well above a stall of a busy test machine while the 10 kB go through the pty
+        scanner = scanner_for(station, link, idle_ms=1500)
+        scanner.start()
+        try:
+            await station.wait_state(ScannerState.CONNECTED)
+            pty.write(bytes(range(0x21, 0x7F)) * 110)  # 10 kB of junk, no terminator
+            [junk] = await station.next_results(1)
+            await asyncio.sleep(3.0)  # the pause: longer than idle_ms
+            pty.write(b"\x07NOISE")  # a short burst of noise, then silence again
+            [noise] = await station.next_results(1)
+            pty.write(b"K000001W\r")
+            [good] = await station.next_results(1)
+        finally:
+            scanner.stop()
+            pty.close()
+        assert isinstance(junk, ScanRefused) and junk.note.code == "scanner.too_long"
+        assert isinstance(noise, ScanRefused) and noise.note.code == "scanner.partial"
+        assert good == "K000001W"
+
+    run_scenario(tmp_path, scenario)
+
+
+def test_aim_identifiers_and_edge_control_bytes_over_a_real_port(tmp_path: Path, pty: Pty) -> None:
+    async def scenario(station: Station, link: Path) -> None:
+        link.symlink_to(pty.path)
+        scanner = scanner_for(station, link)
+        scanner.start()
+        try:
+            await station.wait_state(ScannerState.CONNECTED)
+            pty.write(b"]C0K000001W\r]C1K000002T\r]Q3K000003R\r")
+            pty.write(b"\x00\x00K000004P\x00\r\x02]E0K000005M\x03\r")
+            results = await station.next_results(5)
+        finally:
+            scanner.stop()
+            pty.close()
+        assert results == ["K000001W", "K000002T", "K000003R", "K000004P", "K000005M"]
+
+    run_scenario(tmp_path, scenario)
+
+
+@pytest.mark.parametrize(("configured", "sent", "words"), [(b"\r", b"\t", ("Tab", "CR", "\\t")),
+                                                           (b"\t", b"\r", ("CR", "Tab", "\\r"))])
+def test_a_terminator_mismatch_is_said_with_the_setting_to_change(
+        tmp_path: Path, pty: Pty, configured: bytes, sent: bytes, words: tuple[str, str, str]) -> None:
+    async def scenario(station: Station, link: Path) -> None:
+        link.symlink_to(pty.path)
+        scanner = scanner_for(station, link, terminator=configured, idle_ms=300)
+        scanner.start()
+        try:
+            await station.wait_state(ScannerState.CONNECTED)
+            pty.write(b"K000001W" + sent)
+            [refused] = await station.next_results(1)
+        finally:
+            scanner.stop()
+            pty.close()
+        assert isinstance(refused, ScanRefused)
+        assert refused.note.code == "scanner.terminator_mismatch"
+        assert refused.note.params == dict(zip(("sent", "configured", "setting"), words, strict=True))
 
     run_scenario(tmp_path, scenario)
 

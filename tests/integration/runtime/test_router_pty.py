@@ -170,3 +170,45 @@ def test_a_scanner_wired_before_the_loop_runs_starts_with_it(station: tuple[Serv
         loop.close()
         asyncio.set_event_loop(None)
         port.close()
+
+
+def test_junk_then_a_pause_then_a_card_the_card_is_recorded_and_the_junk_logged(
+        station: tuple[ServiceHub, StationPlant], tmp_path: Path) -> None:
+    """10 kB of junk with no terminator, a pause, a good card: the card is recorded (not glued to the
+    junk), the junk has its own scan-log row with a message code and plain words; a Tab-terminated
+    frame on a CR station is logged with words that name the setting to change."""
+    hub, plant = station
+    link = tmp_path / "ttyUSB0"
+    port = Pty()
+    link.symlink_to(port.path)
+
+    async def scenario() -> None:
+        runtime = Runtime(hub)
+        runtime.start()
+        # idle_ms well above a stall of a busy test machine while the 10 kB go through the pty
+        device = SerialScannerDevice(ScannerConfig(port=str(link), idle_ms=1500), runtime.router.route,
+                                     runtime.kanban.record_unreadable, retry_initial_s=0.05, retry_max_s=0.2)
+        runtime.devices.start(SERIAL, device)
+        try:
+            await until(lambda: getattr(runtime.devices.status(SERIAL), "state", "") == "connected")
+            port.write(bytes(range(0x21, 0x7F)) * 110)
+            await asyncio.sleep(3.0)  # the pause
+            port.write(f"{plant.codes[0]}\r".encode())
+            await until(lambda: len(plant.scan_log()) == 2 and runtime.kanban.pending == 0)
+            port.write(f"{plant.codes[1]}\t".encode())  # a scanner set to end with Tab
+            await until(lambda: len(plant.scan_log()) == 3 and runtime.kanban.pending == 0)
+        finally:
+            runtime.close()
+            await asyncio.sleep(0)
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        port.close()
+    log = plant.scan_log()
+    assert [result for _t, result, _m in log] == ["unreadable", "emptied", "unreadable"]
+    assert log[0][2] == "scan too long (over 64 characters): ignored"
+    assert log[1][0] == plant.codes[0]
+    assert 'set terminator = "\\t" in the [scanner] settings' in log[2][2]
+    codes = plant.scan_log_codes()
+    assert codes[0] == "scanner.too_long" and codes[2] == "scanner.terminator_mismatch"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -59,7 +61,7 @@ def test_burst_of_many_codes_in_one_feed() -> None:
 
 
 def test_control_characters_stripped_but_gs_kept() -> None:
-    assert frame(b"\x02]C1" + b"01" + b"\x1d" + b"10ABC\x03\x1b\x7f\r") == [f"]C101{GS}10ABC"]
+    assert frame(b"\x02]C1" + b"01" + b"\x1d" + b"10ABC\x03\x1b\x7f\r") == [f"01{GS}10ABC"]  # AIM ]C1 too
 
 
 def test_prefix_and_suffix_are_removed() -> None:
@@ -127,7 +129,7 @@ def test_latin1_and_utf8_scanners_decode_their_own_bytes() -> None:
 
 
 def test_c1_control_characters_on_latin1_scanner_are_unreadable() -> None:
-    assert reasons(frame(b"ABCD\x85\x9f\r", encoding="latin-1")) == [UNREADABLE]
+    assert reasons(frame(b"AB\x85\x9fCD\r", encoding="latin-1")) == [UNREADABLE]
 
 
 def test_garbage_does_not_poison_the_next_scan() -> None:
@@ -173,6 +175,110 @@ def test_strip_controls() -> None:
     assert strip_controls("\x00a\tb\x1dc\x7f\x85d") == "ab\x1dcd"
 
 
+# --- silence, AIM identifiers, edge control bytes, terminator mismatch ------------------------
+
+
+def test_silence_ends_a_partial_frame_with_a_refusal_and_the_next_scan_is_clean() -> None:
+    framer = ScanFramer(ScannerConfig())
+    assert framer.feed(b"\x13NOISE") == []
+    assert framer.holding
+    [dropped] = framer.idle()
+    assert isinstance(dropped, ScanRefused)
+    assert dropped.note.code == "scanner.partial"
+    assert dropped.note.params == {"text": "\\x13NOISE"}
+    assert not framer.holding
+    assert framer.feed(b"K000001W\r") == ["K000001W"]
+
+
+def test_ten_kilobytes_of_junk_a_pause_and_a_good_code() -> None:
+    framer = ScanFramer(ScannerConfig())
+    junk = bytes(range(0x21, 0x7F)) * 110  # 10 kB, no terminator
+    results = framer.feed(junk)
+    assert [r.note.code for r in results if isinstance(r, ScanRefused)] == ["scanner.too_long"]
+    assert framer.idle() == []  # already reported once; the silence ends the discarding
+    assert framer.feed(b"K000002T\r") == ["K000002T"]
+
+
+def test_without_the_silence_junk_would_swallow_the_next_code() -> None:
+    framer = ScanFramer(ScannerConfig())
+    framer.feed(b"X" * 200)
+    assert framer.feed(b"K000002T\r") == []  # why the reader calls idle() after a pause
+
+
+def test_idle_with_nothing_held_or_only_a_control_byte_says_nothing() -> None:
+    framer = ScanFramer(ScannerConfig())
+    assert framer.idle() == []
+    framer.feed(b"\x00")
+    assert framer.idle() == []
+
+
+@pytest.mark.parametrize("aim", [b"]C0", b"]C1", b"]Q3", b"]E0", b"]d2"])
+def test_aim_symbology_identifiers_are_stripped(aim: bytes) -> None:
+    assert frame(aim + b"K000001W\r") == ["K000001W"]
+
+
+def test_aim_identifier_after_a_configured_prefix_is_stripped_too() -> None:
+    assert frame(b"#]C1K000001W\r", prefix="#") == ["K000001W"]
+
+
+def test_a_prefix_that_looks_like_an_aim_identifier_is_the_prefix() -> None:
+    assert frame(b"]C1K000001W\r", prefix="]C1") == ["K000001W"]
+    assert reasons(frame(b"K000001W\r", prefix="]C1")) == ["scan without the expected prefix: ignored"]
+
+
+def test_nul_and_control_bytes_at_either_edge_are_stripped() -> None:
+    assert frame(b"\x00\x00\x02K000001W\x03\x00\r") == ["K000001W"]
+    assert frame(b"\x00]C0K000001W\x00\r") == ["K000001W"]
+    assert reasons(frame(b"K0000\x0001W\r")) == [UNREADABLE]  # inside: unreadable
+
+
+def test_tab_frames_on_a_cr_station_name_the_setting() -> None:
+    framer = ScanFramer(ScannerConfig(terminator=b"\r"))
+    assert framer.feed(b"K000001W\tK000002T\t") == []
+    [refused] = framer.idle()
+    assert isinstance(refused, ScanRefused)
+    assert refused.note.code == "scanner.terminator_mismatch"
+    assert refused.note.params == {"sent": "Tab", "configured": "CR", "setting": "\\t"}
+
+
+def test_one_tab_frame_then_silence_is_a_mismatch() -> None:
+    framer = ScanFramer(ScannerConfig(terminator=b"\r"))
+    framer.feed(b"K000001W\t")
+    [refused] = framer.idle()
+    assert isinstance(refused, ScanRefused) and refused.note.code == "scanner.terminator_mismatch"
+
+
+def test_cr_frames_on_a_tab_station_name_the_setting() -> None:
+    framer = ScanFramer(ScannerConfig(terminator=b"\t"))
+    framer.feed(b"K000001W\r")
+    [refused] = framer.idle()
+    assert isinstance(refused, ScanRefused)
+    assert refused.note.params == {"sent": "CR", "configured": "Tab", "setting": "\\r"}
+
+
+def test_a_stream_of_tab_frames_overflowing_is_a_mismatch_not_too_long() -> None:
+    results = frame(b"K000001W\t" * 20, terminator=b"\r")
+    assert [r.note.code for r in results if isinstance(r, ScanRefused)] == ["scanner.terminator_mismatch"]
+
+
+def test_glued_frames_ended_by_the_configured_terminator_are_a_mismatch() -> None:
+    results = frame(b"K000001W\tK000002T\r", terminator=b"\r")
+    assert [r.note.code for r in results if isinstance(r, ScanRefused)] == ["scanner.terminator_mismatch"]
+
+
+def test_every_refusal_carries_a_declared_message() -> None:
+    from jitdesk.domain.messages import CODES
+
+    framer = ScanFramer(ScannerConfig(prefix="#", suffix="$"))
+    results = framer.feed(b"\xff\rAB\r#AB$\r#ABCD\r" + b"Y" * 200 + b"\r")
+    framer.feed(b"#PART")
+    results += framer.idle()
+    refused = [r for r in results if isinstance(r, ScanRefused)]
+    assert len(refused) == 6
+    for r in refused:
+        assert r.note.code in CODES and set(r.note.params) == CODES[r.note.code]
+
+
 # --- properties -----------------------------------------------------------------------------
 
 
@@ -200,6 +306,9 @@ CODE_CHARS = st.sampled_from([chr(c) for c in range(0x21, 0x7F)] + [GS, " "])
 def valid_codes(draw: st.DrawFn, config: ScannerConfig) -> str:
     code = draw(st.text(CODE_CHARS, min_size=config.min_length, max_size=config.max_length))
     code = code.strip(" ")
+    if re.match(r"\][A-Za-z][0-9A-Za-z]", code):
+        code = "A" + code  # a code cannot start like an AIM identifier: that is stripped
+    code = code[: config.max_length]
     while len(code) < config.min_length:
         code += "A"
     return code

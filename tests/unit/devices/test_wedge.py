@@ -171,7 +171,7 @@ def test_bad_configs(config: dict[str, float]) -> None:
 KEYS = st.lists(
     st.tuples(
         st.text(max_size=2),
-        st.sampled_from(["char", "char", "char", "enter", "tab"]),
+        st.sampled_from(["char", "char", "char", "enter", "tab", "modifier"]),
         st.floats(0.0, 0.2),  # the gap before this key
     ),
     max_size=60,
@@ -192,8 +192,9 @@ def timed(keys: list[tuple[str, str, float]]) -> list[Keystroke]:
 def test_every_key_comes_out_exactly_once_in_order(
     keys: list[tuple[str, str, float]], polls: list[float | None]
 ) -> None:
-    """Nothing is lost or duplicated: each key is either in a scan or given back as typing."""
-    strokes = timed(keys)
+    """Nothing is lost or duplicated: each key is in a scan, given back as typing, or (a modifier
+    outside a burst) passed straight on."""
+    strokes = [s if s.key != "modifier" else Keystroke("", "modifier", s.timestamp_s) for s in timed(keys)]
     decoder = WedgeDecoder()
     out: list[Keystroke] = []
     previous = 100.0
@@ -201,6 +202,12 @@ def test_every_key_comes_out_exactly_once_in_order(
         if poll_at is not None:  # the GUI timer fires somewhere between two keys
             polled = decoder.poll(previous + (s.timestamp_s - previous) * poll_at)
             out += polled.keys if polled else ()
+        if s.key == "modifier" and not decoder.absorbs(s.timestamp_s):
+            tail = decoder.flush()
+            out += tail.keys if tail else ()
+            out.append(s)  # passed straight on, in its place
+            previous = s.timestamp_s
+            continue
         result = decoder.feed(s.text, s.key, s.timestamp_s)
         out += result.keys if result else ()
         previous = s.timestamp_s
@@ -222,7 +229,8 @@ def test_scans_are_clean_and_long_enough_and_end_with_a_terminator(
             assert all(unicodedata.category(ch) != "Cc" or ch == GS for ch in result.code)
             assert result.code == result.code.strip(" ")
             assert result.keys[-1].key in ("enter", "tab")
-            assert all(k.key == "char" for k in result.keys[:-1])
+            assert all(k.key in ("char", "modifier") for k in result.keys[:-1])
+            assert result.keys[0].key == "char"  # a modifier never starts a burst
 
 
 @PROPERTY
@@ -237,3 +245,99 @@ def test_anything_typed_slowly_is_never_a_scan(text: str, gap: float) -> None:
     results = run(WedgeDecoder(), burst(text, 50.0, gap=gap))
     assert scans(results) == []
     assert typed(results) == text
+
+
+# --- modifier presses inside a burst (a USB scanner presses Shift for every capital) ----------
+
+
+def shifted(code: str, start: float, gap: float = FAST, end: KeyKind = "enter",
+            extra: tuple[str, ...] = ()) -> list[tuple[str, KeyKind, float]]:
+    """A scanner typing ``code``: Shift before each capital (as xdotool and real scanners do), the
+    ``extra`` modifiers (CapsLock, NumLock...) first, all in the burst's rhythm."""
+    keys: list[tuple[str, KeyKind, float]] = []
+    t = start
+    for i, ch in enumerate(code):
+        for _ in extra if i == 0 else ():
+            keys.append(("", "modifier", t))
+            t += gap / 4
+        if ch.isupper():
+            keys.append(("", "modifier", t))
+            t += gap / 4
+        keys.append((ch, "char", t))
+        t += gap
+    keys.append(("\r" if end == "enter" else "\t", end, t))
+    return keys
+
+
+def test_shift_for_each_capital_is_part_of_the_scan() -> None:
+    results = run(WedgeDecoder(), shifted("K000001W", 10.0))
+    assert scans(results) == ["K000001W"]
+    assert typed(results) == ""
+
+
+def test_a_code_of_only_capitals_with_shift_each_time() -> None:
+    results = run(WedgeDecoder(), shifted("KABCDEFY7", 10.0, end="tab"))
+    assert scans(results) == ["KABCDEFY7"]
+
+
+def test_modifier_presses_do_not_count_toward_the_length() -> None:
+    decoder = WedgeDecoder(WedgeConfig(min_length=4, max_length=4))
+    results = run(decoder, shifted("ABCD", 10.0))
+    assert scans(results) == ["ABCD"]
+
+
+def test_capslock_and_numlock_around_a_code_are_part_of_it() -> None:
+    keys = shifted("K00000Y7", 10.0, extra=("capslock", "numlock"))
+    t = keys[-1][2]
+    keys.insert(-1, ("", "modifier", t - FAST / 2))  # NumLock again just before Enter
+    results = run(WedgeDecoder(), keys)
+    assert scans(results) == ["K00000Y7"]
+    assert typed(results) == ""
+
+
+def test_a_modifier_before_the_first_key_is_not_held() -> None:
+    decoder = WedgeDecoder()
+    assert not decoder.absorbs(10.0)
+    assert decoder.feed("", "modifier", 10.0) is None
+    assert decoder.pending == 0
+
+
+def test_a_person_holding_shift_slowly_is_still_typing() -> None:
+    decoder = WedgeDecoder()
+    keys: list[tuple[str, KeyKind, float]] = []
+    t = 10.0
+    for ch in "Hello World":
+        if ch.isupper():
+            keys.append(("", "modifier", t))
+            t += SLOW
+        keys.append((ch, "char", t))
+        t += SLOW
+    out: list[WedgeResult] = []
+    for text, kind, at in keys:
+        polled = decoder.poll(at - 0.001)
+        out += [polled] if polled else []
+        if kind == "modifier" and not decoder.absorbs(at):
+            continue
+        result = decoder.feed(text, kind, at)
+        out += [result] if result else []
+    tail = decoder.flush()
+    out += [tail] if tail else []
+    assert scans(out) == []
+    assert typed(out) == "Hello World"
+
+
+def test_a_slow_modifier_gives_back_the_burst_before_it() -> None:
+    decoder = WedgeDecoder()
+    assert decoder.feed("a", "char", 10.0) is None
+    assert not decoder.absorbs(10.0 + SLOW)
+    result = decoder.feed("", "modifier", 10.0 + SLOW)
+    assert isinstance(result, HumanTyping) and result.text == "a"
+
+
+@PROPERTY
+@given(st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=4, max_size=60),
+       st.sets(st.sampled_from(["capslock", "numlock", "altgr"]), max_size=3))
+def test_any_code_with_shift_for_capitals_is_scanned_exactly(code: str, extra: set[str]) -> None:
+    results = run(WedgeDecoder(), shifted(code, 50.0, extra=tuple(sorted(extra))))
+    assert scans(results) == [code]
+    assert typed(results) == ""
