@@ -123,6 +123,28 @@ def load(session: Session, projector: Projector[S], entity_id: str) -> tuple[S, 
     return state, (row["fold_hlc"], row["fold_device"], row["fold_seq"])
 
 
+def load_many(session: Session, projector: Projector[S], entity_ids: Sequence[str]) -> dict[str, tuple[S, Key]]:
+    """`load` for many entities in one query (a pulled page's entities)."""
+    sql = _sql(table_for(projector).name)
+    found = raw(session).execute(f"{sql.select} WHERE id IN (SELECT value FROM json_each(?))",
+                                 (orjson.dumps(list(entity_ids)).decode(),)).fetchall()
+    out: dict[str, tuple[S, Key]] = {}
+    for values in found:
+        state, row = _to_state(sql, projector.state_type, values)
+        out[row["id"]] = (state, (row["fold_hlc"], row["fold_device"], row["fold_seq"]))
+    return out
+
+
+def save_states(session: Session, projector: Projector[Any], items: Iterable[tuple[str, Any, Key]]) -> None:
+    """`save` for many entities in one executemany: (entity id, state, order key of its last event)."""
+    rows = []
+    for entity_id, state, key in items:
+        values = state_to_row(state)
+        values.update(id=entity_id, fold_hlc=key[0], fold_device=key[1], fold_seq=key[2])
+        rows.append(values)
+    save_many(session, projector, rows)
+
+
 def save(session: Session, projector: Projector[Any], entity_id: str, state: Any, key: Key) -> None:
     sql = _sql(table_for(projector).name)
     values = state_to_row(state)

@@ -39,6 +39,7 @@ from jitdesk import __version__
 from jitdesk.domain.errors import KnownError
 from jitdesk.runtime.supervise import Supervisor, TaskState, TaskStatus
 from jitdesk.sync import wire
+from jitdesk.sync.server import pages
 from jitdesk.sync.server.store import AuthError, Principal, ServerStore
 
 log = logging.getLogger("jitdesk.sync.server")
@@ -89,6 +90,7 @@ class Hello(BaseModel):
     head: int
     max_batch_events: int
     max_batch_bytes: int
+    max_pull_limit: int = Field(description="the most events one pull page may ask for")
 
 
 class Envelope(BaseModel):
@@ -267,7 +269,7 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
         return {"plant_id": who.plant_id, "device": who.device, "role": who.role,
                 "server_id": store.server_id, "protocol": wire.PROTOCOL, "server_time_ms": now_ms(),
                 "head": head, "max_batch_events": wire.MAX_BATCH_EVENTS,
-                "max_batch_bytes": wire.MAX_BATCH_BYTES}
+                "max_batch_bytes": wire.MAX_BATCH_BYTES, "max_pull_limit": wire.MAX_PULL_LIMIT}
 
     @app.post("/v1/events", responses={200: {"model": PushResponse}, **_problems(400, 401, 413, 415, 422, 426)},
               openapi_extra={"requestBody": PUSH_BODY}, tags=["sync"])
@@ -319,16 +321,13 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
         deadline = loop.time() + wait
         while True:
             woken = wakeups.current(who.plant_id)  # taken before the query, so no wake-up is missed
-            page, newest = await to_thread.run_sync(store.pull, who.plant_id, after, limit)
+            page = await to_thread.run_sync(pages.read_page, store, who.plant_id, after, limit, wire.PULL_PAGE_BYTES)
             remaining = deadline - loop.time()
-            if page or remaining <= 0 or await request.is_disconnected():
+            if page.count or remaining <= 0 or await request.is_disconnected():
                 break
             with suppress(TimeoutError):
                 await asyncio.wait_for(woken.wait(), timeout=min(remaining, RECHECK_S))
-        last = page[-1]["server_seq"] if page else max(after, 0)
-        more = bool(page) and last < newest
-        return JSONResponse({"events": page, "next": last, "more": more, "server_id": store.server_id,
-                             "server_time_ms": now_ms()})
+        return Response(pages.page_body(page, store.server_id, now_ms()), media_type="application/json")
 
     return app
 
