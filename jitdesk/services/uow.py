@@ -171,7 +171,7 @@ class Tx:
         # saved first, so a derived projector reading other entities sees the page's final states.
         for projector, entity_id, _before, state in changed:
             self._entities.add((projector.name, entity_id))
-            if PROJECTORS.derived_of(projector.name):
+            if self._states is not None or PROJECTORS.derived_of(projector.name):
                 self._entity_states().written[(projector.name, entity_id)] = state
         for projector, entity_id, before, state in changed:
             for derived in PROJECTORS.derived_of(projector.name):
@@ -191,6 +191,8 @@ class Tx:
             state, key = fold_one(projector, current, event, partial(self._history, event.entity_id, projector.kinds))
             projections.save(self.session, projector, event.entity_id, state, key)
             self._entities.add((projector.name, event.entity_id))
+            if self._states is not None:  # keep its read cache true
+                self._states.written[(projector.name, event.entity_id)] = state
             followers = PROJECTORS.derived_of(projector.name)
             if followers:
                 before = None if current is None else current[0]
@@ -230,21 +232,24 @@ class Tx:
         states = self._entity_states()
         dirty, self._dirty = self._dirty, {}
         for derived, keys in dirty.values():
-            for key in sorted(keys):
-                projections.save_derived(self.session, derived, key, derived.compute(key, states))
-                self._entities.add((derived.name, key))
+            ordered = sorted(keys)
+            projections.save_derived_many(self.session, derived,
+                                          [(key, derived.compute(key, states), None) for key in ordered])
+            self._entities.update((derived.name, key) for key in ordered)
         regrouped, self._groups = self._groups, {}
         for aggregate, groups in regrouped.values():
+            kept = projections.load_members_many(self.session, aggregate, list(groups))
+            rows: list[tuple[str, Any, dict[str, Any]]] = []
             for key, moves in sorted(groups.items()):
-                members = projections.load_members(self.session, aggregate, key)
+                members = kept.get(key, {})
                 for entity_id, contribution in moves.items():
                     if contribution is _LEFT:
                         members.pop(entity_id, None)
                     else:
                         members[entity_id] = contribution
-                row = aggregate.combine(key, members, states) if members else None
-                projections.save_derived(self.session, aggregate, key, row, members)
+                rows.append((key, aggregate.combine(key, members, states) if members else None, members))
                 self._entities.add((aggregate.name, key))
+            projections.save_derived_many(self.session, aggregate, rows)
 
     def touch(self, projection: str, entity_id: str) -> None:
         """Note a change that did not come from an event (local-only state such as sync status)."""

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
+import orjson
 from sqlalchemy.orm import Session
 
 from jitdesk.domain.events import Event
@@ -47,7 +49,7 @@ def insert_foreign_many(session: Session, events: Sequence[Event], sync_state: i
             fresh.append(event)
     conn.executemany(_INSERT, [
         (e.event_id, e.plant_id, e.device_id, e.device_seq, e.hlc, e.wall_time, e.kind, e.entity_id, e.actor,
-         dump_payload(e.payload), e.schema_version, e.server_seq, e.received_at, sync_state) for e in fresh])
+         _payload_text(e.payload), e.schema_version, e.server_seq, e.received_at, sync_state) for e in fresh])
     stored = present(session, [e.event_id for e in fresh]) if fresh else set()
     known = [e for e in events if e.event_id in before and e.server_seq is not None]
     if known:
@@ -64,6 +66,16 @@ def insert_foreign_many(session: Session, events: Sequence[Event], sync_state: i
         flags.append(event.event_id in stored)
         stored.discard(event.event_id)  # a repeat later in the page is not stored a second time
     return flags
+
+
+def _payload_text(payload: Any) -> str:
+    """`dump_payload` (sorted keys, compact, UTF-8) through orjson; the standard encoder for what
+    orjson does not take (integers beyond 64 bits, non-text keys). A float with an exponent is
+    spelt 1e16 rather than 1e+16: the same value once read, which is all the log's readers compare."""
+    try:
+        return orjson.dumps(payload, option=orjson.OPT_SORT_KEYS).decode()
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return dump_payload(payload)
 
 
 def present(session: Session, ids: list[str]) -> set[str]:

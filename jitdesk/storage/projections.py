@@ -176,26 +176,23 @@ def all_states(session: Session, projector: Projector[S]) -> dict[str, S]:
     return {row["id"]: row_to_state(projector.state_type, row) for row in rows}
 
 
-def save_derived(session: Session, derived: AnyDerived, key: str, row: Any | None,
-                 members: Mapping[str, Any] | None = None) -> None:
-    """Write one derived row (None: the key has no row); an aggregate's row keeps its `members`."""
-    sql = _sql(table_for(derived).name)
-    if row is None:
-        raw(session).execute(f'DELETE FROM "{derived.name}" WHERE id = ?', (key,))
-        return
-    values = state_to_row(row)
-    values["id"] = key
-    if members is not None:
-        values[MEMBERS] = members
-    for name in sql.json_columns:
-        values[name] = dump_json(values[name])
-    raw(session).execute(sql.upsert, values)
+def save_derived_many(session: Session, derived: AnyDerived,
+                      items: Sequence[tuple[str, Any | None, Mapping[str, Any] | None]]) -> None:
+    """Write derived rows, (key, row or None for no row, an aggregate's members or None), in two
+    executemanys; an aggregate's row keeps its `members`."""
+    gone = [(key,) for key, row, _ in items if row is None]
+    if gone:
+        raw(session).executemany(f'DELETE FROM "{derived.name}" WHERE id = ?', gone)
+    rows = [row_values(key, row, members) for key, row, members in items if row is not None]
+    save_many(session, derived, rows)
 
 
-def load_members(session: Session, aggregate: Aggregate[Any], key: str) -> dict[str, Any]:
-    """The member contributions kept with an aggregate's row ({} when it has no row)."""
-    found = raw(session).execute(f'SELECT "{MEMBERS}" FROM "{aggregate.name}" WHERE id = ?', (key,)).fetchone()
-    return {} if found is None else dict(orjson.loads(found[0]))
+def load_members_many(session: Session, aggregate: Aggregate[Any], keys: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """The member contributions kept with each aggregate row, one query (a group with no row is left out)."""
+    found = raw(session).execute(
+        f'SELECT id, "{MEMBERS}" FROM "{aggregate.name}" WHERE id IN (SELECT value FROM json_each(?))',
+        (orjson.dumps(list(keys)).decode(),)).fetchall()
+    return {key: dict(orjson.loads(text)) for key, text in found}
 
 
 def row_values(key: str, row: Any, members: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -215,13 +212,19 @@ class SessionStates:
         self._session = session
         self._projectors = projectors
         self.written: dict[tuple[str, str], Any] = {}
+        self._read: dict[tuple[str, str], Any] = {}  # states read in this transaction (the unit of
+        # work puts every state it writes into `written`, so these cannot go stale)
 
     def get(self, projector: str, entity_id: str) -> Any | None:
         state = self.written.get((projector, entity_id))
         if state is not None:
             return state
+        key = (projector, entity_id)
+        if key in self._read:
+            return self._read[key]
         found = load(self._session, self._projectors[projector], entity_id)
-        return None if found is None else found[0]
+        state = self._read[key] = None if found is None else found[0]
+        return state
 
     def members(self, projector: str, field: str, value: Any) -> list[tuple[str, Any]]:
         p = self._projectors[projector]

@@ -369,7 +369,8 @@ def _apply_page(db: Database, page: Page) -> tuple[Changes, int]:
 def _parse(raw: Any) -> tuple[Event, bool] | sync_apply.Unreadable:
     """A pulled event and whether this station can fold it, or (logged) an item for the quarantine."""
     try:
-        event = wire.parse_event(raw, from_server=True)
+        # No size check: the server checked it at push, and a page is capped in bytes as a whole.
+        event = wire.parse_pulled(raw)
         return event, wire.foldable(event)
     except BadInput as error:
         try:

@@ -196,8 +196,15 @@ def _page_json(response: httpx.Response) -> dict[str, Any]:
     try:
         data = orjson.loads(response.content)
     except orjson.JSONDecodeError:
-        return _json(response)
+        try:  # NaN and Infinity are not JSON: orjson refuses them, and so does this
+            data = json.loads(response.content, parse_constant=_not_json)
+        except (ValueError, RecursionError):
+            return {}
     return data if isinstance(data, dict) else {}
+
+
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
 
 
 def _connect_problem(url: str, error: httpx.ConnectError) -> str:
