@@ -79,33 +79,25 @@ def pull_all(station: Any, url: str, token: str, profile: str | None) -> float:
         profiler.dump_stats(profile)
 
 
-def main() -> None:
+def measure(events: int, backend: str, profile: str | None = None) -> dict[str, Any]:
+    """Generate, load, pull+fold, rebuild; the figures (or {"skipped": reason})."""
     from jitdesk.services.rebuild import rebuild_all
     from jitdesk.storage import eventlog
     from jitdesk.storage.database import open_database
     from jitdesk.sync.server.store import ServerStore
     from tests.helpers.sync_server import projections_digest
 
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--events", type=int, default=200_000)
-    parser.add_argument("--backend", default="sqlite", choices=["sqlite", "postgres"])
-    parser.add_argument("--profile", metavar="FILE")
-    args = parser.parse_args()
-    out: dict[str, Any] = {"benchmark": "sync_pull", "events": args.events, "backend": args.backend,
-                           "goal_events_per_s": 20_000}
+    out: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         log_path = work / "log.db"
         open_database(log_path).close()
-        generate(log_path, args.events)
-        if args.backend == "sqlite":
-            db_url: str | None = str(work / "server.db")
-        else:
-            db_url = pg_database()
-            if db_url is None:
-                print(json.dumps({**out, "skipped": "no PostgreSQL answers"}))
-                return
-        assert db_url is not None
+        t0 = time.perf_counter()
+        generate(log_path, events)
+        out["generate_s"] = round(time.perf_counter() - t0, 2)
+        db_url = str(work / "server.db") if backend == "sqlite" else pg_database()
+        if db_url is None:
+            return {"skipped": "no PostgreSQL answers"}
         try:
             t0 = time.perf_counter()
             held = load_server(log_path, db_url)
@@ -116,7 +108,7 @@ def main() -> None:
             proc, url = start_server(db_url, work)
             try:
                 station = open_database(work / "station.db")
-                pulled_s = pull_all(station, url, token, args.profile)
+                pulled_s = pull_all(station, url, token, profile)
             finally:
                 proc.terminate()
                 proc.wait(10)
@@ -129,7 +121,7 @@ def main() -> None:
             same = projections_digest(station) == pulled
             station.close()
         finally:
-            if args.backend == "postgres":
+            if backend == "postgres":
                 drop_pg(db_url)
     pull_eps = stored / pulled_s
     out.update({
@@ -139,6 +131,18 @@ def main() -> None:
         "ratio_to_rebuild": round(pull_eps / (stored / rebuild_s), 3),
         "projections_equal_to_rebuild": same,
     })
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--events", type=int, default=200_000)
+    parser.add_argument("--backend", default="sqlite", choices=["sqlite", "postgres"])
+    parser.add_argument("--profile", metavar="FILE")
+    args = parser.parse_args()
+    out: dict[str, Any] = {"benchmark": "sync_pull", "events": args.events, "backend": args.backend,
+                           "goal_events_per_s": 20_000}
+    out.update(measure(args.events, args.backend, args.profile))
     print(json.dumps(out))
 
 

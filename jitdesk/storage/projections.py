@@ -32,15 +32,25 @@ def table_for(projector: Projector[Any] | AnyDerived) -> Table:
         raise LookupError(f"no projection table named '{projector.name}'") from None
 
 
+@cache
+def _names(state_type: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(state_type))
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def state_to_row(state: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for f in fields(state):
-        value = getattr(state, f.name)
-        out[f.name] = _plain(value)
+    for name in _names(type(state)):
+        value = getattr(state, name)
+        out[name] = value if type(value) in _SCALARS else _plain(value)
     return out
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, str | int | float):  # enums of text or numbers among them
+        return value
     if isinstance(value, tuple):
         return [_plain(v) for v in value]
     if isinstance(value, Mapping):
@@ -50,9 +60,9 @@ def _plain(value: Any) -> Any:
 
 def row_to_state(state_type: type[S], row: Mapping[Any, Any]) -> S:
     values = {}
-    for f in fields(state_type):  # type: ignore[arg-type]
-        value = row[f.name]
-        values[f.name] = tuple(value) if isinstance(value, list) else value
+    for name in _names(state_type):
+        value = row[name]
+        values[name] = tuple(value) if type(value) is list else value
     return state_type(**values)
 
 

@@ -55,7 +55,7 @@ class SyncClient:
         worker: DbWorker | None = None,
         verify: bool | str = True,
         batch_events: int = 500, batch_bytes: int = 1_000_000,
-        long_poll_s: float = 20.0, outbox_poll_s: float = 2.0, push_window: int = 3, pull_limit: int = 5000,
+        long_poll_s: float = 20.0, outbox_poll_s: float = 2.0, push_window: int = 3, pull_limit: int = 10_000,
         backoff_base_s: float = 0.5, backoff_cap_s: float = 60.0,
         transport: httpx.AsyncBaseTransport | None = None,
         rng: random.Random | None = None,
