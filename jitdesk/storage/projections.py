@@ -32,9 +32,14 @@ def table_for(projector: Projector[Any] | AnyDerived) -> Table:
         raise LookupError(f"no projection table named '{projector.name}'") from None
 
 
-@cache
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _names(state_type: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(state_type))
+    names = _NAMES.get(state_type)
+    if names is None:
+        names = _NAMES[state_type] = tuple(f.name for f in fields(state_type))
+    return names
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
