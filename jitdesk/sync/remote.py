@@ -121,6 +121,8 @@ class Remote:
         if response.status_code == 409:
             body = _json(response)
             raise ResyncNeeded(str(body.get("detail", "the server asks for a resync")), body.get("server_id"))
+        if response.status_code == 429:
+            raise Unreachable(f"the server {self.url} is busy (too many requests); retrying later")
         if response.status_code >= 500:
             raise Unreachable(f"the server {self.url} had a problem ({response.status_code}); retrying later")
         if response.status_code >= 400:
