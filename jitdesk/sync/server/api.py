@@ -44,8 +44,10 @@ from jitdesk.sync import wire
 from jitdesk.sync.server import pages
 from jitdesk.sync.server.notify import RECHECK_S, PgWakeups, Wakeups, libpq_dsn
 from jitdesk.sync.server.store import AuthError, Principal, ServerStore
+from jitdesk.sync.server.ttl import TtlCache
 
 log = logging.getLogger("jitdesk.sync.server")
+AUTH_TTL_S = 1.0  # how long a token check (and the archive mark) is taken as still true
 LONG_POLLS_PER_TOKEN = 4  # concurrent long-polls one token may hold in one process
 
 
@@ -184,6 +186,10 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
     wakeups: Wakeups = listener or Wakeups(recheck_s=RECHECK_S)
     tasks = supervisor or Supervisor(backoff_initial_s=1.0, backoff_max_s=30.0)
     polls: dict[int, int] = {}  # token id -> long-polls waiting in this process
+    shared = pages.SharedReads(store)
+    known_tokens: TtlCache[Principal] = TtlCache(AUTH_TTL_S)  # a revoked token is refused within 1 s
+    retained_from: TtlCache[int] = TtlCache(AUTH_TTL_S)
+    newest_seen = [0]
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -215,10 +221,14 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
         if creds is None and request.headers.get("authorization"):
             raise Refusal(401, "malformed Authorization header: send 'Bearer <token>'")
         token = creds.credentials if creds is not None else None
-        try:
-            who = await to_thread.run_sync(store.authenticate, token)
-        except AuthError as error:
-            raise Refusal(error.status, error.reason) from None
+        who = None if token is None else known_tokens.get(token)
+        if who is None:
+            try:
+                who = await to_thread.run_sync(store.authenticate, token)
+            except AuthError as error:
+                raise Refusal(error.status, error.reason) from None
+            if token is not None:
+                known_tokens.put(token, who)
         request.state.who = who
         return who
 
@@ -302,11 +312,17 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
         if server_id is not None and server_id != store.server_id:
             return refuse(request, 409, "this is a different server (its database was replaced): resync",
                           resync=True, server_id=store.server_id)
-        newest_any = await to_thread.run_sync(store.max_seq)
-        if after > newest_any:
+        # server_seq only grows: a cursor at or below one seen before needs no query.
+        if after > newest_seen[0]:
+            newest_seen[0] = max(newest_seen[0], await to_thread.run_sync(store.max_seq))
+        if after > newest_seen[0]:
             return refuse(request, 409, "the cursor is ahead of this server (restored from a backup?): resync",
                           resync=True, server_id=store.server_id)
-        if 0 < after < await to_thread.run_sync(store.retained_from):
+        retained = retained_from.get("")
+        if retained is None:
+            retained = await to_thread.run_sync(store.retained_from)
+            retained_from.put("", retained)
+        if 0 < after < retained:
             return refuse(request, 409, "the cursor is older than the events this server keeps: resync",
                           resync=True, server_id=store.server_id)
         loop = asyncio.get_running_loop()
@@ -315,8 +331,7 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
         try:
             while True:
                 woken = wakeups.current(who.plant_id)  # taken before the query, so no wake-up is missed
-                page = await to_thread.run_sync(pages.read_page, store, who.plant_id, after, limit,
-                                                wire.PULL_PAGE_BYTES)
+                page = await shared.read(who.plant_id, after, limit, woken)
                 remaining = deadline - loop.time()
                 if page.count or remaining <= 0 or await request.is_disconnected():
                     break

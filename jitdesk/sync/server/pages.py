@@ -14,13 +14,16 @@ anything already stored.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
+from anyio import to_thread
 from sqlalchemy import func, select
 
+from jitdesk.sync import wire
 from jitdesk.sync.server.models import events
 from jitdesk.sync.server.store import ServerStore
 
@@ -87,3 +90,26 @@ def page_body(page: Page, server_id: str, server_time_ms: int) -> bytes:
     more = page.count > 0 and page.last < page.newest
     tail = orjson.dumps({"next": page.last, "more": more, "server_id": server_id, "server_time_ms": server_time_ms})
     return b'{"events":[' + page.items + b"]," + tail[1:]
+
+
+class SharedReads:
+    """Pulls waiting on one plant wake together after a push and ask for the same page: one read
+    serves them all. A pull joins a read already running only when both took the same wake-up
+    generation (the `asyncio.Event` of `Wakeups.current`) before it started: a commit whose wake-up
+    came before the read began has replaced that generation, so whoever took the new one reads anew,
+    and a commit after it sets the generation, so everyone who joined looks again."""
+
+    def __init__(self, store: ServerStore) -> None:
+        self._store = store
+        self._running: dict[tuple[str, int, int, object], asyncio.Future[Page]] = {}
+
+    async def read(self, plant_id: str, after: int, limit: int, generation: object) -> Page:
+        key = (plant_id, after, limit, generation)
+        running = self._running.get(key)
+        if running is not None:
+            return await asyncio.shield(running)
+        future: asyncio.Future[Page] = asyncio.ensure_future(
+            to_thread.run_sync(read_page, self._store, plant_id, after, limit, wire.PULL_PAGE_BYTES))
+        self._running[key] = future
+        future.add_done_callback(lambda _f: self._running.pop(key, None))
+        return await asyncio.shield(future)
