@@ -136,7 +136,8 @@ def serve(db: str, *, host: str, port: int, cert: str | None = None, key: str | 
     if workers > 1:
         store.close()
         worker_app.configure(db=db, max_wait=max_wait, log_level=log_level, request_timeout=request_timeout)
-        uvicorn.run(worker_app.IMPORT, factory=True, workers=workers, **common)
+        # A worker busy with thousands of connections may answer the supervisor's ping late: do not kill it.
+        uvicorn.run(worker_app.IMPORT, factory=True, workers=workers, timeout_worker_healthcheck=30, **common)
         return 0
     relay = None
     if upstream:
