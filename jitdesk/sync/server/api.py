@@ -44,10 +44,8 @@ from jitdesk.sync import wire
 from jitdesk.sync.server import pages
 from jitdesk.sync.server.notify import RECHECK_S, PgWakeups, Wakeups, libpq_dsn
 from jitdesk.sync.server.store import AuthError, Principal, ServerStore
-from jitdesk.sync.server.ttl import TtlCache
 
 log = logging.getLogger("jitdesk.sync.server")
-AUTH_TTL_S = 1.0  # how long a token check (and the archive mark) is taken as still true
 LONG_POLLS_PER_TOKEN = 4  # concurrent long-polls one token may hold in one process
 
 
@@ -187,8 +185,6 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
     tasks = supervisor or Supervisor(backoff_initial_s=1.0, backoff_max_s=30.0)
     polls: dict[int, int] = {}  # token id -> long-polls waiting in this process
     shared = pages.SharedReads(store)
-    known_tokens: TtlCache[Principal] = TtlCache(AUTH_TTL_S)  # a revoked token is refused within 1 s
-    retained_from: TtlCache[int] = TtlCache(AUTH_TTL_S)
     newest_seen = [0]
 
     @asynccontextmanager
@@ -221,14 +217,10 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
         if creds is None and request.headers.get("authorization"):
             raise Refusal(401, "malformed Authorization header: send 'Bearer <token>'")
         token = creds.credentials if creds is not None else None
-        who = None if token is None else known_tokens.get(token)
-        if who is None:
-            try:
-                who = await to_thread.run_sync(store.authenticate, token)
-            except AuthError as error:
-                raise Refusal(error.status, error.reason) from None
-            if token is not None:
-                known_tokens.put(token, who)
+        try:
+            who = await to_thread.run_sync(store.authenticate, token)
+        except AuthError as error:
+            raise Refusal(error.status, error.reason) from None
         request.state.who = who
         return who
 
@@ -318,11 +310,7 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
         if after > newest_seen[0]:
             return refuse(request, 409, "the cursor is ahead of this server (restored from a backup?): resync",
                           resync=True, server_id=store.server_id)
-        retained = retained_from.get("")
-        if retained is None:
-            retained = await to_thread.run_sync(store.retained_from)
-            retained_from.put("", retained)
-        if 0 < after < retained:
+        if 0 < after < await to_thread.run_sync(store.retained_from):
             return refuse(request, 409, "the cursor is older than the events this server keeps: resync",
                           resync=True, server_id=store.server_id)
         loop = asyncio.get_running_loop()
