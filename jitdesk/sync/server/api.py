@@ -29,7 +29,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager, suppress
 from typing import Annotated, Any, Literal
 
-from anyio import to_thread
+from anyio import CapacityLimiter, to_thread
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -185,6 +185,9 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
     tasks = supervisor or Supervisor(backoff_initial_s=1.0, backoff_max_s=30.0)
     polls: dict[int, int] = {}  # token id -> long-polls waiting in this process
     shared = pages.SharedReads(store)
+    # Pushes get threads of their own: after a push, thousands of woken pulls ask again at once, and
+    # a push queued behind them would hold up the next wake-up for everyone.
+    push_threads = CapacityLimiter(4)
     newest_seen = [0]
 
     @asynccontextmanager
@@ -281,7 +284,8 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
                 return refuse(request, 413, f"batch larger than {wire.MAX_BATCH_BYTES} bytes; send smaller batches")
         # Parsing, checking, storing and encoding the answer all run on a worker thread: the event
         # loop only moves bytes, so it keeps reading the next batch meanwhile.
-        status, answer, accepted = await to_thread.run_sync(_handle_push, store, who, bytes(body))
+        status, answer, accepted = await to_thread.run_sync(_handle_push, store, who, bytes(body),
+                                                             limiter=push_threads)
         if status != 200:
             return refuse(request, status, answer.decode())
         if accepted:
