@@ -4,7 +4,9 @@ loopback, against inserting the same rows straight into a server database in the
     .venv/bin/python bench/sync_throughput.py [--events 200000] [--backends sqlite,postgres]
 
 Prints ONE JSON object: per backend, events/s through the protocol, events/s straight into the
-database (same batch size, one commit per batch, server_seq assigned the same way) and their ratio.
+database (same batch size, one commit per batch, server_seq assigned the same way) and their ratio;
+and, where npm is installed, PouchDB replicating the same number of documents to express-pouchdb
+and pulling them into a fresh database (set up with npm in a temp dir; skipped with the reason if not).
 Goals: >= 20,000 events/s on SQLite, >= 10,000 on PostgreSQL, ratio >= 0.3.
 """
 
@@ -176,10 +178,50 @@ def drop_pg(url: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')  # type: ignore[arg-type]
 
 
+def pouchdb_rate(count: int, work: Path) -> dict[str, Any]:
+    """PouchDB replicating the same number of event-shaped documents to express-pouchdb on loopback,
+    then pulling them into a fresh local database (bench/pouchdb/*.js), or why it was left out.
+    npm sets PouchDB up in a temp dir (or reuses $BENCH_NPM_DIR that holds node_modules)."""
+    import shutil
+
+    if shutil.which("npm") is None or shutil.which("node") is None:
+        return {"skipped": "npm/node not installed"}
+    modules = Path(os.environ["BENCH_NPM_DIR"]) if os.environ.get("BENCH_NPM_DIR") else work / "npm"
+    if not (modules / "node_modules" / "express-pouchdb").is_dir():
+        modules.mkdir(parents=True, exist_ok=True)
+        setup = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "pouchdb", "express-pouchdb"],
+                               cwd=modules, capture_output=True, text=True, timeout=600)
+        if setup.returncode != 0:
+            return {"skipped": f"npm install pouchdb express-pouchdb failed: {setup.stderr.strip()[-200:]}"}
+    env = {**os.environ, "NODE_PATH": str(modules / "node_modules")}
+    data = work / "pouchdb-data"
+    (data / "client").mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    server = subprocess.Popen(["node", str(_HERE / "pouchdb" / "server.js"), str(port), str(data)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        assert server.stdout is not None
+        if b"listening" not in server.stdout.readline():
+            return {"skipped": "express-pouchdb did not start"}
+        run = subprocess.run(["node", str(_HERE / "pouchdb" / "replicate.js"), f"http://127.0.0.1:{port}/bench",
+                              str(data / "client"), str(count)], env=env, capture_output=True, text=True,
+                             timeout=3600)
+        if run.returncode != 0:
+            return {"skipped": f"PouchDB replication failed: {run.stderr.strip()[-200:]}"}
+        found = json.loads(run.stdout.strip().splitlines()[-1])
+        return {"push_docs_per_s": round(count / found["push_s"]), "pull_docs_per_s": round(count / found["pull_s"]),
+                "push_seconds": found["push_s"], "pull_seconds": found["pull_s"], "pulled_docs": found["pulled_docs"]}
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=200_000)
     parser.add_argument("--backends", default="sqlite,postgres")
+    parser.add_argument("--no-pouchdb", dest="pouchdb", action="store_false",
+                        help="leave out the PouchDB / express-pouchdb comparison")
     args = parser.parse_args()
     out: dict[str, Any] = {"benchmark": "sync_throughput", "events": args.events, "batch": BATCH,
                            "goal": {"sqlite_events_per_s": 20_000, "postgres_events_per_s": 10_000, "ratio": 0.3}}
@@ -212,6 +254,10 @@ def main() -> None:
             out[backend] = {"push_events_per_s": round(push_eps), "direct_events_per_s": round(direct_eps),
                             "ratio": round(push_eps / direct_eps, 3), "push_seconds": round(pushed_s, 2),
                             "direct_seconds": round(direct_s, 2), "server_holds": held, **cpu}
+        if args.pouchdb:
+            pouch = out["pouchdb"] = pouchdb_rate(args.events, work)
+            if "push_docs_per_s" in pouch and "sqlite" in out and "push_events_per_s" in out["sqlite"]:
+                out["sqlite_push_vs_pouchdb"] = round(out["sqlite"]["push_events_per_s"] / pouch["push_docs_per_s"], 2)
     print(json.dumps(out))
 
 

@@ -1,6 +1,7 @@
 """`jitdesk server`: run the sync server, or manage its device tokens.
 
     jitdesk server [--db URL] [--host H] [--port P] [--cert FILE --key FILE] [--upstream URL --token T]
+                   [--workers N] [--request-timeout S]
     jitdesk server token create --plant P --device D --role station|hub|admin [--db URL]
     jitdesk server token revoke ID|TOKEN [--db URL]
     jitdesk server token list [--db URL]
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from typing import Any
 
 from jitdesk.commands import server_events
 
@@ -33,6 +35,11 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
                         help="longest wait between tries while the upstream is unreachable (default 30)")
     parser.add_argument("--max-wait", type=float, default=30.0, metavar="S",
                         help="longest long-poll a client may ask for (default 30 s)")
+    parser.add_argument("--workers", type=int, default=1, metavar="N",
+                        help="API processes sharing the port (default 1); with PostgreSQL, long-polls in "
+                        "every process wake at once on a push to any")
+    parser.add_argument("--request-timeout", type=float, default=60.0, metavar="S",
+                        help="close a connection whose request has not arrived whole in S s (default 60)")
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     actions = parser.add_subparsers(dest="server_action", metavar="ACTION")
     token = actions.add_parser("token", help="issue, revoke and list device tokens")
@@ -82,6 +89,10 @@ def run(args: argparse.Namespace) -> int:
     if bool(args.cert) != bool(args.key):
         raise BadInput("TLS needs both --cert and --key")
     token = args.token or os.environ.get("JITDESK_UPSTREAM_TOKEN")
+    if args.workers < 1 or args.request_timeout <= 0:
+        raise BadInput("--workers must be at least 1 and --request-timeout more than 0")
+    if args.upstream and args.workers > 1:
+        raise BadInput("a hub relays with one process: leave out --workers")
     if args.upstream and not token:
         raise BadInput("--upstream needs --token (a hub token issued by the upstream server)")
     for label, path in (("certificate", args.cert), ("key", args.key), ("CA", args.upstream_ca)):
@@ -89,7 +100,8 @@ def run(args: argparse.Namespace) -> int:
             raise BadInput(f"the TLS {label} file {path} does not exist")
     return serve(server_db(args.db), host=args.host, port=args.port, cert=args.cert, key=args.key,
                  upstream=args.upstream, token=token, upstream_ca=args.upstream_ca, log_level=args.log_level,
-                 retry_max=args.upstream_retry_max, max_wait=args.max_wait)
+                 retry_max=args.upstream_retry_max, max_wait=args.max_wait, workers=args.workers,
+                 request_timeout=args.request_timeout)
 
 
 def _token(store: object, args: argparse.Namespace) -> int:
@@ -115,16 +127,30 @@ def _token(store: object, args: argparse.Namespace) -> int:
 
 def serve(db: str, *, host: str, port: int, cert: str | None = None, key: str | None = None,
           upstream: str | None = None, token: str | None = None, upstream_ca: str | None = None,
-          log_level: str = "info", retry_max: float = 30.0, max_wait: float = 30.0) -> int:
+          log_level: str = "info", retry_max: float = 30.0, max_wait: float = 30.0, workers: int = 1,
+          request_timeout: float = 60.0) -> int:
     import logging
 
     import uvicorn
 
+    from jitdesk.sync.server import worker_app
     from jitdesk.sync.server.api import create_app
+    from jitdesk.sync.server.guard import GuardedH11Protocol
     from jitdesk.sync.server.store import ServerStore
 
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    store = ServerStore(db)
+    GuardedH11Protocol.request_timeout_s = request_timeout
+    common: dict[str, Any] = {
+        "host": host, "port": port, "ssl_certfile": cert, "ssl_keyfile": key, "log_level": log_level,
+        "access_log": False, "timeout_graceful_shutdown": 3, "log_config": None, "http": GuardedH11Protocol,
+    }
+    store = ServerStore(db)  # migrates once, before any worker starts
+    if workers > 1:
+        store.close()
+        worker_app.configure(db=db, max_wait=max_wait, log_level=log_level, request_timeout=request_timeout)
+        # A worker busy with thousands of connections may answer the supervisor's ping late: do not kill it.
+        uvicorn.run(worker_app.IMPORT, factory=True, workers=workers, timeout_worker_healthcheck=30, **common)
+        return 0
     relay = None
     if upstream:
         from jitdesk.sync.server.relay import Relay
@@ -133,12 +159,8 @@ def serve(db: str, *, host: str, port: int, cert: str | None = None, key: str | 
         relay = Relay(store, upstream, token, verify=upstream_ca or True, backoff_cap_s=retry_max)
     app = create_app(store, background=relay.run if relay else None, max_wait=max_wait)
     app.state.relay = relay
-    config = uvicorn.Config(
-        app, host=host, port=port, ssl_certfile=cert, ssl_keyfile=key, log_level=log_level,
-        access_log=False, timeout_graceful_shutdown=3, log_config=None,
-    )
     try:
-        uvicorn.Server(config).run()
+        uvicorn.Server(uvicorn.Config(app, **common)).run()
     finally:
         store.close()
     return 0

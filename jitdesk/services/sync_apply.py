@@ -28,7 +28,7 @@ from jitdesk.domain.events import Event
 from jitdesk.services.changes import Changes
 from jitdesk.services.master import SYNC_ROLE_KEY
 from jitdesk.services.uow import iso_utc, transaction, wall_clock_ms
-from jitdesk.storage import eventlog, identity
+from jitdesk.storage import eventlog_bulk, identity
 from jitdesk.storage.database import PLANT_ID, UNASSIGNED_PLANT, Database
 from jitdesk.storage.schema import PENDING, QUARANTINED, SYNCED, EventRow, table
 from jitdesk.storage.sync_state import UPSTREAM, QuarantineRow, SyncPeer, UnreadableRow
@@ -176,9 +176,13 @@ def apply_page(db: Database, page: Sequence[tuple[Event, bool]], cursor: int, se
     past all of them, in one transaction."""
     broken = list(unreadable)
     with transaction(db) as tx:
-        for event, foldable in page:
-            stored = tx.ingest(event) if foldable else eventlog.insert_foreign(tx.session, event)
-            if not stored:
+        # The whole page in one bulk insert and one fold pass (see Tx.ingest_many).
+        events = [event for event, _ in page]
+        stored = tx.ingest_many(events, [foldable for _, foldable in page])
+        missed = [event for event, new in zip(events, stored, strict=True) if not new]
+        here = eventlog_bulk.present(tx.session, [e.event_id for e in missed]) if missed else set()
+        for event in missed:
+            if event.event_id not in here:  # not a duplicate: say why it was not stored
                 clash = _clash(tx.session, event)
                 if clash is not None:
                     broken.append(Unreadable(_envelope_text(event), clash, event.event_id, event.server_seq))

@@ -14,7 +14,7 @@ commits, once per row however many events touched it.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import partial
@@ -27,15 +27,19 @@ from jitdesk.domain.clock import Hlc, HybridClock
 from jitdesk.domain.clock import bound as clock_bound
 from jitdesk.domain.errors import PayloadError
 from jitdesk.domain.events import REGISTRY, Event
-from jitdesk.domain.fold import PROJECTORS, Aggregate, Derived, fold_one
+from jitdesk.domain.fold import PROJECTORS, Aggregate, Derived, Key, Projector, fold, fold_one, needs_refold
 from jitdesk.domain.ids import uuid7
 from jitdesk.domain.payload_rules import payload_problem
 from jitdesk.services.changes import Changes
-from jitdesk.storage import eventlog, identity, projections
+from jitdesk.storage import eventlog, eventlog_bulk, identity, projections
 from jitdesk.storage.database import PLANT_ID, UNASSIGNED_PLANT, Database
 from jitdesk.storage.schema import PENDING, SYNCED
 
 _LEFT = object()  # an entity left an aggregate's group
+
+
+def _order(event: Event) -> Key:
+    return event.order_key
 
 
 def wall_clock_ms() -> int:
@@ -130,6 +134,66 @@ class Tx:
         self._events.append(event)
         return True
 
+    def ingest_many(self, events: Sequence[Event], fold: Sequence[bool] | None = None) -> list[bool]:
+        """`ingest` for a whole pulled page (same outcome as ingesting the events one by one): one bulk
+        insert, then each touched entity is loaded once, folded with its page events in fold order (or
+        re-folded from its log when one sorts before its head) and saved once. `fold[i]` False keeps
+        event i in the log unfolded (a kind this version does not know). Per event: True if stored now.
+        """
+        flags = eventlog_bulk.insert_foreign_many(self.session, events)
+        stored = [e for e, new in zip(events, flags, strict=True) if new]
+        if not stored:
+            return flags
+        clock = self._local_clock()
+        clock.observe(max(e.hlc for e in stored), self._now_ms())
+        identity.store_device_state(self.session, self.db.device_id, self._seq, clock.last)
+        wanted = fold or [True] * len(events)
+        self._project_many([e for e, new, f in zip(events, flags, wanted, strict=True) if new and f])
+        self._events.extend(stored)
+        return flags
+
+    def _project_many(self, events: Sequence[Event]) -> None:
+        pages: dict[str, tuple[Projector[Any], dict[str, list[Event]]]] = {}
+        for event in events:
+            projectors = PROJECTORS.for_kind(event.kind)
+            if not projectors:
+                continue
+            event = REGISTRY.upcast(event)
+            for projector in projectors:
+                pages.setdefault(projector.name, (projector, {}))[1].setdefault(event.entity_id, []).append(event)
+        changed: list[tuple[Projector[Any], str, Any, Any]] = []
+        for projector, entities in pages.values():
+            current = projections.load_many(self.session, projector, list(entities))
+            folded: list[tuple[str, Any, Key]] = []
+            for entity_id, mine in entities.items():
+                mine.sort(key=_order)
+                found = current.get(entity_id)
+                if found is not None and needs_refold(found[1], mine[0]):
+                    history = self._history(entity_id, projector.kinds)
+                    state = fold(projector, history)
+                    key = max(e.order_key for e in history)
+                else:
+                    state = None if found is None else found[0]
+                    for event in mine:
+                        state = projector.apply(state, event)
+                    key = mine[-1].order_key
+                folded.append((entity_id, state, key))
+                changed.append((projector, entity_id, None if found is None else found[0], state))
+            projections.save_states(self.session, projector, folded)
+        # Derived rows follow each entity's state before and after the page; the new states are all
+        # saved first, so a derived projector reading other entities sees the page's final states.
+        for projector, entity_id, _before, state in changed:
+            self._entities.add((projector.name, entity_id))
+            if self._states is not None or PROJECTORS.derived_of(projector.name):
+                self._entity_states().written[(projector.name, entity_id)] = state
+        for projector, entity_id, before, state in changed:
+            for derived in PROJECTORS.derived_of(projector.name):
+                if isinstance(derived, Aggregate):
+                    self._regroup(derived, projector.name, entity_id, before, state)
+                else:
+                    keys = self._dirty.setdefault(derived.name, (derived, set()))[1]
+                    keys.update(derived.keys(projector.name, entity_id, before, state, self._entity_states()))
+
     def _project(self, event: Event) -> None:
         projectors = PROJECTORS.for_kind(event.kind)
         if not projectors:
@@ -140,6 +204,8 @@ class Tx:
             state, key = fold_one(projector, current, event, partial(self._history, event.entity_id, projector.kinds))
             projections.save(self.session, projector, event.entity_id, state, key)
             self._entities.add((projector.name, event.entity_id))
+            if self._states is not None:  # keep its read cache true
+                self._states.written[(projector.name, event.entity_id)] = state
             followers = PROJECTORS.derived_of(projector.name)
             if followers:
                 before = None if current is None else current[0]
@@ -184,21 +250,24 @@ class Tx:
         states = self._entity_states()
         dirty, self._dirty = self._dirty, {}
         for derived, keys in dirty.values():
-            for key in sorted(keys):
-                projections.save_derived(self.session, derived, key, derived.compute(key, states))
-                self._entities.add((derived.name, key))
+            ordered = sorted(keys)
+            projections.save_derived_many(self.session, derived,
+                                          [(key, derived.compute(key, states), None) for key in ordered])
+            self._entities.update((derived.name, key) for key in ordered)
         regrouped, self._groups = self._groups, {}
         for aggregate, groups in regrouped.values():
+            kept = projections.load_members_many(self.session, aggregate, list(groups))
+            rows: list[tuple[str, Any, dict[str, Any]]] = []
             for key, moves in sorted(groups.items()):
-                members = projections.load_members(self.session, aggregate, key)
+                members = kept.get(key, {})
                 for entity_id, contribution in moves.items():
                     if contribution is _LEFT:
                         members.pop(entity_id, None)
                     else:
                         members[entity_id] = contribution
-                row = aggregate.combine(key, members, states) if members else None
-                projections.save_derived(self.session, aggregate, key, row, members)
+                rows.append((key, aggregate.combine(key, members, states) if members else None, members))
                 self._entities.add((aggregate.name, key))
+            projections.save_derived_many(self.session, aggregate, rows)
 
     def touch(self, projection: str, entity_id: str) -> None:
         """Note a change that did not come from an event (local-only state such as sync status)."""

@@ -32,15 +32,30 @@ def table_for(projector: Projector[Any] | AnyDerived) -> Table:
         raise LookupError(f"no projection table named '{projector.name}'") from None
 
 
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _names(state_type: type) -> tuple[str, ...]:
+    names = _NAMES.get(state_type)
+    if names is None:
+        names = _NAMES[state_type] = tuple(f.name for f in fields(state_type))
+    return names
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def state_to_row(state: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for f in fields(state):
-        value = getattr(state, f.name)
-        out[f.name] = _plain(value)
+    for name in _names(type(state)):
+        value = getattr(state, name)
+        out[name] = value if type(value) in _SCALARS else _plain(value)
     return out
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, str | int | float):  # enums of text or numbers among them
+        return value
     if isinstance(value, tuple):
         return [_plain(v) for v in value]
     if isinstance(value, Mapping):
@@ -50,9 +65,9 @@ def _plain(value: Any) -> Any:
 
 def row_to_state(state_type: type[S], row: Mapping[Any, Any]) -> S:
     values = {}
-    for f in fields(state_type):  # type: ignore[arg-type]
-        value = row[f.name]
-        values[f.name] = tuple(value) if isinstance(value, list) else value
+    for name in _names(state_type):
+        value = row[name]
+        values[name] = tuple(value) if type(value) is list else value
     return state_type(**values)
 
 
@@ -123,6 +138,28 @@ def load(session: Session, projector: Projector[S], entity_id: str) -> tuple[S, 
     return state, (row["fold_hlc"], row["fold_device"], row["fold_seq"])
 
 
+def load_many(session: Session, projector: Projector[S], entity_ids: Sequence[str]) -> dict[str, tuple[S, Key]]:
+    """`load` for many entities in one query (a pulled page's entities)."""
+    sql = _sql(table_for(projector).name)
+    found = raw(session).execute(f"{sql.select} WHERE id IN (SELECT value FROM json_each(?))",
+                                 (orjson.dumps(list(entity_ids)).decode(),)).fetchall()
+    out: dict[str, tuple[S, Key]] = {}
+    for values in found:
+        state, row = _to_state(sql, projector.state_type, values)
+        out[row["id"]] = (state, (row["fold_hlc"], row["fold_device"], row["fold_seq"]))
+    return out
+
+
+def save_states(session: Session, projector: Projector[Any], items: Iterable[tuple[str, Any, Key]]) -> None:
+    """`save` for many entities in one executemany: (entity id, state, order key of its last event)."""
+    rows = []
+    for entity_id, state, key in items:
+        values = state_to_row(state)
+        values.update(id=entity_id, fold_hlc=key[0], fold_device=key[1], fold_seq=key[2])
+        rows.append(values)
+    save_many(session, projector, rows)
+
+
 def save(session: Session, projector: Projector[Any], entity_id: str, state: Any, key: Key) -> None:
     sql = _sql(table_for(projector).name)
     values = state_to_row(state)
@@ -154,26 +191,23 @@ def all_states(session: Session, projector: Projector[S]) -> dict[str, S]:
     return {row["id"]: row_to_state(projector.state_type, row) for row in rows}
 
 
-def save_derived(session: Session, derived: AnyDerived, key: str, row: Any | None,
-                 members: Mapping[str, Any] | None = None) -> None:
-    """Write one derived row (None: the key has no row); an aggregate's row keeps its `members`."""
-    sql = _sql(table_for(derived).name)
-    if row is None:
-        raw(session).execute(f'DELETE FROM "{derived.name}" WHERE id = ?', (key,))
-        return
-    values = state_to_row(row)
-    values["id"] = key
-    if members is not None:
-        values[MEMBERS] = members
-    for name in sql.json_columns:
-        values[name] = dump_json(values[name])
-    raw(session).execute(sql.upsert, values)
+def save_derived_many(session: Session, derived: AnyDerived,
+                      items: Sequence[tuple[str, Any | None, Mapping[str, Any] | None]]) -> None:
+    """Write derived rows, (key, row or None for no row, an aggregate's members or None), in two
+    executemanys; an aggregate's row keeps its `members`."""
+    gone = [(key,) for key, row, _ in items if row is None]
+    if gone:
+        raw(session).executemany(f'DELETE FROM "{derived.name}" WHERE id = ?', gone)
+    rows = [row_values(key, row, members) for key, row, members in items if row is not None]
+    save_many(session, derived, rows)
 
 
-def load_members(session: Session, aggregate: Aggregate[Any], key: str) -> dict[str, Any]:
-    """The member contributions kept with an aggregate's row ({} when it has no row)."""
-    found = raw(session).execute(f'SELECT "{MEMBERS}" FROM "{aggregate.name}" WHERE id = ?', (key,)).fetchone()
-    return {} if found is None else dict(orjson.loads(found[0]))
+def load_members_many(session: Session, aggregate: Aggregate[Any], keys: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """The member contributions kept with each aggregate row, one query (a group with no row is left out)."""
+    found = raw(session).execute(
+        f'SELECT id, "{MEMBERS}" FROM "{aggregate.name}" WHERE id IN (SELECT value FROM json_each(?))',
+        (orjson.dumps(list(keys)).decode(),)).fetchall()
+    return {key: dict(orjson.loads(text)) for key, text in found}
 
 
 def row_values(key: str, row: Any, members: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -193,13 +227,19 @@ class SessionStates:
         self._session = session
         self._projectors = projectors
         self.written: dict[tuple[str, str], Any] = {}
+        self._read: dict[tuple[str, str], Any] = {}  # states read in this transaction (the unit of
+        # work puts every state it writes into `written`, so these cannot go stale)
 
     def get(self, projector: str, entity_id: str) -> Any | None:
         state = self.written.get((projector, entity_id))
         if state is not None:
             return state
+        key = (projector, entity_id)
+        if key in self._read:
+            return self._read[key]
         found = load(self._session, self._projectors[projector], entity_id)
-        return None if found is None else found[0]
+        state = self._read[key] = None if found is None else found[0]
+        return state
 
     def members(self, projector: str, field: str, value: Any) -> list[tuple[str, Any]]:
         p = self._projectors[projector]

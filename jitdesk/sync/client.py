@@ -38,7 +38,7 @@ from jitdesk.services.syncstatus import CONNECTING, OFFLINE, ONLINE, SyncStatus
 from jitdesk.services.worker import DbWorker
 from jitdesk.storage.database import Database
 from jitdesk.sync import wire
-from jitdesk.sync.remote import Refused, Remote, ResyncNeeded, Unreachable
+from jitdesk.sync.remote import Page, Refused, Remote, ResyncNeeded, Unreachable
 
 log = logging.getLogger("jitdesk.sync")
 
@@ -55,7 +55,7 @@ class SyncClient:
         worker: DbWorker | None = None,
         verify: bool | str = True,
         batch_events: int = 500, batch_bytes: int = 1_000_000,
-        long_poll_s: float = 20.0, outbox_poll_s: float = 2.0, push_window: int = 3,
+        long_poll_s: float = 20.0, outbox_poll_s: float = 2.0, push_window: int = 3, pull_limit: int = 10_000,
         backoff_base_s: float = 0.5, backoff_cap_s: float = 60.0,
         transport: httpx.AsyncBaseTransport | None = None,
         rng: random.Random | None = None,
@@ -70,6 +70,8 @@ class SyncClient:
         self.batch_events, self.batch_bytes = batch_events, batch_bytes
         self.long_poll_s, self.outbox_poll_s = long_poll_s, outbox_poll_s
         self.push_window = max(1, push_window)
+        self.pull_limit = max(1, pull_limit)
+        self._page_limit = min(self.pull_limit, wire.DEFAULT_PULL_LIMIT)  # until a hello names the server's
         self.backoff_base_s, self.backoff_cap_s = backoff_base_s, backoff_cap_s
         self._rng = rng or random.Random()
         self._clock_ms = clock_ms  # this station's wall clock (tests skew it)
@@ -118,8 +120,8 @@ class SyncClient:
                     await self._hello(remote)
                     if push:
                         await self._push_all(remote)
-                    while pull and await self._pull_once(remote, wait=0.0):
-                        pass
+                    if pull:
+                        await self._catch_up(remote)
                     break
                 except ResyncNeeded as need:
                     await self._resync(need)
@@ -184,12 +186,13 @@ class SyncClient:
                 await asyncio.wait_for(self._kick.wait(), timeout=self.outbox_poll_s)
 
     async def _puller(self, remote: Remote) -> None:
-        caught_up = False
         while True:
-            more = await self._pull_once(remote, wait=self.long_poll_s if caught_up else 0.0)
-            self.failures = 0
-            caught_up = not more
+            await self._catch_up(remote)
+            self.failures = 0  # a round that moved data: backoff starts again from the base
             await self._contact(success=True)
+            while not await self._pull_once(remote, wait=self.long_poll_s):
+                self.failures = 0
+                await self._contact(success=True)
 
     # --- steps ----------------------------------------------------------------------------------
     def _remote(self) -> Remote:
@@ -212,6 +215,7 @@ class SyncClient:
         self._server_id = info.server_id
         self.batch_events = min(self.batch_events, info.max_batch_events)
         self.batch_bytes = min(self.batch_bytes, info.max_batch_bytes // 2)
+        self._page_limit = min(self.pull_limit, info.max_pull_limit)
         await self.worker.run(sync_apply.record_contact, self.db, success=True, skew_ms=skew)
         self._set_status(skew_ms=skew)
 
@@ -271,22 +275,39 @@ class SyncClient:
     async def _pull_once(self, remote: Remote, wait: float) -> bool:
         """Pull and apply one page; True when the server has more right away."""
         cursor = (await self.worker.run(sync_apply.peer, self.db)).cursor
-        page = await remote.pull(cursor, limit=500, wait=wait, server_id=self._server_id)
+        page = await remote.pull(cursor, limit=self._page_limit, wait=wait, server_id=self._server_id)
+        await self._apply(page, cursor)
+        return page.more
+
+    async def _catch_up(self, remote: Remote) -> None:
+        """Pull until the server has nothing more, fetching the next page while this one is folded
+        (the server reads and sends page n+1 while the DB worker applies page n), so a backlog streams
+        through at the speed of the slower side. Each page still commits with its cursor."""
+        cursor = (await self.worker.run(sync_apply.peer, self.db)).cursor
+        fetch = asyncio.ensure_future(
+            remote.pull(cursor, limit=self._page_limit, wait=0.0, server_id=self._server_id))
+        try:
+            while True:
+                page = await fetch
+                if page.more:
+                    fetch = asyncio.ensure_future(
+                        remote.pull(page.next, limit=self._page_limit, wait=0.0, server_id=self._server_id))
+                await self._apply(page, cursor)
+                cursor = page.next
+                if not page.more:
+                    return
+        finally:
+            if not fetch.done():
+                fetch.cancel()
+                with contextlib.suppress(asyncio.CancelledError, KnownError):
+                    await fetch
+
+    async def _apply(self, page: Page, cursor: int) -> None:
         if page.events or page.next != cursor or page.skipped:
-            items: list[tuple[Event, bool]] = []
-            broken = [_skipped(item) for item in page.skipped]
-            for raw in page.events:
-                parsed = _parse(raw)
-                if isinstance(parsed, sync_apply.Unreadable):
-                    broken.append(parsed)
-                else:
-                    items.append(parsed)
-            changes = await self.worker.run(sync_apply.apply_page, self.db, items, page.next, page.server_id,
-                                            broken)
+            changes, broken = await self.worker.run(_apply_page, self.db, page)
             if broken:
                 await self._refresh_counts()
             self._changed(changes)
-        return page.more
 
     async def _refresh_counts(self) -> None:
         self._set_status(**await self._counts())
@@ -341,12 +362,26 @@ def _skipped(item: dict[str, Any]) -> sync_apply.Unreadable:
     reason = str(item.get("reason") or "the server holds this event back")[:500]
     log.warning("server skipped event %s: %s", event_id, reason)
     return sync_apply.Unreadable(wire.raw_text(item), f"skipped by the server: {reason}", event_id, server_seq)
+def _apply_page(db: Database, page: Page) -> tuple[Changes, int]:
+    """Parse a pulled page and apply it with its cursor (on the DB worker: parsing thousands of
+    envelopes would stall the event loop, which is the GUI's). Returns the changes and how many items
+    were quarantined as unreadable."""
+    items: list[tuple[Event, bool]] = []
+    broken = [_skipped(item) for item in page.skipped]
+    for raw in page.events:
+        parsed = _parse(raw)
+        if isinstance(parsed, sync_apply.Unreadable):
+            broken.append(parsed)
+        else:
+            items.append(parsed)
+    return sync_apply.apply_page(db, items, page.next, page.server_id, broken), len(broken)
 
 
 def _parse(raw: Any) -> tuple[Event, bool] | sync_apply.Unreadable:
     """A pulled event and whether this station can fold it, or (logged) an item for the quarantine."""
     try:
-        event = wire.parse_event(raw, from_server=True)
+        # No size check: the server checked it at push, and a page is capped in bytes as a whole.
+        event = wire.parse_pulled(raw)
         return event, wire.foldable(event)
     except BadInput as error:
         try:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import orjson
 
 from jitdesk.domain.errors import KnownError
 from jitdesk.sync import wire
@@ -53,6 +54,7 @@ class HelloInfo:
     head: int
     max_batch_events: int
     max_batch_bytes: int
+    max_pull_limit: int = wire.DEFAULT_PULL_LIMIT  # servers before pull limits were announced: 500
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,8 @@ class Remote:
         if response.status_code == 409:
             body = _json(response)
             raise ResyncNeeded(str(body.get("detail", "the server asks for a resync")), body.get("server_id"))
+        if response.status_code == 429:
+            raise Unreachable(f"the server {self.url} is busy (too many requests); retrying later")
         if response.status_code >= 500:
             raise Unreachable(f"the server {self.url} had a problem ({response.status_code}); retrying later")
         if response.status_code == 404 and "detail" not in _json(response):
@@ -144,6 +148,9 @@ class Remote:
             values[name] = value
         if values["max_batch_events"] < 1 or values["max_batch_bytes"] < 1024:
             raise Unreachable(f"{self.url} announced batch limits that make no sense")
+        pull_limit = data.get("max_pull_limit")
+        if isinstance(pull_limit, int) and not isinstance(pull_limit, bool) and pull_limit >= 1:
+            values["max_pull_limit"] = pull_limit
         return HelloInfo(**values)
 
     async def push(self, batch: list[dict[str, Any]] | bytes) -> list[dict[str, Any]]:
@@ -161,7 +168,7 @@ class Remote:
         if server_id:
             params["server_id"] = server_id
         response = await self._request("GET", "/v1/events", params=params, timeout=self._timeout + wait)
-        data = _json(response)
+        data = _page_json(response)
         events, nxt, more = data.get("events"), data.get("next"), data.get("more")
         sid, stime = data.get("server_id"), data.get("server_time_ms")
         # The page as a whole must make sense; single events in it are checked (and, if broken,
@@ -193,6 +200,23 @@ def _json(response: httpx.Response) -> dict[str, Any]:
         # ValueError covers bad JSON and bad UTF-8; RecursionError absurdly deep nesting.
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def _page_json(response: httpx.Response) -> dict[str, Any]:
+    """A pull page: orjson first (pages run to megabytes), the standard decoder for what orjson
+    refuses (an escaped lone surrogate: its item is then quarantined, not the whole page lost)."""
+    try:
+        data = orjson.loads(response.content)
+    except orjson.JSONDecodeError:
+        try:  # NaN and Infinity are not JSON: orjson refuses them, and so does this
+            data = json.loads(response.content, parse_constant=_not_json)
+        except (ValueError, RecursionError):
+            return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
 
 
 def _connect_problem(url: str, error: httpx.ConnectError) -> str:

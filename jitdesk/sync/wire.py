@@ -17,6 +17,7 @@ from collections.abc import Mapping
 
 from jitdesk.domain.errors import BadInput
 from jitdesk.domain.events import ENVELOPE_FIELDS, REGISTRY, Event, Registry, event_from_dict
+from jitdesk.domain.payload_rules import payload_problem
 from jitdesk.sync.kinds import register_all
 
 PROTOCOL = 1
@@ -24,7 +25,9 @@ PROTOCOL_HEADER = "X-Jitdesk-Protocol"
 SERVER_FIELDS = ("server_seq", "received_at")
 MAX_BATCH_EVENTS = 1000
 MAX_BATCH_BYTES = 4 * 1024 * 1024
-MAX_PULL_LIMIT = 1000
+MAX_PULL_LIMIT = 10_000  # events per pull page; hello announces it (older servers: 1000)
+PULL_PAGE_BYTES = 8 * 1024 * 1024  # a page stops growing past this many bytes (at least one event)
+DEFAULT_PULL_LIMIT = 500  # what a client asks of a server whose hello names no limit
 MAX_WAIT_S = 30.0
 MAX_PAYLOAD_CHARS = 64 * 1024
 ACCEPTED, DUPLICATE, REJECTED, CONFLICT = "accepted", "duplicate", "rejected", "conflict"
@@ -93,6 +96,36 @@ def parse_event(data: object, *, from_server: bool = False, check_payload: bool 
     if check_size:
         payload_text(event)
     return event
+
+
+_PULLED = frozenset(ENVELOPE_FIELDS) | frozenset(SERVER_FIELDS)
+_LIMIT = 1 << 63
+
+
+def parse_pulled(data: object) -> Event:
+    """`parse_event(data, from_server=True, check_size=False)` for a pulled item, with the usual case
+    (every field present and well typed) checked in one pass; anything else goes the long way, which
+    names the problem."""
+    if type(data) is dict and data.keys() == _PULLED:
+        d = data
+        texts = (d["event_id"], d["plant_id"], d["device_id"], d["wall_time"], d["kind"], d["entity_id"])
+        seq, hlc, version, sseq, received, actor = (d["device_seq"], d["hlc"], d["schema_version"],
+                                                    d["server_seq"], d["received_at"], d["actor"])
+        if (all(type(t) is str and 0 < len(t) <= 200 for t in texts)
+                and type(seq) is int and 0 < seq < _LIMIT and type(hlc) is int and 0 <= hlc < _LIMIT
+                and type(version) is int and 0 < version < 1000 and type(sseq) is int and 0 < sseq < _LIMIT
+                and type(received) is str and 0 < len(received) <= 32
+                and (actor is None or (type(actor) is str and 0 < len(actor) <= 200))
+                and _storable("".join(texts) + (actor or ""))):
+            register_all()
+            payload = d["payload"]
+            problem = payload_problem(dict(payload)) if type(payload) is dict else "the payload is not an object"
+            if problem is not None:  # a copy that lets anything through must not pass it on
+                raise BadInput(f"{texts[4]}: {problem}")
+            LENIENT.validate(texts[4], version, payload)
+            return Event(texts[0], texts[1], texts[2], seq, hlc, texts[3], texts[4], texts[5], actor,
+                         dict(d["payload"]), version, sseq, received)
+    return parse_event(data, from_server=True, check_size=False)
 
 
 def payload_text(event: Event) -> str:

@@ -14,8 +14,10 @@ Background work (the hub relay) runs under a `Supervisor` for the app's lifetime
 logged once and the relay restarts with backoff; `/v1/health` shows each task's live state, and the
 upstream link is never reported online while the relay is restarting or stopped.
 
-Long-poll: a push wakes the waiters of its plant in this process at once; waiters also look again
-every `RECHECK_S` so pushes through other API processes (behind a load balancer) are seen too.
+Long-poll: a push wakes the waiters of its plant in this process at once; on PostgreSQL, a NOTIFY
+from every insert wakes those of every other API process too (see `notify`), so waiters never
+poll. On SQLite, waiters look again every `notify.RECHECK_S` (another process may write the file).
+A token may hold `LONG_POLLS_PER_TOKEN` waiting pulls at once in a process; more are answered 429.
 """
 
 
@@ -27,7 +29,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager, suppress
 from typing import Annotated, Any, Literal
 
-from anyio import to_thread
+from anyio import CapacityLimiter, to_thread
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -40,10 +42,12 @@ from jitdesk import __version__
 from jitdesk.domain.errors import KnownError
 from jitdesk.runtime.supervise import Supervisor, TaskState, TaskStatus
 from jitdesk.sync import wire
+from jitdesk.sync.server import pages
+from jitdesk.sync.server.notify import RECHECK_S, PgWakeups, Wakeups, libpq_dsn
 from jitdesk.sync.server.store import AuthError, Principal, ServerStore
 
 log = logging.getLogger("jitdesk.sync.server")
-RECHECK_S = 0.5
+LONG_POLLS_PER_TOKEN = 4  # concurrent long-polls one token may hold in one process
 
 
 # --- OpenAPI description only ---------------------------------------------------------------------
@@ -78,6 +82,8 @@ class Health(BaseModel):
     server_time_ms: int
     upstream: Upstream | None = Field(None, description="the hub relay's link to its upstream server, if any")
     tasks: list[Task] = Field(default_factory=list, description="background tasks of this server process")
+    wakeups: Literal["listen", "recheck"] = Field(
+        "recheck", description="how waiting pulls learn of new events: PostgreSQL notices, or looking again")
 
 
 class Hello(BaseModel):
@@ -90,6 +96,7 @@ class Hello(BaseModel):
     head: int
     max_batch_events: int
     max_batch_bytes: int
+    max_pull_limit: int = Field(description="the most events one pull page may ask for")
 
 
 class Envelope(BaseModel):
@@ -155,25 +162,6 @@ def _problems(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {code: {"model": Problem} for code in codes}
 
 
-# --- long-poll wake-ups ---------------------------------------------------------------------------
-class Wakeups:
-    """One asyncio.Event per plant, replaced after each wake-up."""
-
-    def __init__(self) -> None:
-        self._events: dict[str, asyncio.Event] = {}
-
-    def current(self, plant_id: str) -> asyncio.Event:
-        event = self._events.get(plant_id)
-        if event is None:
-            event = self._events[plant_id] = asyncio.Event()
-        return event
-
-    def wake(self, plant_id: str) -> None:
-        event = self._events.pop(plant_id, None)
-        if event is not None:
-            event.set()
-
-
 def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
@@ -193,16 +181,27 @@ class Refusal(Exception):
 
 
 RELAY_TASK = "relay"
+WAKEUP_TASK = "wakeups"
 
 
 def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[Any, Any, None]] | None = None,
-               max_wait: float = wire.MAX_WAIT_S, supervisor: Supervisor | None = None) -> FastAPI:
+               max_wait: float = wire.MAX_WAIT_S, supervisor: Supervisor | None = None,
+               long_polls_per_token: int = LONG_POLLS_PER_TOKEN) -> FastAPI:
     """The API over `store`; `background(wakeups)` (the hub relay) runs supervised for the app's lifetime."""
-    wakeups = Wakeups()
+    listener = None if store.is_sqlite else PgWakeups(libpq_dsn(store.url))
+    wakeups: Wakeups = listener or Wakeups(recheck_s=RECHECK_S)
     tasks = supervisor or Supervisor(backoff_initial_s=1.0, backoff_max_s=30.0)
+    polls: dict[int, int] = {}  # token id -> long-polls waiting in this process
+    shared = pages.SharedReads(store)
+    # Pushes get threads of their own: after a push, thousands of woken pulls ask again at once, and
+    # a push queued behind them would hold up the next wake-up for everyone.
+    push_threads = CapacityLimiter(4)
+    newest_seen = [0]
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if listener is not None:
+            tasks.start(WAKEUP_TASK, listener.run)
         if background is not None:
             tasks.start(RELAY_TASK, lambda: background(wakeups))
         try:
@@ -275,7 +274,7 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
         degraded = upstream is not None and not upstream["online"]
         return {"status": "degraded" if degraded else "ok", "server_id": store.server_id, "protocol": wire.PROTOCOL,
                 "version": __version__, "server_time_ms": now_ms(), "upstream": upstream,
-                "tasks": [_task(t) for t in tasks.all()]}
+                "tasks": [_task(t) for t in tasks.all()], "wakeups": "recheck" if wakeups.recheck_s else "listen"}
 
     @app.get("/v1/hello", response_model=Hello, responses=_problems(401, 422, 426), tags=["sync"])
     async def hello(who: Annotated[Principal, Depends(principal)]) -> dict[str, Any]:
@@ -283,7 +282,7 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
         return {"plant_id": who.plant_id, "device": who.device, "role": who.role,
                 "server_id": store.server_id, "protocol": wire.PROTOCOL, "server_time_ms": now_ms(),
                 "head": head, "max_batch_events": wire.MAX_BATCH_EVENTS,
-                "max_batch_bytes": wire.MAX_BATCH_BYTES}
+                "max_batch_bytes": wire.MAX_BATCH_BYTES, "max_pull_limit": wire.MAX_PULL_LIMIT}
 
     @app.post("/v1/events", responses={200: {"model": PushResponse}, **_problems(400, 401, 413, 415, 422, 426)},
               openapi_extra={"requestBody": PUSH_BODY}, tags=["sync"])
@@ -307,7 +306,8 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
             return Response(status_code=400)
         # Parsing, checking, storing and encoding the answer all run on a worker thread: the event
         # loop only moves bytes, so it keeps reading the next batch meanwhile.
-        status, answer, accepted = await to_thread.run_sync(_handle_push, store, who, bytes(body))
+        status, answer, accepted = await to_thread.run_sync(_handle_push, store, who, bytes(body),
+                                                             limiter=push_threads)
         if status != 200:
             return refuse(request, status, answer.decode())
         if accepted:
@@ -330,8 +330,10 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
         if server_id is not None and server_id != store.server_id:
             return refuse(request, 409, "this is a different server (its database was replaced): resync",
                           resync=True, server_id=store.server_id)
-        newest_any = await to_thread.run_sync(store.max_seq)
-        if after > newest_any:
+        # server_seq only grows: a cursor at or below one seen before needs no query.
+        if after > newest_seen[0]:
+            newest_seen[0] = max(newest_seen[0], await to_thread.run_sync(store.max_seq))
+        if after > newest_seen[0]:
             return refuse(request, 409, "the cursor is ahead of this server (restored from a backup?): resync",
                           resync=True, server_id=store.server_id)
         if 0 < after < await to_thread.run_sync(store.retained_from):
@@ -339,23 +341,35 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
                           resync=True, server_id=store.server_id)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait
-        waited = False
-        while True:
-            woken = wakeups.current(who.plant_id)  # taken before the query, so no wake-up is missed
-            served = await to_thread.run_sync(store.pull_page, who.plant_id, after, limit)
-            remaining = deadline - loop.time()
-            if served.events or served.skipped or remaining <= 0 or await request.is_disconnected():
-                break
-            with suppress(TimeoutError):
-                await asyncio.wait_for(woken.wait(), timeout=min(remaining, RECHECK_S))
-            waited = True
-        if waited and not await to_thread.run_sync(store.token_active, who.token_id):
+        waiting = False
+        try:
+            while True:
+                woken = wakeups.current(who.plant_id)  # taken before the query, so no wake-up is missed
+                page = await shared.read(who.plant_id, after, limit, woken)
+                remaining = deadline - loop.time()
+                if page.count or page.skipped or remaining <= 0 or await request.is_disconnected():
+                    break
+                if not waiting:
+                    if polls.get(who.token_id, 0) >= long_polls_per_token:
+                        return refuse(request, 429, f"this token already has {long_polls_per_token} pulls "
+                                      "waiting; wait for one to answer", )
+                    polls[who.token_id] = polls.get(who.token_id, 0) + 1
+                    waiting = True
+                recheck = wakeups.recheck_s
+                with suppress(TimeoutError):
+                    await asyncio.wait_for(woken.wait(), timeout=remaining if recheck is None else
+                                           min(remaining, recheck))
+        finally:
+            if waiting:
+                left = polls.get(who.token_id, 1) - 1
+                if left > 0:
+                    polls[who.token_id] = left
+                else:
+                    polls.pop(who.token_id, None)
+        if waiting and not await to_thread.run_sync(store.token_active, who.token_id):
             # Revoked while this long-poll waited: answer as a fresh request would.
             return refuse(request, 401, "token revoked")
-        last = max(served.last, after)
-        more = last < served.newest and bool(served.events or served.skipped)
-        return JSONResponse({"events": served.events, "next": last, "more": more, "server_id": store.server_id,
-                             "server_time_ms": now_ms(), "skipped": served.skipped})
+        return Response(pages.page_body(page, store.server_id, now_ms()), media_type="application/json")
 
     return app
 

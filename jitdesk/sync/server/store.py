@@ -503,7 +503,7 @@ class ServerStore:
                 select(*_COLUMNS).where(events.c.plant_id == plant_id, events.c.server_seq > after)
                 .order_by(events.c.server_seq).limit(limit)
             ).all()
-            held = self._held(conn, plant_id)
+            held = self.held_of(conn, plant_id)
             newest = int(conn.execute(select(func.coalesce(func.max(events.c.server_seq), 0))
                                       .where(events.c.plant_id == plant_id)).scalar_one())
         page = serve(rows, held, after)
@@ -514,7 +514,8 @@ class ServerStore:
             self.hold(page.unservable, plant_id, by="server (cannot be served)")
         return page
 
-    def _held(self, conn: Connection, plant_id: str | None) -> dict[str, str]:
+    def held_of(self, conn: Connection, plant_id: str | None) -> dict[str, str]:
+        """Held event id -> reason, for one plant (and the held of every plant) or for all."""
         stmt = select(held_events.c.event_id, held_events.c.reason)
         if plant_id is not None:
             stmt = stmt.where((held_events.c.plant_id == plant_id) | held_events.c.plant_id.is_(None))
@@ -524,7 +525,7 @@ class ServerStore:
         """Hold stored (or future) events back from every pull and relay, each with its reason;
         returns how many were newly held."""
         with self.writing() as conn:
-            have = self._held(conn, None)
+            have = self.held_of(conn, None)
             rows = [{"event_id": e, "plant_id": plant_id, "reason": r[:1000], "by": by, "at": now_iso()}
                     for e, r in dict(items).items() if e not in have]
             if rows:
@@ -565,7 +566,7 @@ class ServerStore:
                                         events.c.origin == ORIGIN_LOCAL)
                 .order_by(events.c.server_seq).limit(limit)
             ).all()
-            held = self._held(conn, plant_id)
+            held = self.held_of(conn, plant_id)
         page = serve(rows, held, after)
         if page.unservable:
             self.hold(page.unservable, plant_id, by="server (cannot be served)")

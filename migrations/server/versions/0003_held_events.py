@@ -1,6 +1,6 @@
 """server: held (quarantined) events, per-device clock skew, the hub that relayed a device
 
-Revision ID: s0003_syncsafe
+Revision ID: s0003
 Revises: s0002
 Create Date: 2026-12-02 01:20:00
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = 's0003_syncsafe'
+revision = 's0003'
 down_revision = 's0002'
 branch_labels = None
 depends_on = None

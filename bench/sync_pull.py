@@ -1,0 +1,150 @@
+"""Catch-up speed: a fresh station pulls and folds a plant's log from a real server over loopback,
+against rebuilding the same log locally in the same run.
+
+    .venv/bin/python bench/sync_pull.py [--events 200000] [--backend sqlite|postgres] [--profile FILE]
+
+The log is bench/fold.py's plant (master data, cards, card cycles from 8 devices, a few late events),
+loaded into a server database. The station pulls with the real SyncClient (`sync_once(push=False)`)
+until caught up; then the same station database is rebuilt from its own log (`rebuild_all`), and the
+projections made by the pull are compared with the rebuilt ones (they must be equal: the fold is
+deterministic whichever path made it). Prints ONE JSON object; goal >= 20,000 events/s.
+`--profile FILE` writes a cProfile of the client side (pull, parse, apply) to FILE.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+sys.path.insert(0, str(_HERE.parent))
+
+import argparse
+import asyncio
+import cProfile
+import json
+import sqlite3
+import tempfile
+import time
+from typing import Any
+
+from bench.fold import generate
+from bench.sync_throughput import drop_pg, pg_database, start_server
+
+PLANT = "plant"  # bench/fold.py's plant id
+
+
+def load_server(log_path: Path, db_url: str) -> int:
+    """Copy the generated log into a server database through the trusted (hub) insert path."""
+    from jitdesk.domain.events import Event
+    from jitdesk.sync.server.store import ServerStore
+
+    store = ServerStore(db_url)
+    conn = sqlite3.connect(log_path)
+    total = 0
+    try:
+        cursor = conn.execute("SELECT event_id, plant_id, device_id, device_seq, hlc, wall_time, kind, entity_id,"
+                              " actor, payload, schema_version FROM events ORDER BY id")
+        while chunk := cursor.fetchmany(1000):
+            batch = [Event(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], json.loads(r[9]), r[10])
+                     for r in chunk]
+            total += len(store.insert_trusted(batch))
+    finally:
+        conn.close()
+        store.close()
+    return total
+
+
+def pull_all(station: Any, url: str, token: str, profile: str | None) -> float:
+    from jitdesk.sync.client import SyncClient
+
+    async def go() -> float:
+        client = SyncClient(station, url, token)
+        try:
+            t0 = time.perf_counter()
+            await client.sync_once(push=False)
+            return time.perf_counter() - t0
+        finally:
+            await client.close()
+
+    if profile is None:
+        return asyncio.run(go())
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        return asyncio.run(go())
+    finally:
+        profiler.disable()
+        profiler.dump_stats(profile)
+
+
+def measure(events: int, backend: str, profile: str | None = None) -> dict[str, Any]:
+    """Generate, load, pull+fold, rebuild; the figures (or {"skipped": reason})."""
+    from jitdesk.services.rebuild import rebuild_all
+    from jitdesk.storage import eventlog
+    from jitdesk.storage.database import open_database
+    from jitdesk.sync.server.store import ServerStore
+    from tests.helpers.sync_server import projections_digest
+
+    out: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        log_path = work / "log.db"
+        open_database(log_path).close()
+        t0 = time.perf_counter()
+        generate(log_path, events)
+        out["generate_s"] = round(time.perf_counter() - t0, 2)
+        db_url = str(work / "server.db") if backend == "sqlite" else pg_database()
+        if db_url is None:
+            return {"skipped": "no PostgreSQL answers"}
+        try:
+            t0 = time.perf_counter()
+            held = load_server(log_path, db_url)
+            out["server_load_s"] = round(time.perf_counter() - t0, 2)
+            store = ServerStore(db_url)
+            token = store.create_token(PLANT, "bench-station", "station")[1]
+            store.close()
+            proc, url = start_server(db_url, work)
+            try:
+                station = open_database(work / "station.db")
+                pulled_s = pull_all(station, url, token, profile)
+            finally:
+                proc.terminate()
+                proc.wait(10)
+            with station.reading() as session:
+                stored = eventlog.count(session)
+            pulled = projections_digest(station)
+            t0 = time.perf_counter()
+            rebuild_all(station)
+            rebuild_s = time.perf_counter() - t0
+            same = projections_digest(station) == pulled
+            station.close()
+        finally:
+            if backend == "postgres":
+                drop_pg(db_url)
+    pull_eps = stored / pulled_s
+    out.update({
+        "server_holds": held, "station_holds": stored,
+        "pull_fold_s": round(pulled_s, 2), "pull_fold_events_per_s": round(pull_eps),
+        "local_rebuild_s": round(rebuild_s, 2), "local_rebuild_events_per_s": round(stored / rebuild_s),
+        "ratio_to_rebuild": round(pull_eps / (stored / rebuild_s), 3),
+        "projections_equal_to_rebuild": same,
+    })
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--events", type=int, default=200_000)
+    parser.add_argument("--backend", default="sqlite", choices=["sqlite", "postgres"])
+    parser.add_argument("--profile", metavar="FILE")
+    args = parser.parse_args()
+    out: dict[str, Any] = {"benchmark": "sync_pull", "events": args.events, "backend": args.backend,
+                           "goal_events_per_s": 20_000}
+    out.update(measure(args.events, args.backend, args.profile))
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
