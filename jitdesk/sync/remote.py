@@ -173,6 +173,8 @@ class Remote:
         sid, stime = data.get("server_id"), data.get("server_time_ms")
         # The page as a whole must make sense; single events in it are checked (and, if broken,
         # quarantined) by the caller, so one bad envelope never costs the good ones.
+        if isinstance(nxt, float) or isinstance(stime, float):  # orjson reads a number past 2**64 as one
+            raise Unreachable(f"{self.url} answered a pull with a cursor or time out of range (not a whole number)")
         if (not isinstance(events, list) or not isinstance(nxt, int) or isinstance(nxt, bool)
                 or not isinstance(more, bool) or not isinstance(sid, str)
                 or not isinstance(stime, int) or isinstance(stime, bool)):
