@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from jitdesk.gui.context import AppContext
 from jitdesk.gui.scan_claim import ScanClaim
 from jitdesk.gui.widgets import big_button, hint
+from jitdesk.gui.widgets.fit import fit_area
 from jitdesk.gui.widgets.form_message import FormMessage
 from jitdesk.runtime.scan_router import Scan
 from jitdesk.services import signin
@@ -85,12 +86,15 @@ class SignInDialog(QDialog):
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.sign_in_button)
         self.pad = self._pin_pad()
-        body = QHBoxLayout()
+        fields = QWidget()
+        body = QHBoxLayout(fields)
+        body.setContentsMargins(0, 0, 0, 0)
         body.addWidget(self.tabs, 1)
         body.addWidget(self.pad)
         layout = QVBoxLayout(self)
         layout.addWidget(self.reason)
-        layout.addLayout(body, 1)
+        # Large type on a small screen: the fields and pad scroll, the buttons below stay in view.
+        layout.addWidget(fit_area(fields), 1)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
         self.sign_in_button.clicked.connect(self.submit)
