@@ -39,6 +39,7 @@ TICK_MS = 250
 RELOAD_MS = 30_000
 CAP_SHARE = 0.62  # of the countdown's height its capitals take (the rest: ascenders, minus sign, air)
 MIN_PX = 24  # the countdown's smallest type, for a very narrow page
+PICKER_MAX_PX = 460  # the line picker's widest: the page title gives way up to this, then the name is cut
 
 
 class Countdown(QLabel):
@@ -128,6 +129,9 @@ class TaktStationView(ReloadingPage):
         self.picker = QComboBox()
         self.picker.setMinimumHeight(56)
         self.picker.setMinimumWidth(280)
+        # As wide as its longest line name (up to a cap), so "L1  Line 1 Gear pumps" is not cut.
+        self.picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.picker.setMaximumWidth(PICKER_MAX_PX)
         self.picker.setStyleSheet("font-size: 24px;")
         self.picker.activated.connect(self._picked)
         self.phase = QLabel()
