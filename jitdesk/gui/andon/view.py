@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from jitdesk.domain.andon.call import CALL_RAISED
 from jitdesk.domain.andon.escalation import escalation
 from jitdesk.domain.master import CallType
+from jitdesk.gui import theme
 from jitdesk.gui.andon.board import AndonBoardView
 from jitdesk.gui.andon.calls import CallRow
 from jitdesk.gui.andon.model import BoardModel, ink_for
@@ -267,7 +268,8 @@ class AndonView(ReloadingPage):
                      f" #callButton:pressed {{ border: 8px solid #FFFFFF; }}")
             # A long name on a narrow button ("MAINTENANCE" at 1280 px) gets smaller type, never cut.
             words = f"{call_type.symbol}\n{call_type.name.upper()}"
-            button = FitTextButton(words, style, CALL_BUTTON_PX, CALL_BUTTON_SIDE_PX)
+            button = FitTextButton(words, style, round(CALL_BUTTON_PX * theme.font_scale()),
+                                   CALL_BUTTON_SIDE_PX)
             button.setObjectName("callButton")
             button.setMinimumHeight(150)
             button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
