@@ -15,7 +15,7 @@ glove-sized keys types into the PIN field for stations that have no keyboard. `r
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -94,7 +94,9 @@ class SignInDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.reason)
         # Large type on a small screen: the fields and pad scroll, the buttons below stay in view.
-        layout.addWidget(fit_area(fields), 1)
+        self.fields = fields
+        self.fields_area = fit_area(fields)
+        layout.addWidget(self.fields_area, 1)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
         self.sign_in_button.clicked.connect(self.submit)
@@ -103,6 +105,28 @@ class SignInDialog(QDialog):
         self.resize(860, 520)
         self.busy = False
         self.scan_claim = ScanClaim(ctx.router, self, "sign-in badge field", self.take_badge)
+
+    def wanted_size(self) -> QSize:
+        """The size that shows every field and the whole PIN pad without scrolling."""
+        for widget in (self, self.fields, *self.fields.findChildren(QWidget)):
+            widget.ensurePolished()  # the theme's sizes, also before the first show
+        layout = self.layout()
+        assert layout is not None
+        margins = layout.contentsMargins()
+        fields = self.fields.layout().minimumSize() if self.fields.layout() else self.fields.minimumSizeHint()
+        width, height = fields.width(), fields.height()
+        shown = 1
+        for i in range(layout.count()):
+            item = layout.itemAt(i)
+            part = item.widget()
+            if part is self.fields_area or (part is not None and part.isHidden()) or item.isEmpty():
+                continue
+            width = max(width, item.sizeHint().width())
+            height += item.sizeHint().height()
+            shown += 1
+        height += layout.spacing() * (shown - 1) + margins.top() + margins.bottom()
+        bar = self.fields_area.verticalScrollBar().sizeHint().width()  # in case the window is too short
+        return QSize(width + margins.left() + margins.right() + bar, height)
 
     def _pin_pad(self) -> QWidget:
         pad = QWidget()
