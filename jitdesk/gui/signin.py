@@ -29,10 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jitdesk.gui import theme
 from jitdesk.gui.context import AppContext
 from jitdesk.gui.scan_claim import ScanClaim
 from jitdesk.gui.widgets import big_button, hint
-from jitdesk.gui.widgets.fit import fit_area
+from jitdesk.gui.widgets.fit import FitArea, fit_area
 from jitdesk.gui.widgets.form_message import FormMessage
 from jitdesk.runtime.scan_router import Scan
 from jitdesk.services import signin
@@ -95,7 +96,8 @@ class SignInDialog(QDialog):
         layout.addWidget(self.reason)
         # Large type on a small screen: the fields and pad scroll, the buttons below stay in view.
         self.fields = fields
-        self.fields_area = fit_area(fields)
+        # Only large type needs it (a pad key inside a scroll area missed real clicks under X at 1.0).
+        self.fields_area: QWidget = fit_area(fields) if theme.font_scale() > 1.0 else fields
         layout.addWidget(self.fields_area, 1)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
@@ -125,7 +127,8 @@ class SignInDialog(QDialog):
             height += item.sizeHint().height()
             shown += 1
         height += layout.spacing() * (shown - 1) + margins.top() + margins.bottom()
-        bar = self.fields_area.verticalScrollBar().sizeHint().width()  # in case the window is too short
+        area = self.fields_area
+        bar = area.verticalScrollBar().sizeHint().width() if isinstance(area, FitArea) else 0  # a short window
         return QSize(width + margins.left() + margins.right() + bar, height)
 
     def _pin_pad(self) -> QWidget:
