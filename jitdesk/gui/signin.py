@@ -115,13 +115,13 @@ class SignInDialog(QDialog):
         layout = self.layout()
         assert layout is not None
         margins = layout.contentsMargins()
-        fields = self.fields.layout().minimumSize() if self.fields.layout() else self.fields.minimumSizeHint()
+        inner = self.fields.layout()
+        fields = inner.minimumSize() if inner is not None else self.fields.minimumSizeHint()
         width, height = fields.width(), fields.height()
         shown = 1
         for i in range(layout.count()):
             item = layout.itemAt(i)
-            part = item.widget()
-            if part is self.fields_area or (part is not None and part.isHidden()) or item.isEmpty():
+            if item is None or item.isEmpty() or item.widget() is self.fields_area:
                 continue
             width = max(width, item.sizeHint().width())
             height += item.sizeHint().height()
