@@ -12,7 +12,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "demo", help="open the app on a demo plant (created on first use)",
         description="Open jitdesk on a demo plant: two lines, twelve stations, parts, andon call "
                     "types, a two-shift calendar and users of every role.")
-    add_app_options(parser)
+    add_app_options(parser, sub_command=True)
     parser.add_argument("--simulate", action="store_true", help="live activity: scans, andon calls, cycles")
     parser.add_argument("--setup-only", action="store_true",
                         help="create the demo database, print its users' badges and PINs, and exit")

@@ -45,7 +45,7 @@ log = logging.getLogger("jitdesk.gui")
 
 # Projections whose change alters the header.
 IDENTITY_PROJECTIONS = (station_identity.PROJECTION, "plant", "station", "line")
-SIGN_IN_SIZE = (720, 480)  # or less, on a small screen
+SIGN_IN_SIZE = (720, 480)  # at least; more for what it holds; less on a small screen
 HEADER_SQUEEZE_PX = 60
 COMPACT_NAV_BELOW = 1600  # a window narrower than this (times ui.font_scale) shows each symbol over its word
 
@@ -265,7 +265,10 @@ class MainWindow(QMainWindow):
     def open_sign_in(self) -> SignInDialog:
         if self.sign_in_dialog is None:
             self.sign_in_dialog = SignInDialog(self.ctx, self)
-        fit_dialog(self.sign_in_dialog, *SIGN_IN_SIZE)
+        # Room for every field and the whole PIN pad; fit_dialog keeps it inside the window (then it scrolls).
+        wanted = self.sign_in_dialog.wanted_size()
+        wide = round(SIGN_IN_SIZE[0] * theme.font_scale())  # larger type: wider fields
+        fit_dialog(self.sign_in_dialog, max(wide, wanted.width()), max(SIGN_IN_SIZE[1], wanted.height()))
         self.sign_in_dialog.open()
         return self.sign_in_dialog
 

@@ -15,7 +15,7 @@ glove-sized keys types into the PIN field for stations that have no keyboard. `r
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -29,9 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jitdesk.gui import theme
 from jitdesk.gui.context import AppContext
 from jitdesk.gui.scan_claim import ScanClaim
 from jitdesk.gui.widgets import big_button, hint
+from jitdesk.gui.widgets.fit import FitArea, fit_area
 from jitdesk.gui.widgets.form_message import FormMessage
 from jitdesk.runtime.scan_router import Scan
 from jitdesk.services import signin
@@ -85,12 +87,18 @@ class SignInDialog(QDialog):
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.sign_in_button)
         self.pad = self._pin_pad()
-        body = QHBoxLayout()
+        fields = QWidget()
+        body = QHBoxLayout(fields)
+        body.setContentsMargins(0, 0, 0, 0)
         body.addWidget(self.tabs, 1)
         body.addWidget(self.pad)
         layout = QVBoxLayout(self)
         layout.addWidget(self.reason)
-        layout.addLayout(body, 1)
+        # Large type on a small screen: the fields and pad scroll, the buttons below stay in view.
+        self.fields = fields
+        # Only large type needs it (a pad key inside a scroll area missed real clicks under X at 1.0).
+        self.fields_area: QWidget = fit_area(fields) if theme.font_scale() > 1.0 else fields
+        layout.addWidget(self.fields_area, 1)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
         self.sign_in_button.clicked.connect(self.submit)
@@ -99,6 +107,29 @@ class SignInDialog(QDialog):
         self.resize(860, 520)
         self.busy = False
         self.scan_claim = ScanClaim(ctx.router, self, "sign-in badge field", self.take_badge)
+
+    def wanted_size(self) -> QSize:
+        """The size that shows every field and the whole PIN pad without scrolling."""
+        for widget in (self, self.fields, *self.fields.findChildren(QWidget)):
+            widget.ensurePolished()  # the theme's sizes, also before the first show
+        layout = self.layout()
+        assert layout is not None
+        margins = layout.contentsMargins()
+        inner = self.fields.layout()
+        fields = inner.minimumSize() if inner is not None else self.fields.minimumSizeHint()
+        width, height = fields.width(), fields.height()
+        shown = 1
+        for i in range(layout.count()):
+            item = layout.itemAt(i)
+            if item is None or item.isEmpty() or item.widget() is self.fields_area:
+                continue
+            width = max(width, item.sizeHint().width())
+            height += item.sizeHint().height()
+            shown += 1
+        height += layout.spacing() * (shown - 1) + margins.top() + margins.bottom()
+        area = self.fields_area
+        bar = area.verticalScrollBar().sizeHint().width() if isinstance(area, FitArea) else 0  # a short window
+        return QSize(width + margins.left() + margins.right() + bar, height)
 
     def _pin_pad(self) -> QWidget:
         pad = QWidget()

@@ -17,6 +17,7 @@ ACCENT = "#FFD400"
 HEADER_MAX_SCALE = 1.5  # the header (plant, station, clock) grows up to this, so it fits one row
 # What a screen is assumed to need before one is known (about 15 mm at 96 dpi).
 DEFAULT_TOUCH_PX = 57
+NAV_PADDING_PX = 8  # a nav button's padding (floor.qss): its min-height is the rest of the touch target
 
 _current: dict[str, float] = {"font_scale": 1.0, "touch": DEFAULT_TOUCH_PX}
 
@@ -30,7 +31,7 @@ def sizes(font_scale: float = 1.0, touch_px: int | None = None) -> dict[str, int
         "htarget": max(finger, round(head * 2.8)),
         "base": base, "small": round(base * 0.8), "large": round(base * 1.3),
         "huge": round(base * 1.9), "giant": round(base * 3.2),
-        "target": max(finger, round(base * 2.8)), "nav": max(finger, round(base * 2.4)),
+        "target": max(finger, round(base * 2.8)), "nav": max(finger, round(base * 2.4)) - NAV_PADDING_PX,
         "input": max(44, round(base * 2.0)), "check": round(base * 1.4),
         "scrollbar": max(28, round(finger * 0.7)),  # a finger drags it; the whole list flicks as well
     }

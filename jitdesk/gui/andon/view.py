@@ -33,12 +33,14 @@ from PySide6.QtWidgets import (
 from jitdesk.domain.andon.call import CALL_RAISED
 from jitdesk.domain.andon.escalation import escalation
 from jitdesk.domain.master import CallType
+from jitdesk.gui import theme
 from jitdesk.gui.andon.board import AndonBoardView
 from jitdesk.gui.andon.calls import CallRow
 from jitdesk.gui.andon.model import BoardModel, ink_for
 from jitdesk.gui.andon.sound import ESCALATION, AndonSound
 from jitdesk.gui.context import AppContext
 from jitdesk.gui.widgets import big_button, page_title, restyle, section_title
+from jitdesk.gui.widgets.fit import FitTextButton
 from jitdesk.gui.widgets.page import ReloadingPage
 from jitdesk.services.andon.board import (
     AndonBoard,
@@ -64,6 +66,8 @@ from jitdesk.services.words import Words
 
 PANEL, BOARD = 0, 1
 SHELVE_MINUTES = 30
+CALL_BUTTON_PX = 30  # a call button's type, smaller where its name would not fit
+CALL_BUTTON_SIDE_PX = 10  # its border (4 px) and padding (6 px) each side
 
 
 def create_view(ctx: AppContext) -> QWidget:
@@ -257,15 +261,18 @@ class AndonView(ReloadingPage):
         self.call_buttons = {}
         columns = max(1, min(5, len(buttons)))
         for i, (type_id, call_type) in enumerate(buttons):
-            button = QPushButton(f"{call_type.symbol}\n{call_type.name.upper()}")
+            ink = ink_for(call_type.color)
+            style = (f"#callButton {{ background: {call_type.color}; color: {ink}; font-size: {{px}}px;"
+                     " font-family: 'DejaVu Sans Condensed', 'Nimbus Sans Narrow';"
+                     f" font-weight: bold; border: 4px solid {ink}; border-radius: 14px; padding: 4px 6px; }}"
+                     f" #callButton:pressed {{ border: 8px solid #FFFFFF; }}")
+            # A long name on a narrow button ("MAINTENANCE" at 1280 px) gets smaller type, never cut.
+            words = f"{call_type.symbol}\n{call_type.name.upper()}"
+            button = FitTextButton(words, style, round(CALL_BUTTON_PX * theme.font_scale()),
+                                   CALL_BUTTON_SIDE_PX)
             button.setObjectName("callButton")
             button.setMinimumHeight(150)
             button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-            ink = ink_for(call_type.color)
-            button.setStyleSheet(f"#callButton {{ background: {call_type.color}; color: {ink}; font-size: 30px;"
-                                 " font-family: 'DejaVu Sans Condensed', 'Nimbus Sans Narrow';"
-                                 f" font-weight: bold; border: 4px solid {ink}; border-radius: 14px; }}"
-                                 f" #callButton:pressed {{ border: 8px solid #FFFFFF; }}")
             button.setAccessibleName(f"Call {call_type.name}")
             button.clicked.connect(lambda _=False, tid=type_id: self.raise_type(tid))
             self.buttons_grid.addWidget(button, i // columns, i % columns)

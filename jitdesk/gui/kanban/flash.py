@@ -121,6 +121,8 @@ class ScanFlash(QFrame):
     def _paint(self, look: Look, border: str | None = None) -> None:
         edge = border or look.background
         width = 4 if self.size_spec is BANNER else 6
+        if self.size_spec is BANNER:  # the idle strip is one slim line: an empty detail takes no room
+            self.detail.setVisible(bool(self.detail.text()))
         self.setStyleSheet(f"#scanFlash {{ background: {look.background}; border: {width}px solid {edge};"
                            f" border-radius: 14px; }} #scanFlash QLabel {{ color: {look.foreground}; }}")
 

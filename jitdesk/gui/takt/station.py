@@ -38,6 +38,8 @@ from jitdesk.services.words import zone_named
 TICK_MS = 250
 RELOAD_MS = 30_000
 CAP_SHARE = 0.62  # of the countdown's height its capitals take (the rest: ascenders, minus sign, air)
+MIN_PX = 24  # the countdown's smallest type, for a very narrow page
+PICKER_MAX_PX = 460  # the line picker's widest: the page title gives way up to this, then the name is cut
 
 
 class Countdown(QLabel):
@@ -59,17 +61,25 @@ class Countdown(QLabel):
         super().resizeEvent(event)
         self.fit()
 
+    def setText(self, text: str) -> None:
+        refit = len(text) != len(self.text())  # "−4:50:23" needs smaller type than "−0:12"
+        super().setText(text)
+        if refit:
+            self.fit()
+
     def fit(self) -> None:
+        """The largest type whose capitals fit the height and whose text (at least "−88:88") the width."""
         font = QFont(self.font())
         font.setBold(True)
-        pixels = max(40, int(self.height() * 0.9))
-        while pixels > 40:
+        room = self.contentsRect()
+        pixels = max(MIN_PX, int(room.height() * 0.9))
+        while pixels > MIN_PX:
             font.setPixelSize(pixels)
             metrics = QFontMetrics(font)
-            if metrics.capHeight() <= self.height() * CAP_SHARE and \
-                    metrics.horizontalAdvance(self.SAMPLE) <= self.width() * 0.96:
+            wide = max(metrics.horizontalAdvance(self.SAMPLE), metrics.horizontalAdvance(self.text()))
+            if metrics.capHeight() <= room.height() * CAP_SHARE and wide <= room.width() * 0.96:
                 break
-            pixels -= 4
+            pixels -= max(1, pixels // 40)
         self.pixels = pixels
         self._style()
 
@@ -119,6 +129,9 @@ class TaktStationView(ReloadingPage):
         self.picker = QComboBox()
         self.picker.setMinimumHeight(56)
         self.picker.setMinimumWidth(280)
+        # As wide as its longest line name (up to a cap), so "L1  Line 1 Gear pumps" is not cut.
+        self.picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.picker.setMaximumWidth(PICKER_MAX_PX)
         self.picker.setStyleSheet("font-size: 24px;")
         self.picker.activated.connect(self._picked)
         self.phase = QLabel()

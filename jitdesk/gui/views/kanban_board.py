@@ -14,7 +14,7 @@ screen, pages turning by themselves, plant totals always in view.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -47,6 +47,7 @@ NARROW_CHARS = 90  # a page fewer characters wide than this puts the filters and
 MIN_PAGE_SIZE = 2  # a very large font on a short screen: fewer rows, never a scrolled page
 PART_SHARE = 0.42  # of the width left by the other columns: the part, then the supplier, then the reasons
 SUPPLIER_SHARE = 0.2
+HEADER_PADDING_PX = 40  # a header section's padding (18 px each side in floor.qss) and its border
 REFRESH_MS = 30_000
 
 
@@ -253,8 +254,14 @@ class KanbanBoard(ReloadingPage):
         fixed = sum(header.sectionSize(c) for c in range(self.model.columnCount())
                     if c not in (PART_COLUMN, SUPPLIER_COLUMN, WHY_COLUMN))
         room = max(0, self.table.viewport().width() - fixed)
+        # The supplier column's own title ("From") is never cut: what it needs comes off the reasons.
+        title = str(self.model.headerData(SUPPLIER_COLUMN, Qt.Orientation.Horizontal))
+        bold = QFont(header.font())
+        bold.setBold(True)  # floor.qss draws the titles bold
+        least = QFontMetrics(bold).horizontalAdvance(title) + HEADER_PADDING_PX
+        supplier = max(int(room * SUPPLIER_SHARE), least)
         self.table.setColumnWidth(PART_COLUMN, int(room * PART_SHARE))
-        self.table.setColumnWidth(SUPPLIER_COLUMN, int(room * SUPPLIER_SHARE))
+        self.table.setColumnWidth(SUPPLIER_COLUMN, supplier)
 
     def _order_changed(self, on: bool) -> None:
         self.problems_first.setText("▲ Problems first" if on else "A–Z  By loop code")

@@ -31,6 +31,7 @@ from jitdesk.services.kanban.scanning import ScanOutcome
 from jitdesk.services.uow import wall_clock_ms
 
 REFRESH_MS = 30_000
+ALL_SUPPLIERS = "All suppliers"  # as on the kanban board
 
 
 def create_view(ctx: AppContext) -> QWidget:
@@ -61,8 +62,8 @@ class QueueView(ReloadingPage):
         self.flash = ScanFlash(compact=True, hint_text="Scan a card to move it along")
         self.summary = section_title("")
         self.supplier = QComboBox()
-        self.supplier.addItem("All supplier locations", None)
-        shrinkable(self.supplier)
+        self.supplier.addItem(ALL_SUPPLIERS, None)
+        shrinkable(self.supplier, len(ALL_SUPPLIERS))  # its first choice whole
         self.supplier.currentIndexChanged.connect(lambda _i: self.load())
         self.entry = QLineEdit()
         self.entry.setPlaceholderText("Type a card code if the scanner cannot read it")

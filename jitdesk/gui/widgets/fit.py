@@ -9,16 +9,19 @@
   the room is less than its minimum (not its preferred size, as QScrollArea's own resizing does for
   pages with word-wrapped text).
 * `fit_dialog(dialog, width, height)`: a dialog sized as asked but never beyond its window (or screen).
+* `FitTextButton`: a button whose type shrinks until its words fit its width.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
-from PySide6.QtGui import QPaintEvent, QResizeEvent
-from PySide6.QtWidgets import QDialog, QFrame, QLabel, QScrollArea, QSizePolicy, QWidget
+from PySide6.QtGui import QFont, QFontMetrics, QPaintEvent, QResizeEvent
+from PySide6.QtWidgets import QDialog, QFrame, QLabel, QPushButton, QScrollArea, QSizePolicy, QWidget
 
 MIN_CHARS = 6  # an elided label still shows a few letters and the "…"
 SCREEN_SHARE = 0.92  # a dialog leaves a margin of its screen free
+BUTTON_SLACK_PX = 2  # a FitTextButton's air each side beyond its border and padding
+MIN_BUTTON_PX = 12  # a FitTextButton's smallest type
 
 
 class ElidedLabel(QLabel):
@@ -108,7 +111,9 @@ class FitArea(QScrollArea):
         if layout is not None and layout.hasHeightForWidth():
             least.setHeight(max(least.height(), layout.minimumHeightForWidth(width)))
         height = max(room.height(), least.height())
-        if height > room.height() and width == room.width() and sideways:  # a side scroll bar takes width
+        upright = self.verticalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        if height > room.height() and width == room.width() and upright:
+            # The upright scroll bar takes its width from the room: the page is never under it.
             width = max(least.width(), width - self.verticalScrollBar().sizeHint().width())
         page.resize(width, height)
 
@@ -137,3 +142,57 @@ def fit_dialog(dialog: QDialog, width: int, height: int) -> None:
         screen = (window or dialog).screen()
         room = screen.availableGeometry().size() if screen is not None else QSize(width, height)
     dialog.resize(min(width, int(room.width() * SCREEN_SHARE)), min(height, int(room.height() * SCREEN_SHARE)))
+
+
+class FitTextButton(QPushButton):
+    """A button whose type shrinks (from `largest_px`) until every line of its words fits its width, so a
+    long word on a narrow button ("MAINTENANCE") is never cut. `style` is its style sheet with `{px}` where
+    the font size goes (a style sheet's font-size wins over setFont); `side_px` is what its border and
+    padding take on each side."""
+
+    def __init__(self, text: str, style: str, largest_px: int, side_px: int,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self._style = style
+        self.side_px = side_px
+        self.largest_px = largest_px
+        self.pixels = 0
+        self._apply(largest_px)
+
+    def text_fits(self) -> bool:
+        """Every line's advance (with slack for fallback-font symbols) within the room inside the border."""
+        return self._widest(self.font()) <= self._room()
+
+    def _room(self) -> int:
+        return self.contentsRect().width() - 2 * (self.side_px + BUTTON_SLACK_PX)
+
+    def _widest(self, font: QFont) -> int:
+        metrics = QFontMetrics(font)
+        widest = 0
+        for line in self.text().split("\n"):
+            symbols = sum(1 for ch in line if ord(ch) > 0x2000)
+            widest = max(widest, metrics.horizontalAdvance(line) + symbols * metrics.averageCharWidth())
+        return widest
+
+    def fit(self) -> None:
+        room = self._room()
+        if room <= 0:
+            return
+        self.ensurePolished()
+        font = QFont(self.font())
+        pixels = self.largest_px
+        while pixels > MIN_BUTTON_PX:
+            font.setPixelSize(pixels)
+            if self._widest(font) <= room:
+                break
+            pixels -= 1
+        self._apply(pixels)
+
+    def _apply(self, pixels: int) -> None:
+        if pixels != self.pixels:
+            self.pixels = pixels
+            self.setStyleSheet(self._style.replace("{px}", str(pixels)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit()

@@ -33,3 +33,23 @@ def test_print_dialog_stays_inside_a_small_window_at_large_type(qtbot: QtBot, qa
         save_shot(dialog, tmp_path, f"print_dialog_font{scale}")
         dialog.close()
         assert size_of(window) == (1280, 800)
+
+
+def test_sign_in_dialog_stays_inside_a_small_window_at_large_type(qtbot: QtBot, qapp: Any, ctx: AppContext,
+                                                                   tmp_path: Path) -> None:
+    scale = 3.0
+    with themed(qapp, scale):
+        window = MainWindow(ctx, "station")
+        qtbot.addWidget(window)
+        window.resize(1280, 800)
+        window.show()
+        settle(qtbot, ctx, ms=120)
+        dialog = window.open_sign_in()
+        settle(qtbot, ctx, ms=50)
+        width, height = size_of(dialog)
+        assert width <= 1280 and height <= 800, (width, height)
+        button = dialog.sign_in_button
+        assert button.isVisible() and button.mapTo(dialog, button.rect().bottomRight()).y() < height
+        save_shot(dialog, tmp_path, f"sign_in_dialog_font{scale}")
+        dialog.close()
+        assert size_of(window) == (1280, 800)
