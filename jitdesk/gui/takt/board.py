@@ -13,7 +13,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QRect, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPaintEvent, QPixmap
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QHideEvent,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QPixmap,
+    QShowEvent,
+)
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from jitdesk.domain.takt.status import BEHIND, OFF, RUNNING, STOPPED, LineStatus, at_time, stale
@@ -238,16 +248,23 @@ class TaktBoardView(ReloadingPage):
         self.ticker = QTimer(self)
         self.ticker.setInterval(TICK_MS)
         self.ticker.timeout.connect(self.tick)
-        self.ticker.start()
         self.pager = QTimer(self)
         self.pager.setInterval(PAGE_MS)
         self.pager.timeout.connect(self.turn_page)
-        self.pager.start()
         self.reloader = QTimer(self)
         self.reloader.setInterval(RELOAD_MS)
         self.reloader.timeout.connect(self.load)
-        self.reloader.start()
         self._load_now()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        for timer in (self.ticker, self.pager, self.reloader):  # timers run only while on screen
+            timer.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        for timer in (self.ticker, self.pager, self.reloader):
+            timer.stop()
 
     def load(self) -> None:
         """Coalesce bursts of changes (a busy plant completes many cycles a second) into one read."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
+from PySide6.QtGui import QFont, QFontMetrics, QHideEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -192,14 +192,22 @@ class TaktStationView(ReloadingPage):
         self.ticker = QTimer(self)
         self.ticker.setInterval(TICK_MS)
         self.ticker.timeout.connect(self.tick)
-        self.ticker.start()
         self.reloader = QTimer(self)
         self.reloader.setInterval(RELOAD_MS)
         self.reloader.timeout.connect(self.load)
-        self.reloader.start()
         self.load()
 
     # -- data -----------------------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        for timer in (self.ticker, self.reloader):  # timers run only while on screen
+            timer.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        for timer in (self.ticker, self.reloader):
+            timer.stop()
+
     def load(self) -> None:
         self.ctx.submit(station_lines, on_done=self._lines)
 

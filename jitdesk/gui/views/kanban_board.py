@@ -168,7 +168,7 @@ class KanbanBoard(ReloadingPage):
         layout.addWidget(legend)
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
-        self._timer.timeout.connect(self.refresh)
+        self._timer.timeout.connect(self.refresh_if_shown)
         self._timer.start()
         self.ctx.submit(board_choices, on_done=self.show_choices)
         self.load()

@@ -39,6 +39,13 @@ class ReloadingPage(QWidget):
         else:
             self.stale = True
 
+    def refresh_if_shown(self) -> None:
+        """For timers: load only while on screen (a page never shown, or hidden, waits until shown)."""
+        if self.isVisible():
+            self.load()
+        else:
+            self.stale = True
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._shown_once = True
