@@ -34,7 +34,7 @@ WAIT_S = 120.0  # how long to wait for the app, never a speed claim
 
 def _driver(argv: list[str]) -> int:
     from PySide6.QtCore import QSocketNotifier, QTimer
-    from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit, QWidget
+    from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit, QPushButton, QWidget
 
     app = QApplication([sys.argv[0]])
 
@@ -60,6 +60,8 @@ def _driver(argv: list[str]) -> int:
                 target = main.nav_buttons[view]  # type: ignore[attr-defined]
             elif where == "table":
                 target = next((w for w in page.findChildren(QAbstractItemView) if w.isVisible()), None)
+            elif where == "button":  # a scan's Enter must not press it
+                target = next((w for w in page.findChildren(QPushButton) if w.isVisible() and w.isEnabled()), None)
             else:
                 target = next((w for w in page.findChildren(QLineEdit) if w.isVisible() and w.isEnabled()), None)
             if target is None:

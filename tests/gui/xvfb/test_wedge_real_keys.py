@@ -49,6 +49,12 @@ def emptied_events(db: Path, code: str) -> int:
     return int(count)
 
 
+def cycles(db: Path) -> int:
+    with sqlite3.connect(db) as con:
+        (count,) = con.execute("SELECT count(*) FROM events WHERE kind = 'takt.cycle.completed'").fetchone()
+    return int(count)
+
+
 def wait_rows(db: Path, code: str) -> list[tuple[str, str]]:
     deadline = time.monotonic() + WAIT_S
     while time.monotonic() < deadline:
@@ -74,7 +80,7 @@ def plant(tmp_path_factory: pytest.TempPathFactory, xscreen: XScreen) -> Iterato
 CASES = [("station", "nav"), ("station", "table"), ("station", "search"),
          ("queue", "nav"), ("queue", "table"), ("queue", "search"),
          ("kanban", "nav"), ("kanban", "table"), ("kanban", "search"),
-         ("takt", "nav"), ("takt", "table")]
+         ("takt", "nav"), ("takt", "button")]  # the takt view has no table: its Cycle done button
 
 
 @pytest.mark.parametrize(("view", "place"), CASES)
@@ -84,10 +90,12 @@ def test_a_card_scanned_is_one_event_wherever_the_focus_is(
     code = cards[CASES.index((view, place))]
     answer = app.focus(view, place)
     assert answer.startswith(f"focused {view} {place}"), answer
-    before = emptied_events(db, code)
+    before, cycles_before = emptied_events(db, code), cycles(db)
     xscreen.type_keys(key_names(code))
     assert wait_rows(db, code) == [("wedge", "emptied")]
     assert emptied_events(db, code) == before + 1
+    if place == "button":
+        assert cycles(db) == cycles_before  # the scan's Enter did not press Cycle done
     if place == "search":
         assert app.text() == "text ''"  # nothing leaked into the box
 
