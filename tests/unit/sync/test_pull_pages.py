@@ -35,6 +35,7 @@ def test_a_payload_too_deep_is_not_served_and_says_why() -> None:
 def test_many_brackets_that_nest_shallowly_are_served() -> None:
     flat = '{"a":[' + ",".join(["[]"] * 50) + "]}"
     item, reason = encode_item(row(flat))
+    assert reason is None
     assert item is not None and json.loads(item)["payload"]["a"] == [[]] * 50
 
 
