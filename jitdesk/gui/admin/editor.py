@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QScrollArea,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -97,7 +98,6 @@ class MasterTab(ReloadingPage):
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.deactivate_button)
         buttons.addStretch(1)
-        buttons.addWidget(self.save_button)
 
         side = QWidget()
         side_layout = QVBoxLayout(side)
@@ -105,10 +105,14 @@ class MasterTab(ReloadingPage):
         side_layout.addWidget(form_host)
         side_layout.addWidget(self.message)
         side_layout.addLayout(buttons)
+        side_layout.addWidget(self.save_button)  # a row of its own: with its role note it is wide
         side_layout.addStretch(1)
+        # the form takes the width it is given (its fields shrink) and scrolls only up and down
+        side.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(side)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)

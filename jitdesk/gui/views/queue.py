@@ -6,6 +6,7 @@ same pipeline as at the station view, and their answer flashes at the top of thi
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -58,7 +59,11 @@ class QueueView(ReloadingPage):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.tree.setColumnWidth(0, 360)
+        # as wide as the longest due text, from the font (a fixed 360 px squeezed the part off a small screen)
+        due_font = QFont(self.tree.font())
+        due_font.setBold(True)  # the due cell is bold
+        self.tree.setColumnWidth(0, QFontMetrics(due_font).horizontalAdvance("▲ LATE 23 h 59 min")
+                                 + self.tree.indentation() + 48)
         self.flash = ScanFlash(compact=True, hint_text="Scan a card to move it along")
         self.summary = section_title("")
         self.supplier = QComboBox()
