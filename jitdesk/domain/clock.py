@@ -61,7 +61,7 @@ class HybridClock:
 
 def bound(wall_ms: int, max_ahead_ms: int = MAX_AHEAD_MS) -> Hlc:
     """The highest stamp a remote clock may impose on a device whose wall clock reads `wall_ms`."""
-    return pack(wall_ms + max_ahead_ms, COUNTER_MAX)
+    return pack(wall_ms + max_ahead_ms, 0)  # counter 0: the next local tick stays inside the bound
 
 
 def ahead_ms(hlc: int, wall_ms: int) -> int:
