@@ -18,6 +18,7 @@ from jitdesk.domain.andon.codes import parse_call_code
 from jitdesk.domain.errors import KnownError
 from jitdesk.domain.messages import legacy
 from jitdesk.runtime.bus import ChangeBus
+from jitdesk.runtime.listeners import Listeners
 from jitdesk.runtime.scan_router import Scan
 from jitdesk.services.andon.calls import RaiseOutcome, raise_by_code
 from jitdesk.services.hub import ServiceHub
@@ -37,18 +38,12 @@ class AndonScans:
         self.bus = bus
         self.last: RaiseOutcome | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._listeners: list[Callable[[RaiseOutcome], object]] = []
+        self._listeners: Listeners[RaiseOutcome] = Listeners("andon answer", report=True)
 
     matches = staticmethod(is_call_code)
 
     def subscribe(self, listener: Callable[[RaiseOutcome], object]) -> Callable[[], None]:
-        self._listeners.append(listener)
-
-        def unsubscribe() -> None:
-            if listener in self._listeners:
-                self._listeners.remove(listener)
-
-        return unsubscribe
+        return self._listeners.subscribe(listener)
 
     @property
     def pending(self) -> int:
@@ -78,10 +73,5 @@ class AndonScans:
             sys.excepthook(*sys.exc_info())
         self.bus.publish(outcome.changes)
         self.last = outcome
-        for listener in list(self._listeners):
-            try:
-                listener(outcome)
-            except Exception:  # a broken sound must not stop the others from showing the answer
-                log.exception("andon answer listener %r failed", listener)
-                sys.excepthook(*sys.exc_info())
+        self._listeners.tell(outcome)
         return outcome

@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from jitdesk.runtime.listeners import Listeners
 from jitdesk.runtime.supervise import Supervisor, TaskState
 
 log = logging.getLogger("jitdesk.devices")
@@ -62,17 +63,11 @@ class DeviceManager:
         self._status: dict[str, DeviceStatus] = {}
         self._running: dict[str, Device] = {}
         self._supervised: set[str] = set()  # started in the supervisor (the loop has run since start())
-        self._listeners: list[Callable[[DeviceStatus], object]] = []
+        self._listeners: Listeners[DeviceStatus] = Listeners("device status")
         self._stopping: set[asyncio.Task[None]] = set()
 
     def subscribe(self, listener: Callable[[DeviceStatus], object]) -> Callable[[], None]:
-        self._listeners.append(listener)
-
-        def unsubscribe() -> None:
-            if listener in self._listeners:
-                self._listeners.remove(listener)
-
-        return unsubscribe
+        return self._listeners.subscribe(listener)
 
     def status(self, name: str) -> DeviceStatus | None:
         return self._status.get(name)
@@ -90,11 +85,7 @@ class DeviceManager:
             # The supervisor shows the task RUNNING while the device's own loop handles reconnects;
             # the reason carries the device's words for the header and the health page.
             self.supervisor.mark(name, TaskState.RUNNING, message)
-        for listener in list(self._listeners):
-            try:
-                listener(status)
-            except Exception:  # a broken view must not stop the device or the other listeners
-                log.exception("device status listener %r failed", listener)
+        self._listeners.tell(status)
 
     def start(self, name: str, device: Device, *, state: str = "connecting", message: str = "") -> None:
         """Run ``device`` as ``name`` under the supervisor (now, or once the loop runs)."""

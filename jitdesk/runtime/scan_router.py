@@ -28,6 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
 
+from jitdesk.runtime.listeners import Listeners
+
 log = logging.getLogger("jitdesk.scan")
 
 SHOWN_CHARS = 40  # of an unknown code, in the plain answer
@@ -110,7 +112,7 @@ class ScanRouter:
         self._claims: list[Claim] = []  # oldest first
         self._routes: list[_Route] = []
         self._fallback: Fallback = fallback or _log_fallback
-        self._listeners: list[Callable[[Routed], object]] = []
+        self._listeners: Listeners[Routed] = Listeners("scan")
 
     # -- who takes scans ----------------------------------------------------------------------------
     def claim(self, owner: str, handler: ScanHandler) -> Claim:
@@ -152,13 +154,7 @@ class ScanRouter:
 
     def subscribe(self, listener: Callable[[Routed], object]) -> Callable[[], None]:
         """Hear where each scan went (after it was handed over); returns unsubscribe."""
-        self._listeners.append(listener)
-
-        def unsubscribe() -> None:
-            if listener in self._listeners:
-                self._listeners.remove(listener)
-
-        return unsubscribe
+        return self._listeners.subscribe(listener)
 
     # -- routing --------------------------------------------------------------------------------------
     def route(self, code: str, source: str = "manual") -> Routed:
@@ -166,11 +162,7 @@ class ScanRouter:
         scan = Scan(code, source)
         routed = self._dispatch(scan)
         log.debug("scan %r (%s) -> %s %s", shown(code), source, routed.kind, routed.to)
-        for listener in list(self._listeners):
-            try:
-                listener(routed)
-            except Exception:  # a listener only watches; its fault must not undo the scan
-                log.exception("scan listener %r failed", listener)
+        self._listeners.tell(routed)
         return routed
 
     def _dispatch(self, scan: Scan) -> Routed:

@@ -26,6 +26,7 @@ from jitdesk.domain.errors import KnownError
 from jitdesk.domain.kanban.codes import CodeRefusal, parse_scan
 from jitdesk.domain.messages import Message
 from jitdesk.runtime.bus import ChangeBus
+from jitdesk.runtime.listeners import Listeners
 from jitdesk.runtime.scan_router import Scan
 from jitdesk.services import signin
 from jitdesk.services.changes import Changes
@@ -84,19 +85,13 @@ class KanbanScans:
         self.actor = actor
         self.last: ScanOutcome | None = None
         self._tasks = _Tasks()
-        self._listeners: list[Callable[[ScanOutcome], object]] = []
+        self._listeners: Listeners[ScanOutcome] = Listeners("scan answer", report=True)
 
     matches = staticmethod(is_kanban_code)
 
     def subscribe(self, listener: Callable[[ScanOutcome], object]) -> Callable[[], None]:
         """Hear every answer (after its Changes went out on the bus); returns unsubscribe."""
-        self._listeners.append(listener)
-
-        def unsubscribe() -> None:
-            if listener in self._listeners:
-                self._listeners.remove(listener)
-
-        return unsubscribe
+        return self._listeners.subscribe(listener)
 
     @property
     def pending(self) -> int:
@@ -139,12 +134,7 @@ class KanbanScans:
             sys.excepthook(*sys.exc_info())
         self.bus.publish(outcome.changes)
         self.last = outcome
-        for listener in list(self._listeners):
-            try:
-                listener(outcome)
-            except Exception:  # a broken flash or sound must not stop the others from showing the answer
-                log.exception("scan answer listener %r failed", listener)
-                sys.excepthook(*sys.exc_info())
+        self._listeners.tell(outcome)
         return outcome
 
     @staticmethod

@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
 from jitdesk.domain.errors import KnownError
+from jitdesk.runtime.listeners import Listeners
 
 log = logging.getLogger("jitdesk.tasks")
 
@@ -77,7 +78,7 @@ class Supervisor:
         self._now_ms = now_ms
         self._entries: dict[str, _Entry] = {}
         self._statuses: dict[str, TaskStatus] = {}
-        self._subscribers: list[Callable[[TaskStatus], None]] = []
+        self._subscribers: Listeners[TaskStatus] = Listeners("status")
 
     # --- public API -----------------------------------------------------------------------------------------
 
@@ -112,13 +113,7 @@ class Supervisor:
 
     def subscribe(self, callback: Callable[[TaskStatus], None]) -> Callable[[], None]:
         """Call `callback` with each changed status; returns a function that unsubscribes."""
-        self._subscribers.append(callback)
-
-        def unsubscribe() -> None:
-            if callback in self._subscribers:
-                self._subscribers.remove(callback)
-
-        return unsubscribe
+        return self._subscribers.subscribe(callback)
 
     async def stop(self, name: str | None = None, reason: str = "stopped") -> None:
         """Cancel one task (or all), wait for it to end, and show it STOPPED with `reason`."""
@@ -221,8 +216,4 @@ class Supervisor:
         if old is not None and replace(old, since_ms=new.since_ms) == new:
             return  # same state and reason: no news, keep when it began
         self._statuses[name] = new
-        for callback in list(self._subscribers):
-            try:
-                callback(new)
-            except Exception:  # one broken listener must not stop the others or the task
-                log.exception("status listener %r failed on %s", callback, name)
+        self._subscribers.tell(new)

@@ -17,6 +17,7 @@ from typing import Any
 from jitdesk.domain.errors import KnownError
 from jitdesk.domain.messages import define, message
 from jitdesk.runtime.bus import ChangeBus
+from jitdesk.runtime.listeners import Listeners
 from jitdesk.runtime.scan_router import Scan
 from jitdesk.services.hub import ServiceHub
 from jitdesk.services.takt.cycles import CycleOutcome, complete_by_code, complete_cycle, is_cycle_code
@@ -35,14 +36,13 @@ class TaktCycles:
         self.station_id = station_id
         self.actor = actor
         self.last: CycleOutcome | None = None
-        self._listeners: list[Callable[[CycleOutcome], object]] = []
+        self._listeners: Listeners[CycleOutcome] = Listeners("cycle answer", report=True)
         self._tasks: set[asyncio.Task[Any]] = set()
 
     matches = staticmethod(is_cycle_code)
 
     def subscribe(self, listener: Callable[[CycleOutcome], object]) -> Callable[[], None]:
-        self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+        return self._listeners.subscribe(listener)
 
     @property
     def pending(self) -> int:
@@ -75,10 +75,5 @@ class TaktCycles:
             sys.excepthook(*sys.exc_info())
         self.bus.publish(outcome.changes)
         self.last = outcome
-        for listener in list(self._listeners):
-            try:
-                listener(outcome)
-            except Exception:
-                log.exception("cycle answer listener %r failed", listener)
-                sys.excepthook(*sys.exc_info())
+        self._listeners.tell(outcome)
         return outcome
