@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,18 +19,9 @@ from jitdesk.storage import andon_repo
 from jitdesk.storage.database import Database
 from tests.helpers.andon_fixtures import AndonPlant
 from tests.helpers.pty_port import Pty
+from tests.helpers.waiting import until
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs POSIX pseudo-terminals")
-
-WAIT_S = 10.0
-
-
-async def until(condition: Callable[[], bool]) -> None:
-    async def poll() -> None:
-        while not condition():
-            await asyncio.sleep(0.01)
-    await asyncio.wait_for(poll(), WAIT_S)
-
 
 def _open_types(db: Database, station: str, types: dict[str, str]) -> list[str]:
     names = {v: k for k, v in types.items()}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,18 +23,9 @@ from jitdesk.services.signin import SignedIn
 from jitdesk.storage.database import open_database
 from tests.helpers.pty_port import Pty
 from tests.helpers.station_plant import OPERATOR_BADGE, SUPERVISOR_BADGE, StationPlant, build_station
+from tests.helpers.waiting import until
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs POSIX pseudo-terminals")
-
-WAIT_S = 10.0  # how long to wait for something that should come; never a speed claim
-
-
-async def until(condition: Callable[[], bool]) -> None:
-    async def poll() -> None:
-        while not condition():
-            await asyncio.sleep(0.01)
-    await asyncio.wait_for(poll(), WAIT_S)
-
 
 @pytest.fixture
 def station(tmp_path: Path) -> Iterator[tuple[ServiceHub, StationPlant]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,18 +19,9 @@ from jitdesk.storage.database import open_database
 from jitdesk.storage.projections import raw
 from tests.helpers.pty_port import Pty
 from tests.helpers.takt_plant import TaktPlant, build_takt_plant
+from tests.helpers.waiting import until
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs POSIX pseudo-terminals")
-
-WAIT_S = 10.0  # how long to wait for something that should come; never a speed claim
-
-
-async def until(condition: Callable[[], bool]) -> None:
-    async def poll() -> None:
-        while not condition():
-            await asyncio.sleep(0.01)
-    await asyncio.wait_for(poll(), WAIT_S)
-
 
 @pytest.fixture
 def station(tmp_path: Path) -> Iterator[tuple[ServiceHub, TaktPlant]]:
