@@ -18,10 +18,12 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
     QApplication,
+    QHeaderView,
     QPlainTextEdit,
     QScroller,
     QTableView,
     QTextEdit,
+    QTreeView,
     QWidget,
 )
 
@@ -63,6 +65,46 @@ def fit_rows(view: QAbstractItemView, minimum: int = 0, lines: int = 1) -> int:
         header().setMinimumSectionSize(1)
         header().setDefaultSectionSize(height)
     return height
+
+
+class HeaderFit(QObject):
+    """Keeps every column at least as wide as its header's words: the stretched and hand-sized columns
+    would otherwise squeeze a header to "Scann" at a large font scale (the table scrolls sideways
+    instead). Qt has one minimum for all columns: the widest such header sets it. Recomputed when the
+    header is polished, shown, restyled or its words change."""
+
+    def __init__(self, header: QHeaderView) -> None:
+        super().__init__(header)
+        self.header = header
+        header.installEventFilter(self)
+        model = header.model()
+        if model is not None:
+            model.headerDataChanged.connect(lambda *_a: self.fit())
+            model.modelReset.connect(self.fit)
+        self.fit()
+
+    def fit(self) -> None:
+        header = self.header
+        header.ensurePolished()
+        # Columns sized to their contents count their header already; the others (stretched, by hand) not.
+        fits = QHeaderView.ResizeMode.ResizeToContents
+        words = [header.sectionSizeHint(i) for i in range(header.count())
+                 if not header.isSectionHidden(i) and header.sectionResizeMode(i) != fits]
+        need = max(words, default=0)
+        if need > header.minimumSectionSize():
+            header.setMinimumSectionSize(need)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Polish, QEvent.Type.Show, QEvent.Type.FontChange,
+                            QEvent.Type.StyleChange):
+            self.fit()
+        return False
+
+
+def fit_header(view: QTableView | QTreeView) -> HeaderFit:
+    """No column narrower than its header's words, whatever ui.font_scale is (see HeaderFit)."""
+    header = view.horizontalHeader() if isinstance(view, QTableView) else view.header()
+    return HeaderFit(header)
 
 
 def _drags_text(widget: QWidget) -> bool:

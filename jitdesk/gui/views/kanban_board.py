@@ -34,7 +34,7 @@ from jitdesk.gui.kanban.words import RISK
 from jitdesk.gui.models.board import PART_COLUMN, SUPPLIER_COLUMN, WHY_COLUMN, BoardModel
 from jitdesk.gui.print_cards import PrintCardsDialog
 from jitdesk.gui.role_gate import RoleGate
-from jitdesk.gui.touch import fit_rows
+from jitdesk.gui.touch import fit_header, fit_rows
 from jitdesk.gui.widgets import big_button, page_title, section_title, shrinkable
 from jitdesk.gui.widgets.fit import ElidedLabel
 from jitdesk.gui.widgets.page import ReloadingPage
@@ -97,6 +97,7 @@ class KanbanBoard(ReloadingPage):
         header.setSectionResizeMode(PART_COLUMN, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(SUPPLIER_COLUMN, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(WHY_COLUMN, QHeaderView.ResizeMode.Stretch)
+        fit_header(self.table)
         self.page_size = 10  # as many rows as fit the table; set again on every resize
         self.table.installEventFilter(self)
         # Header and two rows at least: a short screen scrolls the page rather than hide every row.
