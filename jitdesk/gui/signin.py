@@ -39,6 +39,8 @@ from jitdesk.services import signin
 from jitdesk.services.signin import SignedIn
 
 BADGE_TAB, NAME_TAB = 0, 1
+MESSAGE_LINES = 2  # the room kept for a refusal
+MESSAGE_FRAME_PX = 22  # the message's padding and border (floor.qss #formMessage)
 
 
 class SignInDialog(QDialog):
@@ -128,8 +130,10 @@ class SignInDialog(QDialog):
         height = max(fields.height(), pad.height())
         width = max(width, self.button_row.sizeHint().width())
         height += layout.spacing() + self.button_row.sizeHint().height()
-        if not self.message.isHidden():
-            height += layout.spacing() + self.message.heightForWidth(width)
+        # Room for a message of two lines, shown or not: one coming later must not squeeze the fields.
+        shown = self.message.heightForWidth(width) if not self.message.isHidden() else 0
+        height += layout.spacing() + max(shown, MESSAGE_LINES * self.message.fontMetrics().height()
+                                         + MESSAGE_FRAME_PX)
         return QSize(width + margins.left() + margins.right(), height + margins.top() + margins.bottom())
 
     def pin_field(self) -> QLineEdit:

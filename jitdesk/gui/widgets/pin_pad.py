@@ -20,6 +20,7 @@ LABELS = {ERASE: "", OK: "OK"}  # the erase key is drawn
 WORDS = {ERASE: "Erase the last digit", OK: "Sign in with this PIN"}
 GAP_PX = 8
 KEY_EMS = 2.5  # a key's preferred side, in its type's size (72 px at font scale 1.0)
+MOST_TARGETS = 2.0  # and at most two touch targets: at large type the fields beside the pad need the room
 FRAME_PX = 8  # a key's border and air above and below its type
 MIN_TYPE_PX = 12
 
@@ -92,8 +93,10 @@ class PinKey(QPushButton):
 
 
 def preferred_key_px() -> int:
-    """A key's side when there is room: from the pad's type at this font scale, never below 15 mm."""
-    return max(theme.touch_target(), round(theme.sizes(theme.font_scale())["large"] * KEY_EMS))
+    """A key's side when there is room: from the pad's type at this font scale, 15 mm to 30 mm."""
+    target = theme.touch_target()
+    wanted = round(theme.sizes(theme.font_scale())["large"] * KEY_EMS)
+    return max(target, min(wanted, round(target * MOST_TARGETS)))
 
 
 def key_type_px(side: int) -> int:
