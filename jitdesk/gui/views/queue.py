@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QTreeView,
     QVBoxLayout,
@@ -58,6 +59,8 @@ class QueueView(ReloadingPage):
         self.tree.setStyleSheet("QTreeView { alternate-background-color: #171D27; }"
                                 f" QTreeView::item {{ min-height: {rows}px; padding: 0 12px; }}")
         header = self.tree.header()
+        # The header and two rows on the smallest screen at the largest type: the page scrolls for the rest.
+        self.tree.setMinimumHeight(header.sizeHint().height() + rows * 2 + 2 * self.tree.frameWidth())
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
@@ -70,7 +73,9 @@ class QueueView(ReloadingPage):
         # As many rows as the screen allows (8 and more at 1280x800): the title, the count and the
         # supplier filter share one row, the scan answer and the typed entry the next.
         self.flash = ScanFlash(size=BANNER, hint_text="Scan a card")
-        self.summary = ElidedLabel("")
+        large = theme.font_scale() > 1.0  # larger type: the count gets a row of its own and wraps
+        self.summary: QLabel = QLabel("") if large else ElidedLabel("")
+        self.summary.setWordWrap(large)
         self.summary.setStyleSheet("font-weight: bold;")
         self.supplier = QComboBox()
         self.supplier.addItem(ALL_SUPPLIERS, None)
@@ -85,7 +90,11 @@ class QueueView(ReloadingPage):
         record.setStyleSheet(f"min-height: {max(0, theme.touch_target() - RECORD_FRAME_PX)}px;")
         top = QHBoxLayout()
         top.addWidget(page_title("☰  Queue"))
-        top.addWidget(self.summary, 1)
+        counts = top
+        if large:  # never "10…"
+            counts = QHBoxLayout()
+            top.addStretch(1)
+        counts.addWidget(self.summary, 1)
         top.addWidget(self.supplier)
         scan = QHBoxLayout()
         scan.addWidget(self.flash, 3)
@@ -95,6 +104,8 @@ class QueueView(ReloadingPage):
         layout.setContentsMargins(24, 4, 24, 4)
         layout.setSpacing(6)
         layout.addLayout(top)
+        if counts is not top:
+            layout.addLayout(counts)
         layout.addLayout(scan)
         layout.addWidget(self.tree, 1)
         self.pipeline.scanned.connect(self.on_scanned)
