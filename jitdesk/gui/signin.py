@@ -11,6 +11,10 @@ Enter submits (Sign in is the dialog's one default button; Cancel never takes En
 stays in the dialog, every field is cleared each time it opens, and an on-screen PIN pad with
 glove-sized keys types into the PIN field for stations that have no keyboard. `reason` (set by
 `open_for`) tells the person why they are asked, e.g. "Printing cards needs an admin".
+
+At any font scale the PIN pad, the message and the buttons are always whole; only the fields beside
+the pad scroll when the room is short (a pad inside that scroll area once lost taps: a message shrank
+the area and hid its bottom row under the message).
 """
 
 from __future__ import annotations
