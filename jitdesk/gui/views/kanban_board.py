@@ -17,6 +17,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
@@ -49,6 +50,7 @@ PART_SHARE = 0.42  # of the width left by the other columns: the part, then the 
 SUPPLIER_SHARE = 0.2
 HEADER_PADDING_PX = 40  # a header section's padding (18 px each side in floor.qss) and its border
 REFRESH_MS = 30_000
+STACKED_SCALE = 2.0  # from this ui.font_scale on, Print and TV board sit one above the other
 
 
 def create_view(ctx: AppContext) -> QWidget:
@@ -149,8 +151,11 @@ class KanbanBoard(ReloadingPage):
 
         title_row = QHBoxLayout()
         title_row.addWidget(page_title("▦  Kanban board"), 1)
-        title_row.addWidget(self.print_button)
-        title_row.addWidget(self.board_button)
+        actions: QBoxLayout = title_row
+        if theme.font_scale() > 1.0:  # larger type: the two buttons get a row of their own (no sideways scroll)
+            actions = QHBoxLayout() if theme.font_scale() < STACKED_SCALE else QVBoxLayout()
+        actions.addWidget(self.print_button, 0 if actions is title_row else 2)
+        actions.addWidget(self.board_button, 0 if actions is title_row else 1)
         self.controls = QGridLayout()  # one row each for filters and pager; two each when the type is large
         self.controls.setHorizontalSpacing(10)
         self.controls.setVerticalSpacing(10)
@@ -160,6 +165,8 @@ class KanbanBoard(ReloadingPage):
         layout.setContentsMargins(24, 14, 24, 14)
         layout.setSpacing(10)
         layout.addLayout(title_row)
+        if actions is not title_row:
+            layout.addLayout(actions)
         layout.addLayout(self.controls)
         layout.addWidget(self.table, 1)
         legend = ElidedLabel("● OK   ◆ WATCH: cards not moving or anomalies   ▲ AT RISK: late cards or too many "
