@@ -2,7 +2,7 @@
 
 Keys never take the focus (the PIN field keeps it). Each key is at least a touch target (15 mm) and
 grows to `preferred_key_px()` when there is room; its type shrinks to fit the key, so the pad fits the
-height it is given (`minimum_height()`) whatever ui.font_scale is. The erase key's symbol is drawn,
+height it is given (down to four touch targets) whatever ui.font_scale is. The erase key's symbol is drawn,
 not a font glyph (⌫ is missing from many fonts), and every key has words for screen readers.
 """
 
@@ -130,8 +130,3 @@ class PinPad(QWidget):
             self.keys[key] = button
             grid.addWidget(button, i // 3, i % 3)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
-
-    @staticmethod
-    def minimum_height() -> int:
-        """Four rows of keys at their smallest (a touch target each)."""
-        return 4 * theme.touch_target() + 3 * GAP_PX
