@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -37,7 +38,7 @@ from jitdesk.gui.print_cards import PrintCardsDialog
 from jitdesk.gui.role_gate import RoleGate
 from jitdesk.gui.touch import fit_header, fit_rows
 from jitdesk.gui.widgets import big_button, page_title, section_title, shrinkable
-from jitdesk.gui.widgets.fit import ElidedLabel
+from jitdesk.gui.widgets.fit import ElidedLabel, ShrinkingButton
 from jitdesk.gui.widgets.page import ReloadingPage
 from jitdesk.gui.words import qt_words
 from jitdesk.services.card_printing import PRINT_ROLE
@@ -50,6 +51,7 @@ PART_SHARE = 0.42  # of the width left by the other columns: the part, then the 
 SUPPLIER_SHARE = 0.2
 HEADER_PADDING_PX = 40  # a header section's padding (18 px each side in floor.qss) and its border
 REFRESH_MS = 30_000
+BUTTON_SIDE_PX = 25  # a button's padding and border each side (floor.qss)
 STACKED_SCALE = 2.0  # from this ui.font_scale on, Print and TV board sit one above the other
 
 
@@ -73,6 +75,14 @@ def summary_words(parts: list[str], total: int, query: BoardQuery) -> str:
     if total == 0:
         return f"No loop matches {filter_words(query)}"
     return ("On this page: " + "   ".join(parts)) if parts else "On this page: ● all loops OK"
+
+
+def action_button(text: str) -> QPushButton:
+    """A title-row button whose type shrinks when the room is short (large ui.font_scale on a small
+    screen), so its words stay whole and the page does not scroll sideways."""
+    if theme.font_scale() <= 1.0:
+        return big_button(text)
+    return ShrinkingButton(text, "font-size: {px}px;", theme.sizes(theme.font_scale())["base"], BUTTON_SIDE_PX)
 
 
 class KanbanBoard(ReloadingPage):
@@ -138,11 +148,11 @@ class KanbanBoard(ReloadingPage):
         self.next.setAccessibleName("Next page")
         self.previous.clicked.connect(lambda: self.go(self.page - 1))
         self.next.clicked.connect(lambda: self.go(self.page + 1))
-        self.print_button = big_button("Print cards…")
+        self.print_button = action_button("Print cards…")
         self.print_button.setToolTip("Print the cards of the selected loops (none selected: every active loop)")
         self.print_gate = RoleGate(ctx, self.print_button, PRINT_ROLE, "Printing cards", self.open_print)
         self._print_dialog: PrintCardsDialog | None = None
-        self.board_button = big_button("▶  TV board")
+        self.board_button = action_button("▶  TV board")
         self.board_button.setToolTip("Full screen for a TV on the floor: big type, pages turn by themselves")
         self.board_button.clicked.connect(self.open_board)
         self.board: QWidget | None = None
