@@ -11,15 +11,18 @@ Enter submits (Sign in is the dialog's one default button; Cancel never takes En
 stays in the dialog, every field is cleared each time it opens, and an on-screen PIN pad with
 glove-sized keys types into the PIN field for stations that have no keyboard. `reason` (set by
 `open_for`) tells the person why they are asked, e.g. "Printing cards needs an admin".
+
+At any font scale the PIN pad, the message and the buttons are always whole; only the fields beside
+the pad scroll when the room is short (a pad inside that scroll area once lost taps: a message shrank
+the area and hid its bottom row under the message).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -29,19 +32,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jitdesk.gui import theme
 from jitdesk.gui.context import AppContext
 from jitdesk.gui.scan_claim import ScanClaim
 from jitdesk.gui.widgets import big_button, hint
-from jitdesk.gui.widgets.fit import FitArea, fit_area
+from jitdesk.gui.widgets.fit import fit_area
 from jitdesk.gui.widgets.form_message import FormMessage
+from jitdesk.gui.widgets.pin_pad import ERASE, OK, PinPad
 from jitdesk.runtime.scan_router import Scan
 from jitdesk.services import signin
 from jitdesk.services.signin import SignedIn
 
 BADGE_TAB, NAME_TAB = 0, 1
-PAD_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", "✔")
-PAD_KEY_PX = 72  # glove-sized: over 15 mm on a station's touch screen
+MESSAGE_LINES = 2  # the room kept for a refusal
+MESSAGE_FRAME_PX = 22  # the message's padding and border (floor.qss #formMessage)
 
 
 class SignInDialog(QDialog):
@@ -77,28 +80,36 @@ class SignInDialog(QDialog):
         self.message = FormMessage()
         self.sign_in_button = big_button("Sign in", primary=True)
         self.cancel_button = big_button("Cancel")
+        self.sign_in_button.setObjectName("signInSubmit")
+        self.cancel_button.setObjectName("signInCancel")
         # Enter anywhere in the dialog presses Sign in, and only Sign in.
         self.sign_in_button.setDefault(True)
         self.sign_in_button.setAutoDefault(True)
         self.cancel_button.setAutoDefault(False)
         self.cancel_button.setDefault(False)
-        buttons = QHBoxLayout()
+        buttons = self.button_row = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.sign_in_button)
-        self.pad = self._pin_pad()
+        self.pad = PinPad()
+        self.pad_buttons: dict[str, QPushButton] = dict(self.pad.keys)
+        self.pad.pressed.connect(self.press_pad)
+        # The fields scroll when the room is short; the PIN pad beside them is always whole (a key half
+        # under the message or the buttons would take a tap for something else), and the message and
+        # the buttons below stay in view.
         fields = QWidget()
-        body = QHBoxLayout(fields)
-        body.setContentsMargins(0, 0, 0, 0)
-        body.addWidget(self.tabs, 1)
+        column = QVBoxLayout(fields)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.reason)
+        column.addWidget(self.tabs)
+        column.addStretch(1)
+        self.fields = fields
+        self.fields_area = fit_area(fields)
+        body = QHBoxLayout()
+        body.addWidget(self.fields_area, 1)
         body.addWidget(self.pad)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.reason)
-        # Large type on a small screen: the fields and pad scroll, the buttons below stay in view.
-        self.fields = fields
-        # Only large type needs it (a pad key inside a scroll area missed real clicks under X at 1.0).
-        self.fields_area: QWidget = fit_area(fields) if theme.font_scale() > 1.0 else fields
-        layout.addWidget(self.fields_area, 1)
+        layout.addLayout(body, 1)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
         self.sign_in_button.clicked.connect(self.submit)
@@ -109,45 +120,25 @@ class SignInDialog(QDialog):
         self.scan_claim = ScanClaim(ctx.router, self, "sign-in badge field", self.take_badge)
 
     def wanted_size(self) -> QSize:
-        """The size that shows every field and the whole PIN pad without scrolling."""
-        for widget in (self, self.fields, *self.fields.findChildren(QWidget)):
+        """The size that shows every field and the whole PIN pad at its preferred size without scrolling."""
+        for widget in (self, self.fields, *self.findChildren(QWidget)):
             widget.ensurePolished()  # the theme's sizes, also before the first show
         layout = self.layout()
-        assert layout is not None
+        assert isinstance(layout, QVBoxLayout)
         margins = layout.contentsMargins()
         inner = self.fields.layout()
         fields = inner.minimumSize() if inner is not None else self.fields.minimumSizeHint()
-        width, height = fields.width(), fields.height()
-        shown = 1
-        for i in range(layout.count()):
-            item = layout.itemAt(i)
-            if item is None or item.isEmpty() or item.widget() is self.fields_area:
-                continue
-            width = max(width, item.sizeHint().width())
-            height += item.sizeHint().height()
-            shown += 1
-        height += layout.spacing() * (shown - 1) + margins.top() + margins.bottom()
-        area = self.fields_area
-        bar = area.verticalScrollBar().sizeHint().width() if isinstance(area, FitArea) else 0  # a short window
-        return QSize(width + margins.left() + margins.right() + bar, height)
-
-    def _pin_pad(self) -> QWidget:
-        pad = QWidget()
-        pad.setObjectName("pinPad")
-        grid = QGridLayout(pad)
-        grid.setSpacing(8)
-        self.pad_buttons: dict[str, QPushButton] = {}
-        for i, key in enumerate(PAD_KEYS):
-            button = QPushButton(key)
-            button.setObjectName(f"pinKey{i}")
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the PIN field keeps the focus
-            button.setAutoDefault(False)
-            button.setFixedSize(PAD_KEY_PX, PAD_KEY_PX)
-            button.setStyleSheet("font-size: 28px; font-weight: bold;")
-            button.clicked.connect(lambda _checked=False, k=key: self.press_pad(k))
-            self.pad_buttons[key] = button
-            grid.addWidget(button, i // 3, i % 3)
-        return pad
+        bar = self.fields_area.verticalScrollBar().sizeHint().width()  # a short window
+        pad = self.pad.sizeHint()
+        width = fields.width() + bar + layout.spacing() + pad.width()
+        height = max(fields.height(), pad.height())
+        width = max(width, self.button_row.sizeHint().width())
+        height += layout.spacing() + self.button_row.sizeHint().height()
+        # Room for a message of two lines, shown or not: one coming later must not squeeze the fields.
+        shown = self.message.heightForWidth(width) if not self.message.isHidden() else 0
+        height += layout.spacing() + max(shown, MESSAGE_LINES * self.message.fontMetrics().height()
+                                         + MESSAGE_FRAME_PX)
+        return QSize(width + margins.left() + margins.right(), height + margins.top() + margins.bottom())
 
     def pin_field(self) -> QLineEdit:
         """The PIN field of the tab in use (the PIN pad types into it)."""
@@ -155,9 +146,9 @@ class SignInDialog(QDialog):
 
     def press_pad(self, key: str) -> None:
         field = self.pin_field()
-        if key == "⌫":
+        if key == ERASE:
             field.backspace()
-        elif key == "✔":
+        elif key == OK:
             self.submit()
             return
         elif len(field.text()) < field.maxLength():

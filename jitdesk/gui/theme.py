@@ -14,7 +14,7 @@ BASE_PX = 22  # body text at font_scale 1.0: readable from a couple of metres
 TEXT = "#F4F6F8"
 MUTED = "#B9C4D0"
 ACCENT = "#FFD400"
-HEADER_MAX_SCALE = 1.5  # the header (plant, station, clock) grows up to this, so it fits one row
+HEADER_MAX_SCALE = 1.25  # the header (plant, station, clock) grows up to this, so the station name keeps room
 # What a screen is assumed to need before one is known (about 15 mm at 96 dpi).
 DEFAULT_TOUCH_PX = 57
 NAV_PADDING_PX = 8  # a nav button's padding (floor.qss): its min-height is the rest of the touch target

@@ -18,10 +18,12 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
     QApplication,
+    QHeaderView,
     QPlainTextEdit,
     QScroller,
     QTableView,
     QTextEdit,
+    QTreeView,
     QWidget,
 )
 
@@ -63,6 +65,65 @@ def fit_rows(view: QAbstractItemView, minimum: int = 0, lines: int = 1) -> int:
         header().setMinimumSectionSize(1)
         header().setDefaultSectionSize(height)
     return height
+
+
+class HeaderFit(QObject):
+    """Keeps every column at least as wide as its header's words, whatever ui.font_scale is (the table
+    scrolls sideways instead of showing "Scann").
+
+    A stretched column that the room would squeeze below its words is given exactly their width (and
+    stretches again once the room is back); columns sized by hand get a minimum from their words
+    (Qt has one minimum for all columns, so the widest of those sets it); columns sized to their
+    contents count their header already. Recomputed when the table is resized, polished, shown or
+    restyled, and when the header's words change."""
+
+    def __init__(self, header: QHeaderView) -> None:
+        super().__init__(header)
+        self.header = header
+        self.stretched: set[int] = set()  # the columns the view asked to stretch
+        header.installEventFilter(self)
+        header.viewport().installEventFilter(self)
+        model = header.model()
+        if model is not None:
+            model.headerDataChanged.connect(lambda *_a: self.fit())
+            model.modelReset.connect(self.fit)
+        self.fit()
+
+    def fit(self) -> None:
+        header = self.header
+        header.ensurePolished()
+        modes = QHeaderView.ResizeMode
+        shown = [i for i in range(header.count()) if not header.isSectionHidden(i)]
+        for i in shown:
+            if header.sectionResizeMode(i) == modes.Stretch:
+                self.stretched.add(i)
+        by_hand = [header.sectionSizeHint(i) for i in shown
+                   if header.sectionResizeMode(i) in (modes.Interactive, modes.Fixed) and i not in self.stretched]
+        need = max(by_hand, default=0)
+        if need > header.minimumSectionSize():
+            header.setMinimumSectionSize(need)
+        room = header.viewport().width()
+        for i in sorted(self.stretched & set(shown)):
+            words = header.sectionSizeHint(i)
+            others = sum(header.sectionSize(j) for j in shown if j != i)
+            if room - others >= words:
+                if header.sectionResizeMode(i) != modes.Stretch:
+                    header.setSectionResizeMode(i, modes.Stretch)
+            elif header.sectionResizeMode(i) != modes.Interactive or header.sectionSize(i) != words:
+                header.setSectionResizeMode(i, modes.Interactive)
+                header.resizeSection(i, words)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Polish, QEvent.Type.Show, QEvent.Type.FontChange,
+                            QEvent.Type.StyleChange, QEvent.Type.Resize):
+            self.fit()
+        return False
+
+
+def fit_header(view: QTableView | QTreeView) -> HeaderFit:
+    """No column narrower than its header's words, whatever ui.font_scale is (see HeaderFit)."""
+    header = view.horizontalHeader() if isinstance(view, QTableView) else view.header()
+    return HeaderFit(header)
 
 
 def _drags_text(widget: QWidget) -> bool:

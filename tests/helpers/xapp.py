@@ -10,7 +10,9 @@ outside as real X events (xdotool). Commands, one a line; each answer is one lin
                        -> "XAPP focused VIEW WHERE ClassName" (or "XAPP none VIEW WHERE")
     text               -> "XAPP text <repr of the focused text box's text>"
     where NAME         -> "XAPP where X Y": the screen centre of the visible widget named NAME
+                          ("XAPP none ..." when that centre is scrolled away or clipped)
     signin             -> "XAPP signin {json}": the sign-in dialog's state and who is signed in
+    shot PATH          -> "XAPP shot saved": a PNG of the whole screen
     close              close the window like a person would
 
 ``XApp`` is the test side: it starts the process and speaks the channel.
@@ -84,7 +86,11 @@ def _driver(argv: list[str]) -> int:
             if not found:
                 say("none where")
                 return
-            centre = found[0].mapToGlobal(found[0].rect().center())
+            middle = found[0].rect().center()
+            if not found[0].visibleRegion().contains(middle):  # scrolled away or under another widget
+                say(f"none where {parts[1]} is hidden")
+                return
+            centre = found[0].mapToGlobal(middle)
             say(f"where {centre.x()} {centre.y()}")
         elif parts[0] == "signin":
             import json
@@ -101,6 +107,10 @@ def _driver(argv: list[str]) -> int:
                              focus="pin" if focused is dialog.badge_pin else "badge" if focused is dialog.badge
                              else type(focused).__name__)
             say("signin " + json.dumps(state))
+        elif parts[0] == "shot":
+            screen = app.primaryScreen()
+            saved = screen is not None and screen.grabWindow(0).save(parts[1])
+            say(f"shot {'saved' if saved else 'failed'}")
         elif parts[0] == "close":
             main.close()
 
@@ -198,6 +208,11 @@ class XApp:
         self.send("signin")
         state: dict[str, object] = json.loads(self.expect("signin")[len("signin "):])
         return state
+
+    def shot(self, path: Path) -> None:
+        """A picture of the whole X screen, as the person in front of it sees it."""
+        self.send(f"shot {path}")
+        assert self.expect("shot") == "shot saved"
 
     def stderr(self) -> str:
         if not self._stderr.closed:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from jitdesk.gui import theme
 from jitdesk.gui.kanban.words import IDLE, TONES, Look, headline
 from jitdesk.runtime.scan_router import Routed, ScanRouter, shown
 
@@ -82,7 +83,9 @@ class ScanFlash(QFrame):
         for label in (self.symbol, self.title, self.detail):
             label.setStyleSheet("background: transparent;")
         self.symbol.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.symbol.setMinimumWidth(self.size_spec.symbol_width)
+        # The slim sizes grow with ui.font_scale as far as the header does; the full one is big already.
+        self.type_scale = 1.0 if self.size_spec is FULL else min(theme.font_scale(), theme.HEADER_MAX_SCALE)
+        self.symbol.setMinimumWidth(round(self.size_spec.symbol_width * self.type_scale))
         self._fonts()
         text = QVBoxLayout()
         text.setSpacing(2 if self.size_spec is BANNER else 4)
@@ -112,6 +115,7 @@ class ScanFlash(QFrame):
 
     def _fonts(self, scale: float = 1.0) -> None:
         size = self.size_spec
+        scale *= self.type_scale
         self.symbol.setStyleSheet(f"background: transparent; font-size: {int(size.symbol_px * scale)}px; "
                                   "font-weight: bold;")
         self.title.setStyleSheet(f"background: transparent; font-size: {int(size.title_px * scale)}px; "

@@ -17,11 +17,13 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -34,9 +36,9 @@ from jitdesk.gui.kanban.words import RISK
 from jitdesk.gui.models.board import PART_COLUMN, SUPPLIER_COLUMN, WHY_COLUMN, BoardModel
 from jitdesk.gui.print_cards import PrintCardsDialog
 from jitdesk.gui.role_gate import RoleGate
-from jitdesk.gui.touch import fit_rows
+from jitdesk.gui.touch import fit_header, fit_rows
 from jitdesk.gui.widgets import big_button, page_title, section_title, shrinkable
-from jitdesk.gui.widgets.fit import ElidedLabel
+from jitdesk.gui.widgets.fit import ElidedLabel, ShrinkingButton
 from jitdesk.gui.widgets.page import ReloadingPage
 from jitdesk.gui.words import qt_words
 from jitdesk.services.card_printing import PRINT_ROLE
@@ -49,6 +51,8 @@ PART_SHARE = 0.42  # of the width left by the other columns: the part, then the 
 SUPPLIER_SHARE = 0.2
 HEADER_PADDING_PX = 40  # a header section's padding (18 px each side in floor.qss) and its border
 REFRESH_MS = 30_000
+BUTTON_SIDE_PX = 25  # a button's padding and border each side (floor.qss)
+STACKED_SCALE = 2.0  # from this ui.font_scale on, Print and TV board sit one above the other
 
 
 def create_view(ctx: AppContext) -> QWidget:
@@ -71,6 +75,14 @@ def summary_words(parts: list[str], total: int, query: BoardQuery) -> str:
     if total == 0:
         return f"No loop matches {filter_words(query)}"
     return ("On this page: " + "   ".join(parts)) if parts else "On this page: ● all loops OK"
+
+
+def action_button(text: str) -> QPushButton:
+    """A title-row button whose type shrinks when the room is short (large ui.font_scale on a small
+    screen), so its words stay whole and the page does not scroll sideways."""
+    if theme.font_scale() <= 1.0:
+        return big_button(text)
+    return ShrinkingButton(text, "font-size: {px}px;", theme.sizes(theme.font_scale())["base"], BUTTON_SIDE_PX)
 
 
 class KanbanBoard(ReloadingPage):
@@ -97,6 +109,7 @@ class KanbanBoard(ReloadingPage):
         header.setSectionResizeMode(PART_COLUMN, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(SUPPLIER_COLUMN, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(WHY_COLUMN, QHeaderView.ResizeMode.Stretch)
+        fit_header(self.table)
         self.page_size = 10  # as many rows as fit the table; set again on every resize
         self.table.installEventFilter(self)
         # Header and two rows at least: a short screen scrolls the page rather than hide every row.
@@ -135,11 +148,11 @@ class KanbanBoard(ReloadingPage):
         self.next.setAccessibleName("Next page")
         self.previous.clicked.connect(lambda: self.go(self.page - 1))
         self.next.clicked.connect(lambda: self.go(self.page + 1))
-        self.print_button = big_button("Print cards…")
+        self.print_button = action_button("Print cards…")
         self.print_button.setToolTip("Print the cards of the selected loops (none selected: every active loop)")
         self.print_gate = RoleGate(ctx, self.print_button, PRINT_ROLE, "Printing cards", self.open_print)
         self._print_dialog: PrintCardsDialog | None = None
-        self.board_button = big_button("▶  TV board")
+        self.board_button = action_button("▶  TV board")
         self.board_button.setToolTip("Full screen for a TV on the floor: big type, pages turn by themselves")
         self.board_button.clicked.connect(self.open_board)
         self.board: QWidget | None = None
@@ -148,8 +161,11 @@ class KanbanBoard(ReloadingPage):
 
         title_row = QHBoxLayout()
         title_row.addWidget(page_title("▦  Kanban board"), 1)
-        title_row.addWidget(self.print_button)
-        title_row.addWidget(self.board_button)
+        actions: QBoxLayout = title_row
+        if theme.font_scale() > 1.0:  # larger type: the two buttons get a row of their own (no sideways scroll)
+            actions = QHBoxLayout() if theme.font_scale() < STACKED_SCALE else QVBoxLayout()
+        actions.addWidget(self.print_button, 0 if actions is title_row else 2)
+        actions.addWidget(self.board_button, 0 if actions is title_row else 1)
         self.controls = QGridLayout()  # one row each for filters and pager; two each when the type is large
         self.controls.setHorizontalSpacing(10)
         self.controls.setVerticalSpacing(10)
@@ -159,6 +175,8 @@ class KanbanBoard(ReloadingPage):
         layout.setContentsMargins(24, 14, 24, 14)
         layout.setSpacing(10)
         layout.addLayout(title_row)
+        if actions is not title_row:
+            layout.addLayout(actions)
         layout.addLayout(self.controls)
         layout.addWidget(self.table, 1)
         legend = ElidedLabel("● OK   ◆ WATCH: cards not moving or anomalies   ▲ AT RISK: late cards or too many "

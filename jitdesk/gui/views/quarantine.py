@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from jitdesk.domain.auth import Role
 from jitdesk.gui.context import AppContext
+from jitdesk.gui.touch import fit_header
 from jitdesk.gui.widgets import big_button, page_title
 from jitdesk.gui.widgets.page import ReloadingPage
 from jitdesk.gui.words import qt_words, stamp_words
@@ -56,6 +57,7 @@ class QuarantineView(ReloadingPage):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        fit_header(self.table)
         self.link = QLabel()
         self.link.setObjectName("sectionTitle")
         self.link.setWordWrap(True)
@@ -74,6 +76,7 @@ class QuarantineView(ReloadingPage):
         uheader = self.unreadable_table.horizontalHeader()
         uheader.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         uheader.setSectionResizeMode(len(UNREADABLE_COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        fit_header(self.unreadable_table)
         self.unreadable_summary.hide()
         self.unreadable_table.hide()
         self.retry = big_button("Send all again")

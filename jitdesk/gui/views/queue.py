@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QTreeView,
     QVBoxLayout,
@@ -20,10 +21,11 @@ from PySide6.QtWidgets import (
 
 from jitdesk.gui import theme, touch
 from jitdesk.gui.context import AppContext
-from jitdesk.gui.kanban.flash import ScanFlash
+from jitdesk.gui.kanban.flash import BANNER, ScanFlash
 from jitdesk.gui.models.queue import QueueModel
 from jitdesk.gui.scanning import pipeline_for
-from jitdesk.gui.widgets import big_button, page_title, section_title, shrinkable
+from jitdesk.gui.widgets import big_button, page_title, shrinkable
+from jitdesk.gui.widgets.fit import ElidedLabel
 from jitdesk.gui.widgets.page import ReloadingPage
 from jitdesk.gui.words import answer
 from jitdesk.services.kanban.board import BoardChoices, board_choices
@@ -33,6 +35,7 @@ from jitdesk.services.uow import wall_clock_ms
 
 REFRESH_MS = 30_000
 ALL_SUPPLIERS = "All suppliers"  # as on the kanban board
+RECORD_FRAME_PX = 22  # the theme's button padding and border, above and below its text
 
 
 def create_view(ctx: AppContext) -> QWidget:
@@ -56,16 +59,24 @@ class QueueView(ReloadingPage):
         self.tree.setStyleSheet("QTreeView { alternate-background-color: #171D27; }"
                                 f" QTreeView::item {{ min-height: {rows}px; padding: 0 12px; }}")
         header = self.tree.header()
+        # The header and two rows on the smallest screen at the largest type: the page scrolls for the rest.
+        self.tree.setMinimumHeight(header.sizeHint().height() + rows * 2 + 2 * self.tree.frameWidth())
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        touch.fit_header(self.tree)
         # as wide as the longest due text, from the font (a fixed 360 px squeezed the part off a small screen)
         due_font = QFont(self.tree.font())
         due_font.setBold(True)  # the due cell is bold
         self.tree.setColumnWidth(0, QFontMetrics(due_font).horizontalAdvance("▲ LATE 23 h 59 min")
                                  + self.tree.indentation() + 48)
-        self.flash = ScanFlash(compact=True, hint_text="Scan a card to move it along")
-        self.summary = section_title("")
+        # As many rows as the screen allows (8 and more at 1280x800): the title, the count and the
+        # supplier filter share one row, the scan answer and the typed entry the next.
+        self.flash = ScanFlash(size=BANNER, hint_text="Scan a card")
+        large = theme.font_scale() > 1.0  # larger type: the count gets a row of its own and wraps
+        self.summary: QLabel = QLabel("") if large else ElidedLabel("")
+        self.summary.setWordWrap(large)
+        self.summary.setStyleSheet("font-weight: bold;")
         self.supplier = QComboBox()
         self.supplier.addItem(ALL_SUPPLIERS, None)
         shrinkable(self.supplier, len(ALL_SUPPLIERS))  # its first choice whole
@@ -75,20 +86,28 @@ class QueueView(ReloadingPage):
         self.entry.returnPressed.connect(self.record_typed)
         record = big_button("✔  Record")
         record.clicked.connect(self.record_typed)
+        # a whole touch target and no more (the theme's buttons are taller at 1.0: rows are worth more here)
+        record.setStyleSheet(f"min-height: {max(0, theme.touch_target() - RECORD_FRAME_PX)}px;")
         top = QHBoxLayout()
-        top.addWidget(self.summary, 1)
+        top.addWidget(page_title("☰  Queue"))
+        counts = top
+        if large:  # never "10…"
+            counts = QHBoxLayout()
+            top.addStretch(1)
+        counts.addWidget(self.summary, 1)
         top.addWidget(self.supplier)
-        typed = QHBoxLayout()
-        typed.addWidget(self.entry, 1)
-        typed.addWidget(record)
+        scan = QHBoxLayout()
+        scan.addWidget(self.flash, 3)
+        scan.addWidget(self.entry, 2)
+        scan.addWidget(record)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 14, 24, 14)
-        layout.setSpacing(10)
-        layout.addWidget(page_title("☰  Replenishment queue"))
-        layout.addWidget(self.flash)
+        layout.setContentsMargins(24, 4, 24, 4)
+        layout.setSpacing(6)
         layout.addLayout(top)
+        if counts is not top:
+            layout.addLayout(counts)
+        layout.addLayout(scan)
         layout.addWidget(self.tree, 1)
-        layout.addLayout(typed)
         self.pipeline.scanned.connect(self.on_scanned)
         self.flash.watch(ctx.router)  # "checking" from the moment a scanner's code is handed over
         self._timer = QTimer(self)

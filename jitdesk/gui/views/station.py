@@ -28,7 +28,7 @@ from jitdesk.gui.kanban.flash import ScanFlash
 from jitdesk.gui.models.scans import ScanListModel
 from jitdesk.gui.models.station_loops import StationLoopsModel
 from jitdesk.gui.scanning import pipeline_for
-from jitdesk.gui.touch import fit_rows
+from jitdesk.gui.touch import fit_header, fit_rows
 from jitdesk.gui.widgets import big_button, page_title, restyle, section_title
 from jitdesk.gui.widgets.page import ReloadingPage
 from jitdesk.gui.words import answer, qt_words
@@ -65,6 +65,7 @@ def table(model: ScanListModel | StationLoopsModel, stretch: int) -> QTableView:
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    fit_header(view)
     return view
 
 

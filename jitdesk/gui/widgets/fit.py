@@ -9,7 +9,8 @@
   the room is less than its minimum (not its preferred size, as QScrollArea's own resizing does for
   pages with word-wrapped text).
 * `fit_dialog(dialog, width, height)`: a dialog sized as asked but never beyond its window (or screen).
-* `FitTextButton`: a button whose type shrinks until its words fit its width.
+* `FitTextButton`: a button whose type shrinks until its words fit its width; `ShrinkingButton` also lets
+  a layout make it narrower than its words at full size.
 """
 
 from __future__ import annotations
@@ -196,3 +197,28 @@ class FitTextButton(QPushButton):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.fit()
+
+
+class ShrinkingButton(FitTextButton):
+    """A FitTextButton that a layout may make narrower than its words at full size: its type shrinks (down
+    to MIN_BUTTON_PX) instead of the page scrolling sideways, also when its words change (a role gate's
+    "Print cards… · needs admin: sign in")."""
+
+    def __init__(self, text: str, style: str, largest_px: int, side_px: int,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(text, style, largest_px, side_px, parent)
+        policy = self.sizePolicy()
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Preferred)  # a button's own (Minimum) never shrinks
+        self.setSizePolicy(policy)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.updateGeometry()
+        self.fit()
+
+    def minimumSizeHint(self) -> QSize:
+        least = super().minimumSizeHint()
+        font = QFont(self.font())
+        font.setPixelSize(MIN_BUTTON_PX)
+        words = self._widest(font) + 2 * (self.side_px + BUTTON_SLACK_PX)
+        return QSize(min(least.width(), words), least.height())

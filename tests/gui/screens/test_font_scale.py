@@ -1,4 +1,4 @@
-"""ui.font_scale 1.0, 2.0 and 3.0 keep every layout intact: the window stays the screen's size, rows are
+"""ui.font_scale 1.0, 1.5, 2.0 and 3.0 keep every layout intact: the window stays the screen's size, rows are
 as tall as their font needs, the header fits one row, and the navigation's words are not cut."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 SIZE = (1920, 1080)
 
 
-@pytest.mark.parametrize("scale", [1.0, 2.0, 3.0])
+@pytest.mark.parametrize("scale", [1.0, 1.5, 2.0, 3.0])
 def test_font_scale_keeps_layouts_intact(qtbot: QtBot, qapp: Any, ctx: AppContext, tmp_path: Path,
                                          scale: float) -> None:
     with themed(qapp, scale):
