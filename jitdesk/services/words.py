@@ -94,6 +94,11 @@ TEMPLATES: dict[str, str] = {
     "takt.cycle_done": "cycle done on line {line}: {parts} part(s)",
     "takt.double": "line {line}: a cycle was just completed, this one is not counted twice",
     "takt.not_recorded": "cycle not recorded: {reason}",
+    "takt.not_undone": "cycle not undone: {reason}",
+    "takt.cycle_undone": "last cycle on line {line} undone: {parts} part(s) taken back",
+    "takt.nothing_to_undo": "line {line}: no cycle of this shift to undo",
+    "takt.undo_needs_supervisor": "line {line}: a cycle older than {minutes} minutes, or recorded at another "
+                                  "station, can only be undone by a supervisor: sign in as one",
     # serial scanner frames refused (domain/scanner.py)
     "scanner.partial": "half a scan dropped after a pause ({text}): scan again",
     "scanner.too_long": "scan too long (over {max} characters): ignored",
