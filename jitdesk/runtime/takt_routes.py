@@ -1,7 +1,8 @@
 """Takt's inputs on a running station: cycle barcodes through the scan router, touches on the station
 view and presses of serial pedals or sensors; each becomes one `complete_cycle` on the DB worker, in
 the order they came, and its answer (`CycleOutcome`) goes out: Changes on the bus, then the listeners.
-An Undo on the station view is one `undo_last_cycle` the same way.
+An Undo on the station view is one `undo_last_cycle` the same way. `follow_andon_link` is the station's
+supervised andon-link task (services.takt.andon_link): a look every `LINK_SECONDS`, its calls on the bus.
 
 A cycle barcode is ``TAKT:<line code>`` (``services.takt.cycles.is_cycle_code``); ``TaktCycles.matches``
 is registered with the scan router (``register("takt", matches, handle)``).
@@ -20,6 +21,7 @@ from jitdesk.domain.messages import define, message
 from jitdesk.runtime.bus import ChangeBus
 from jitdesk.runtime.scan_router import Scan
 from jitdesk.services.hub import ServiceHub
+from jitdesk.services.takt.andon_link import AndonLink
 from jitdesk.services.takt.cycles import CycleOutcome, complete_by_code, complete_cycle, is_cycle_code, undo_last_cycle
 from jitdesk.services.uow import wall_clock_ms
 
@@ -27,6 +29,16 @@ log = logging.getLogger("jitdesk.takt")
 
 NOT_RECORDED = define("takt.not_recorded", "reason")
 NOT_UNDONE = define("takt.not_undone", "reason")
+LINK_SECONDS = 5.0
+
+
+async def follow_andon_link(hub: ServiceHub, bus: ChangeBus, *, every_s: float = LINK_SECONDS) -> None:
+    """Run the andon link for the lines this station owns until cancelled."""
+    link = AndonLink()
+    while True:
+        result = await hub.run(link.step)
+        bus.publish(result.changes)
+        await asyncio.sleep(every_s)
 
 
 class TaktCycles:
