@@ -207,9 +207,11 @@ def _demand(db: Database, args: argparse.Namespace) -> int:
             text = Path(args.csv).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
             raise BadInput(f"Cannot read {args.csv}: {error}") from error
-        count, _changes = import_csv(db, text, actor=None, check_access=False)
-        print(f"{count} demand row(s) imported from {args.csv}")
-        return 0
+        checked, _changes = import_csv(db, text, actor=None, check_access=False)
+        print(f"{len(checked.rows)} demand row(s) imported from {args.csv}")
+        for problem in checked.problems:
+            print(f"{args.csv} {problem.words}: left out", file=sys.stderr)
+        return 1 if checked.problems else 0
     if not (args.line and args.date and args.quantity is not None):
         raise BadInput("Give --csv FILE, or --line, --date and --quantity.")
     with db.reading() as session:
