@@ -49,6 +49,7 @@ class TaktCycles:
         self.station_id = station_id
         self.actor = actor
         self.last: CycleOutcome | None = None
+        self.now_ms: Callable[[], int] | None = None  # None: the wall clock (a test gives its own)
         self._listeners: list[Callable[[CycleOutcome], object]] = []
         self._tasks: set[asyncio.Task[Any]] = set()
 
@@ -80,7 +81,9 @@ class TaktCycles:
 
     async def _answer(self, fn: Callable[..., CycleOutcome], arg: str, source: str | None,
                       refused: str) -> CycleOutcome:
-        extra = {} if source is None else {"source": source}
+        extra: dict[str, Any] = {} if source is None else {"source": source}
+        if self.now_ms is not None:
+            extra["now_ms"] = self.now_ms()
         try:
             outcome: CycleOutcome = await self.hub.run(fn, arg, station_id=self.station_id(), actor=self.actor(),
                                                        **extra)

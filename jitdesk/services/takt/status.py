@@ -98,6 +98,15 @@ def line_takt(db: Database, line_id: str, *, now_ms: int) -> LineTakt:
     return LineTakt(line_id, line.code, line.name, status, settings)
 
 
+def current_takt_seconds(session: Session, line_id: str, now_ms: int) -> float | None:
+    """The line's takt now in seconds (working time per part of the running shift's plan), or None
+    outside shifts or without demand: for the andon call's escalation in takts."""
+    zone = takt_repo.plant_timezone(session)
+    calendar = line_calendar(takt_repo.calendars(session), line_id, zone)
+    plan = plan_at(calendar, line_id, now_ms, takt_repo.demands(session, days_around(zone, now_ms)))
+    return None if plan is None or plan.takt_ms is None else plan.takt_ms / 1000
+
+
 @dataclass(frozen=True)
 class DayPlan:
     line_id: str
