@@ -96,6 +96,7 @@ TEMPLATES: dict[str, str] = {
     "takt.not_recorded": "cycle not recorded: {reason}",
     # demand CSV rows refused (services/takt/demand.py)
     "takt.csv.no_line": "line {row}: the line code is empty",
+    "takt.csv.empty": "line {row}: the {column} is empty",
     "takt.csv.line": "line {row}: no line has the code '{value}'",
     "takt.csv.date": "line {row}: '{value}' is not a date like 2026-12-02",
     "takt.csv.quantity": "line {row}: the quantity '{value}' is not a whole number from 0 to 10000000",

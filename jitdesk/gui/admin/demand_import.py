@@ -6,17 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QFileDialog,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QListWidget, QSizePolicy, QVBoxLayout, QWidget
 
 from jitdesk.domain.auth import Role
 from jitdesk.domain.errors import BadInput
@@ -28,7 +18,6 @@ from jitdesk.services.changes import Changes
 from jitdesk.services.takt.demand import CsvCheck, check_csv, import_csv
 
 PREVIEW_ROWS = 200  # rows shown in the preview (all are imported)
-HEADERS = ("Line", "Day", "Shift", "Parts", "Parts/cycle")
 MAX_BYTES = 5_000_000
 
 
@@ -52,20 +41,20 @@ class DemandImport(QWidget):
         self.checked: CsvCheck | None = None
         self.file_label = QLabel("Columns: line, date, quantity, and optionally shift, parts_per_cycle.")
         self.file_label.setWordWrap(True)
-        self.choose_button = big_button("📂 Choose CSV file…")
+        self.choose_button = big_button("▤  Choose CSV file…")
         self.choose_button.clicked.connect(self.choose)
-        self.preview = QTableWidget(0, len(HEADERS))
-        self.preview.setHorizontalHeaderLabels(HEADERS)
-        self.preview.verticalHeader().setVisible(False)
-        self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.preview.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.preview.setMaximumHeight(180)
+        # One line per good row, wrapped: the form column may be narrow (1280 px screens).
+        self.preview = QListWidget()
+        self.preview.setWordWrap(True)
+        self.preview.setMaximumHeight(160)
+        self.preview.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.preview.setVisible(False)
         self.problems = QLabel()
         self.problems.setObjectName("demandCsvProblems")
         self.problems.setWordWrap(True)
         self.message = FormMessage()
-        self.import_button = big_button("⇪ Import good rows", primary=True)
+        self.import_button = big_button("⇪  Import", primary=True)
+        self.import_button.setToolTip("Imports the good rows; the rows named below are left out")
         self.import_gate = RoleGate(ctx, self.import_button, Role.ADMIN, "Importing demand", self.run_import)
         self.import_button.setEnabled(False)
         buttons = QHBoxLayout()
@@ -102,12 +91,11 @@ class DemandImport(QWidget):
     def _show(self, checked: CsvCheck | None) -> None:
         self.checked = checked
         rows = checked.rows if checked is not None else ()
-        self.preview.setRowCount(min(len(rows), PREVIEW_ROWS))
-        for r, row in enumerate(rows[:PREVIEW_ROWS]):
-            cells = (row.line_code, row.day.isoformat(), row.shift or "whole day", str(row.quantity),
-                     str(row.parts_per_cycle))
-            for c, text in enumerate(cells):
-                self.preview.setItem(r, c, QTableWidgetItem(text))
+        self.preview.clear()
+        for row in rows[:PREVIEW_ROWS]:
+            per = f", {row.parts_per_cycle} per cycle" if row.parts_per_cycle > 1 else ""
+            self.preview.addItem(f"{row.line_code} · {row.day.isoformat()} · {row.shift or 'whole day'}: "
+                                 f"{row.quantity} parts{per}")
         self.preview.setVisible(checked is not None)
         self.import_button.setEnabled(bool(rows))
         if checked is None:

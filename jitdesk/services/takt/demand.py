@@ -37,6 +37,7 @@ CSV_QUANTITY = define("takt.csv.quantity", "row", "value")
 CSV_PER_CYCLE = define("takt.csv.parts_per_cycle", "row", "value")
 CSV_SHIFT = define("takt.csv.shift", "row", "value", "most")
 CSV_TWICE = define("takt.csv.twice", "row", "first")
+CSV_EMPTY = define("takt.csv.empty", "row", "column")
 
 
 def _existing(tx: Tx, key: str) -> str | None:
@@ -105,6 +106,9 @@ def _check_row(session: Session, clean: dict[str, str], number: int, codes: dict
     line_id = codes.get(code.lower())
     if line_id is None:
         return message(CSV_LINE, row=number, value=code)
+    for column in ("date", "quantity"):
+        if not clean.get(column):
+            return message(CSV_EMPTY, row=number, column=column)
     try:
         day = date.fromisoformat(clean.get("date", ""))
     except ValueError:

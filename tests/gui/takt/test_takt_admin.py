@@ -45,8 +45,8 @@ def test_demand_csv_preview_names_bad_rows_and_imports_the_good(qtbot: QtBot, ad
                         "L9,2027-03-01,10,,1\n", encoding="utf-8")
     panel.open_file(csv_file)
     qtbot.waitUntil(lambda: panel.checked is not None and not ctx.busy)
-    assert panel.preview.rowCount() == 2
-    assert panel.preview.item(1, 0).text() == "L2" and panel.preview.item(1, 2).text() == "whole day"
+    assert [panel.preview.item(i).text() for i in range(panel.preview.count())] == [
+        "L1 · 2027-03-01 · Early: 900 parts", "L2 · 2027-03-01 · whole day: 320 parts, 2 per cycle"]
     text = panel.problems.text()
     assert "2 good row(s) to import" in text and "2 row(s) will be left out" in text
     assert "line 3: '1.3.2027' is not a date like 2026-12-02" in text and "line 5: no line has the code 'L9'" in text

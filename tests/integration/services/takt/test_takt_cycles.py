@@ -99,17 +99,19 @@ def test_bad_csv_rows_are_named_by_line_number_and_the_good_rows_kept(takt_plant
             "L2,2026-12-03,ten,,\n"
             "L2,2026-12-03,20,,0\n"
             ",2026-12-03,5,,\n"
+            "L1,2026-12-04,,,\n"
             "L1,2026-12-03,99,,\n"
             "L2,2026-12-03,30,Late,2\n")
     checked, _changes = import_csv(takt_plant.db, text, actor=None)
-    assert [(r.number, r.line_code, r.quantity) for r in checked.rows] == [(2, "L1", 10), (10, "L2", 30)]
+    assert [(r.number, r.line_code, r.quantity) for r in checked.rows] == [(2, "L1", 10), (11, "L2", 30)]
     assert [p.words for p in checked.problems] == [
         "line 3: '03.12.2026' is not a date like 2026-12-02",
         "line 4: no line has the code 'L7'",
         "line 6: the quantity 'ten' is not a whole number from 0 to 10000000",
         "line 7: parts per cycle '0' is not a whole number from 1 to 10000",
         "line 8: the line code is empty",
-        "line 9: the same line, day and shift as line 2; only line 2 is imported",
+        "line 9: the quantity is empty",
+        "line 10: the same line, day and shift as line 2; only line 2 is imported",
     ]
     assert [p.demand for p in day_plan(takt_plant.db, "L1", DAY.replace(day=3)).plans] == [5, 5]  # 10, not 99
     assert [p.demand for p in day_plan(takt_plant.db, "L2", DAY.replace(day=3)).plans] == [0, 30]
