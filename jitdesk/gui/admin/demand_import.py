@@ -62,7 +62,7 @@ class DemandImport(QWidget):
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 12, 0, 0)
-        layout.addWidget(section_title("Import demand from a CSV file"))
+        layout.addWidget(section_title("Import from CSV"))
         layout.addWidget(self.file_label)
         layout.addLayout(buttons)
         layout.addWidget(self.preview)
