@@ -155,7 +155,9 @@ KINDS: tuple[KindSpec, ...] = (
               Column("Andon link", lambda r, _l: f"✓ on, over {r.andon_takts} cycles behind" if r.andon_link
                      else "✕ off"), STATUS),
              (FieldSpec("line_id", lambda: NeededLineEditor("Line", "— choose a line —")),
-              FieldSpec("window_percent", lambda: CountEditor("On target ± %", "10", default=10)),
-              FieldSpec("andon_link", lambda: CheckEditor("Andon link", "Raise an andon call when too far behind")),
-              FieldSpec("andon_takts", lambda: CountEditor("Too far behind (cycles)", "3", default=3)), ACTIVE)),
+              FieldSpec("window_percent", lambda: CountEditor("On target ±%", "10", default=10)),
+              FieldSpec("andon_link", lambda: CheckEditor("Andon link", "Call when further behind", default=False)),
+              FieldSpec("andon_takts", lambda: CountEditor("Cycles behind", "e.g. 3", default=3)),
+              ACTIVE),
+             form_share=3),
 )
