@@ -32,11 +32,12 @@ NOT_UNDONE = define("takt.not_undone", "reason")
 LINK_SECONDS = 5.0
 
 
-async def follow_andon_link(hub: ServiceHub, bus: ChangeBus, *, every_s: float = LINK_SECONDS) -> None:
+async def follow_andon_link(hub: ServiceHub, bus: ChangeBus, *, every_s: float = LINK_SECONDS,
+                            clock: Callable[[], int] = wall_clock_ms) -> None:
     """Run the andon link for the lines this station owns until cancelled."""
     link = AndonLink()
     while True:
-        result = await hub.run(link.step)
+        result = await hub.run(link.step, now_ms=clock())
         bus.publish(result.changes)
         await asyncio.sleep(every_s)
 
