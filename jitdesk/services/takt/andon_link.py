@@ -23,7 +23,6 @@ from jitdesk.domain.fold import PROJECTORS
 from jitdesk.domain.ids import uuid7
 from jitdesk.domain.master import CallType, Station
 from jitdesk.domain.takt.link import LinkAction, decide_link
-from jitdesk.domain.takt.status import BehindLine, lines_behind
 from jitdesk.services.andon.calls import resolve_by_system
 from jitdesk.services.changes import NO_CHANGES, Changes
 from jitdesk.services.takt.status import LineTakt, board
@@ -31,7 +30,7 @@ from jitdesk.services.uow import transaction, wall_clock_ms
 from jitdesk.storage import andon_repo, identity, projections
 from jitdesk.storage.database import STATION_ID, Database
 
-__all__ = ["AndonLink", "BehindLine", "LinkResult", "behind_lines", "owner_stations"]
+__all__ = ["AndonLink", "LinkResult", "owner_stations"]
 
 log = logging.getLogger("jitdesk.takt")
 
@@ -39,10 +38,6 @@ TAKT_CODE = "TAKT"
 SOURCE = "board"  # the andon call sources have no "takt" yet; the note says the takt link raised it
 RESOLVE_REASON = "other"
 NOTE_PREFIX = "takt link: "  # marks the calls the link raised (a person's own TAKT press is left alone)
-
-
-def behind_lines(db: Database, *, now_ms: int, threshold_takts: float) -> list[BehindLine]:
-    return lines_behind((line.status for line in board(db, now_ms=now_ms).lines), threshold_takts)
 
 
 def owner_stations(session: Session) -> dict[str, str]:
