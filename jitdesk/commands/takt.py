@@ -135,6 +135,7 @@ def _plan(db: Database, args: argparse.Namespace) -> int:
 
 
 def status_json(db: Database, now_ms: int) -> dict[str, Any]:
+    from jitdesk.domain.takt.link import behind
     from jitdesk.services.takt.status import board
 
     found = board(db, now_ms=now_ms)
@@ -149,6 +150,8 @@ def status_json(db: Database, now_ms: int) -> dict[str, Any]:
             "planned": s.planned, "actual": s.actual, "ahead": s.ahead, "standing": s.standing,
             "efficiency": None if s.efficiency is None else round(s.efficiency, 4),
             "behind_takts": s.behind_takts,
+            "andon_link": line.settings.andon_link, "andon_after_takts": line.settings.andon_takts,
+            "andon_due": behind(s, line.settings) and line.settings.andon_link,
         })
     at = datetime.fromtimestamp(now_ms / 1000).astimezone()
     return {"at": at.isoformat(timespec="seconds"), "timezone": found.timezone, "lines": lines}
