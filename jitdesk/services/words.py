@@ -104,7 +104,7 @@ TEMPLATES: dict[str, str] = {
     "takt.csv.shift": "line {row}: the shift name '{value}' is longer than {most} characters",
     "takt.csv.twice": "line {row}: the same line, day and shift as line {first}; only line {first} is imported",
     "takt.not_undone": "cycle not undone: {reason}",
-    "takt.cycle_undone": "last cycle on line {line} undone: {parts} part(s) taken back",
+    "takt.cycle_undone": "last cycle on line {line} undone ({parts} part(s))",
     "takt.nothing_to_undo": "line {line}: no cycle of this shift to undo",
     "takt.undo_needs_supervisor": "line {line}: a cycle older than {minutes} minutes, or recorded at another "
                                   "station, can only be undone by a supervisor: sign in as one",

@@ -168,6 +168,7 @@ class TaktStationView(ReloadingPage):
         self.answer = QLabel()
         self.answer.setObjectName("taktAnswer")
         self.answer.setStyleSheet("font-size: 22px;")
+        self.answer.setWordWrap(True)  # two lines beside the buttons rather than cut
 
         for label in (self.title, self.recent, self.phase, self.answer, self.judgement):
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # never widen the page

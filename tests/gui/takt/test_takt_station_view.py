@@ -92,7 +92,8 @@ def test_a_touch_completes_a_cycle(qtbot: QtBot, takt_ctx: tuple[AppContext, Tak
     assert before == 0
 
 
-def test_undo_takes_back_the_last_cycle_on_the_view(qtbot: QtBot, takt_ctx: tuple[AppContext, TaktPlant]) -> None:
+def test_undo_takes_back_the_last_cycle_on_the_view(qtbot: QtBot, takt_ctx: tuple[AppContext, TaktPlant],
+                                                    tmp_path: Path) -> None:
     ctx, _plant = takt_ctx
     clock = Clock(at(7, 0, 20))
     ctx.runtime.takt.now_ms = clock
@@ -103,5 +104,7 @@ def test_undo_takes_back_the_last_cycle_on_the_view(qtbot: QtBot, takt_ctx: tupl
     clock.ms = at(7, 0, 40)
     view.undo.click()
     qtbot.waitUntil(lambda: "undone" in view.answer.text(), timeout=WAIT_MS)
-    assert view.answer.text() == "✓  last cycle on line L1 undone: 1 part(s) taken back"
+    assert view.answer.text() == "✓  last cycle on line L1 undone (1 part(s))"
     qtbot.waitUntil(lambda: view.made.text() == "0 / 60" and not view.undo.isEnabled(), timeout=WAIT_MS)
+    assert view.width() == 1280 and view.height() == 800
+    view.grab().save(str(tmp_path / "takt-undone-1280.png"))
