@@ -36,7 +36,7 @@ from jitdesk.gui import theme
 from jitdesk.gui.context import AppContext
 from jitdesk.gui.takt.board import TaktBoardView
 from jitdesk.services.hub import ServiceHub
-from jitdesk.services.takt.status import Board, LineTakt
+from jitdesk.services.takt.status import Board
 from jitdesk.storage.database import open_database
 
 FRAME_MS = 250
@@ -92,8 +92,7 @@ def main() -> None:
             frames[0] += 1
             loaded = view.loaded
             if loaded is not None:
-                lines = tuple(LineTakt(lt.line_id, lt.code, lt.name,
-                                       replace(lt.status, actual=lt.status.actual + (rng.random() < 0.3)))
+                lines = tuple(replace(lt, status=replace(lt.status, actual=lt.status.actual + (rng.random() < 0.3)))
                               for lt in loaded.lines)
                 view.loaded = Board(loaded.at_ms, loaded.timezone, lines)
             if frames[0] % 2 == 0:

@@ -147,6 +147,9 @@ def _run_qt(args: argparse.Namespace, hub: ServiceHub, loaded: LoadedSettings, p
         from jitdesk.gui.takt.pedal import install_pedal
 
         install_pedal(ctx)  # a serial foot pedal or line sensor (if configured) -> complete_cycle
+        from jitdesk.runtime.takt_routes import follow_andon_link
+
+        ctx.runtime.start_task("takt andon link", lambda: follow_andon_link(ctx.hub, ctx.bus))
     window = MainWindow(ctx, view)
     sync = _start_sync(ctx, loaded) if screenshot is None else None
     for problem in problems:

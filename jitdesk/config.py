@@ -12,7 +12,7 @@ alone falls back to its default. Unknown keys are reported (a typo should not pa
     [ui]        font_scale, fullscreen, start_view, screen_diagonal_inches, board_page_seconds
     [andon]     button_port, light_port, takt_seconds
     [mqtt]      host, port, prefix, username, password
-    [takt]      window_percent, pedal_port, pedal_line, andon_link, andon_behind_takts
+    [takt]      pedal_port, pedal_line (the on-target window and the andon link are per line, in Admin)
 """
 
 from __future__ import annotations
@@ -76,11 +76,8 @@ class MqttSettings:
 
 @dataclass(frozen=True)
 class TaktSettings:
-    window_percent: float = 10.0  # a cycle within this share of its takt is "on target"
     pedal_port: str = ""  # serial foot pedal or line sensor (one line per press); empty: none
     pedal_line: str = ""  # the line code its presses complete (empty: this station's line)
-    andon_link: bool = False  # raise an andon call for a line too far behind (when andon calls exist)
-    andon_behind_takts: float = 3.0  # how many cycles behind is too far
 
 
 @dataclass(frozen=True)
@@ -114,8 +111,6 @@ _RANGES: dict[str, tuple[float, float]] = {
     "ui.font_scale": (0.5, 4.0),
     "ui.screen_diagonal_inches": (0, 200),
     "ui.board_page_seconds": (2, 600),
-    "takt.window_percent": (0, 100),
-    "takt.andon_behind_takts": (0.5, 1000),
 }
 _TYPE_WORDS = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
 _WHERE = re.compile(r"\(at line (\d+), column (\d+)\)")

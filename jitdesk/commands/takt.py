@@ -135,6 +135,7 @@ def _plan(db: Database, args: argparse.Namespace) -> int:
 
 
 def status_json(db: Database, now_ms: int) -> dict[str, Any]:
+    from jitdesk.domain.takt.link import behind
     from jitdesk.services.takt.status import board
 
     found = board(db, now_ms=now_ms)
@@ -149,6 +150,8 @@ def status_json(db: Database, now_ms: int) -> dict[str, Any]:
             "planned": s.planned, "actual": s.actual, "ahead": s.ahead, "standing": s.standing,
             "efficiency": None if s.efficiency is None else round(s.efficiency, 4),
             "behind_takts": s.behind_takts,
+            "andon_link": line.settings.andon_link, "andon_after_takts": line.settings.andon_takts,
+            "andon_due": behind(s, line.settings) and line.settings.andon_link,
         })
     at = datetime.fromtimestamp(now_ms / 1000).astimezone()
     return {"at": at.isoformat(timespec="seconds"), "timezone": found.timezone, "lines": lines}
@@ -207,9 +210,11 @@ def _demand(db: Database, args: argparse.Namespace) -> int:
             text = Path(args.csv).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
             raise BadInput(f"Cannot read {args.csv}: {error}") from error
-        count, _changes = import_csv(db, text, actor=None, check_access=False)
-        print(f"{count} demand row(s) imported from {args.csv}")
-        return 0
+        checked, _changes = import_csv(db, text, actor=None, check_access=False)
+        print(f"{len(checked.rows)} demand row(s) imported from {args.csv}")
+        for problem in checked.problems:
+            print(f"{args.csv} {problem.words}: left out", file=sys.stderr)
+        return 1 if checked.problems else 0
     if not (args.line and args.date and args.quantity is not None):
         raise BadInput("Give --csv FILE, or --line, --date and --quantity.")
     with db.reading() as session:

@@ -1,4 +1,5 @@
-"""Master data (plants, lines, stations, parts, users, andon call types, shift calendars, demand).
+"""Master data (plants, lines, stations, parts, users, andon call types, shift calendars, demand, line
+takt settings).
 
 Each is carried by one `master.<thing>.upserted` event holding the whole record, so the fold is
 "the latest record wins" in the deterministic event order. Nothing is deleted: `active` goes false.
@@ -114,6 +115,19 @@ class Demand:
     active: bool = True
 
 
+@dataclass(frozen=True)
+class TaktLine:
+    """A line's takt settings (one record per line; a line without one takes these defaults): a cycle
+    within `window_percent` of its takt is on target, and with `andon_link` on, a line more than
+    `andon_takts` cycles behind its plan raises an andon call (domain.takt.link)."""
+
+    line_id: str
+    window_percent: int = 10
+    andon_takts: int = 3
+    andon_link: bool = False
+    active: bool = True
+
+
 def demand_key(line_id: str, day: str, shift: str | None) -> str:
     return f"{line_id}|{day}|{shift or ''}"
 
@@ -152,6 +166,9 @@ SCHEMAS: dict[type, dict[str, Field]] = {
     Demand: {"key": Str(max_len=180), "line_id": Str(max_len=64), "day": Str(min_len=10, max_len=10),
              "quantity": Int(min=0, max=10_000_000), "shift": Str(max_len=40, required=False, nullable=True),
              "parts_per_cycle": Int(min=1, max=10_000, required=False), "active": _ACTIVE},
+    TaktLine: {"line_id": Str(max_len=64), "window_percent": Int(min=0, max=100, required=False),
+               "andon_takts": Int(min=1, max=1000, required=False), "andon_link": Bool(required=False),
+               "active": _ACTIVE},
 }
 # Schema 2 of the calendar: typed pauses, holidays and one-off day overrides (v1 payloads upcast as they are).
 SCHEMAS_2: dict[type, dict[str, Field]] = {
@@ -169,6 +186,7 @@ for _fields in SCHEMAS.values():
 NAMES: dict[type, str] = {
     Plant: "plant", Line: "line", Station: "station", Part: "part", User: "user",
     CallType: "call_type", ShiftCalendar: "calendar", Demand: "demand",
+    TaktLine: "takt_line",
 }
 
 T = TypeVar("T")

@@ -13,7 +13,7 @@ from jitdesk.domain.auth import Role, hash_pin
 from jitdesk.domain.errors import BadInput, NotAllowed, NotFound, PayloadError
 from jitdesk.domain.fold import PROJECTORS
 from jitdesk.domain.ids import new_id
-from jitdesk.domain.master import CallType, Demand, Line, Part, Plant, ShiftCalendar, Station, User
+from jitdesk.domain.master import CallType, Demand, Line, Part, Plant, ShiftCalendar, Station, TaktLine, User
 from jitdesk.services.access import require_role
 from jitdesk.services.changes import Changes
 from jitdesk.services.uow import Tx, transaction
@@ -28,10 +28,12 @@ UNIQUE: dict[type, tuple[str, str]] = {
     Plant: ("code", "code"), Line: ("code", "code"), Station: ("code", "code"),
     Part: ("number", "part number"), User: ("badge", "badge"), CallType: ("code", "code"),
     ShiftCalendar: ("name", "name"), Demand: ("key", "line, day and shift"),
+    TaktLine: ("line_id", "line"),
 }
 LABELS: dict[type, str] = {
     Plant: "Plant", Line: "Line", Station: "Station", Part: "Part", User: "User",
     CallType: "Andon call type", ShiftCalendar: "Shift calendar", Demand: "Demand",
+    TaktLine: "Line takt settings",
 }
 
 
@@ -106,6 +108,8 @@ def _check(tx: Tx, record: Any, entity_id: str | None) -> None:
         raise NotFound(f"{label} {entity_id} does not exist.")
     if isinstance(record, Station) and record.line_id is not None and _load(tx, Line, record.line_id) is None:
         raise NotFound(f"Station {record.code}: its line does not exist.")
+    if isinstance(record, TaktLine) and _load(tx, Line, record.line_id) is None:
+        raise NotFound("Line takt settings: their line does not exist.")
     if isinstance(record, ShiftCalendar):
         problem = master.check_calendar(record)
         if problem:

@@ -94,6 +94,20 @@ TEMPLATES: dict[str, str] = {
     "takt.cycle_done": "cycle done on line {line}: {parts} part(s)",
     "takt.double": "line {line}: a cycle was just completed, this one is not counted twice",
     "takt.not_recorded": "cycle not recorded: {reason}",
+    # demand CSV rows refused (services/takt/demand.py)
+    "takt.csv.no_line": "line {row}: the line code is empty",
+    "takt.csv.empty": "line {row}: the {column} is empty",
+    "takt.csv.line": "line {row}: no line has the code '{value}'",
+    "takt.csv.date": "line {row}: '{value}' is not a date like 2026-12-02",
+    "takt.csv.quantity": "line {row}: the quantity '{value}' is not a whole number from 0 to 10000000",
+    "takt.csv.parts_per_cycle": "line {row}: parts per cycle '{value}' is not a whole number from 1 to 10000",
+    "takt.csv.shift": "line {row}: the shift name '{value}' is longer than {most} characters",
+    "takt.csv.twice": "line {row}: the same line, day and shift as line {first}; only line {first} is imported",
+    "takt.not_undone": "cycle not undone: {reason}",
+    "takt.cycle_undone": "last cycle on line {line} undone ({parts} part(s))",
+    "takt.nothing_to_undo": "line {line}: no cycle of this shift to undo",
+    "takt.undo_needs_supervisor": "line {line}: a cycle older than {minutes} minutes, or recorded at another "
+                                  "station, can only be undone by a supervisor: sign in as one",
     # serial scanner frames refused (domain/scanner.py)
     "scanner.partial": "half a scan dropped after a pause ({text}): scan again",
     "scanner.too_long": "scan too long (over {max} characters): ignored",

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import orjson
 from sqlalchemy.orm import Session
 
-from jitdesk.domain.master import Demand, Line, ShiftCalendar
+from jitdesk.domain.master import Demand, Line, ShiftCalendar, TaktLine
 from jitdesk.domain.takt.cycle import HOUR_MS, TaktMinutes
 from jitdesk.storage.projections import raw, row_to_state
 
@@ -61,8 +61,27 @@ def minute_rows(session: Session, start_ms: int, end_ms: int, line_id: str | Non
 
 def latest_completions(session: Session, line_id: str, since_ms: int, limit: int = 11,
                        until_ms: int = 1 << 62) -> list[int]:
-    """Times of the line's latest completions in [since_ms, until_ms], oldest first."""
+    """Times of the line's latest completions in [since_ms, until_ms] that were not undone, oldest first."""
+    return sorted(at for _id, at, _station in last_cycles(session, line_id, since_ms, limit, until_ms))
+
+
+def last_cycles(session: Session, line_id: str, since_ms: int, limit: int = 1,
+                until_ms: int = 1 << 62) -> list[tuple[str, int, str | None]]:
+    """(id, time, station) of the line's latest completions not undone in [since_ms, until_ms], newest first."""
     rows = raw(session).execute(
-        'SELECT at_ms FROM "takt_cycle" WHERE line_id = ? AND at_ms BETWEEN ? AND ? ORDER BY at_ms DESC LIMIT ?',
-        (line_id, since_ms, until_ms, limit)).fetchall()
-    return sorted(r[0] for r in rows)
+        'SELECT id, at_ms, station_id FROM "takt_cycle" WHERE line_id = ? AND at_ms BETWEEN ? AND ? AND NOT undone '
+        'ORDER BY at_ms DESC, id DESC LIMIT ?', (line_id, since_ms, until_ms, limit)).fetchall()
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def takt_lines(session: Session) -> dict[str, TaktLine]:
+    """Every line's active takt settings by line id (a line missing here takes `TaktLine(line_id)`)."""
+    rows = raw(session).execute(
+        'SELECT line_id, window_percent, andon_takts, andon_link FROM "takt_line" WHERE active ORDER BY id DESC'
+    ).fetchall()
+    return {r[0]: TaktLine(r[0], int(r[1]), int(r[2]), bool(r[3])) for r in rows}
+
+
+def takt_line(session: Session, line_id: str) -> TaktLine:
+    """The line's takt settings (its defaults when it has no active record)."""
+    return takt_lines(session).get(line_id) or TaktLine(line_id)

@@ -1,5 +1,5 @@
-"""Takt tables: `demand` (master data), `takt_cycle` (one row per completion) and `takt_minutes`
-(derived: parts per line, clock hour and minute).
+"""Takt tables: `demand` and `takt_line` (master data), `takt_cycle` (one row per completion, `undone`
+when a later event cancelled it) and `takt_minutes` (derived: parts per line, clock hour and minute).
 
 Indexes serve the hot reads: a line's latest completions (the station's last ten cycle times) and a
 span of hours over every line (the board and `jitdesk takt status`: a few rows per line per shift).
@@ -27,6 +27,15 @@ class DemandRow(Projection, Base):
     __table_args__ = (Index("ix_demand_day", "day", "line_id"),)
 
 
+class TaktLineRow(Projection, Base):
+    __tablename__ = "takt_line"
+    line_id: Mapped[str] = mapped_column(String(64), index=True)
+    window_percent: Mapped[int]
+    andon_takts: Mapped[int]
+    andon_link: Mapped[bool]
+    active: Mapped[bool]
+
+
 class TaktCycleRow(Projection, Base):
     __tablename__ = "takt_cycle"
     line_id: Mapped[str] = mapped_column(String(64))
@@ -34,6 +43,7 @@ class TaktCycleRow(Projection, Base):
     parts: Mapped[int]
     source: Mapped[str] = mapped_column(String(16))
     station_id: Mapped[str | None] = mapped_column(String(64))
+    undone: Mapped[bool] = mapped_column(default=False)
     __table_args__ = (Index("ix_takt_cycle_line_at", "line_id", "at_ms"),)
 
 

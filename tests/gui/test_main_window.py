@@ -56,7 +56,7 @@ def test_every_view_opens(qtbot: QtBot, window: MainWindow, ctx: AppContext) -> 
         assert window.nav_buttons[name].isChecked()
     qtbot.waitUntil(lambda: not ctx.busy)
     andon = window.pages["andon"]
-    assert len(andon.call_buttons) == 5  # type: ignore[attr-defined]
+    assert len(andon.call_buttons) == 6  # type: ignore[attr-defined]  # demo.master five, TAKT of demo.takt
 
 
 def test_missing_view_module_shows_not_installed(

@@ -5,6 +5,6 @@ Importing this package registers the `takt.cycle.completed` event kind, the `tak
 the derived `takt_minutes` counts (demand is master data: `master.demand.upserted`).
 """
 
-from jitdesk.domain.takt import calendar, cycle, plan, records, status
+from jitdesk.domain.takt import calendar, cycle, link, plan, records, status
 
-__all__ = ["calendar", "cycle", "plan", "records", "status"]
+__all__ = ["calendar", "cycle", "link", "plan", "records", "status"]

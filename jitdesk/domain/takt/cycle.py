@@ -1,5 +1,6 @@
-"""Cycle completions: the `takt.cycle.completed` event, the `takt_cycle` projector (one entity per
-completion) and the derived `takt_minutes` counts.
+"""Cycle completions: the `takt.cycle.completed` event, `takt.cycle.undone` (a later event on the same
+entity that cancels a completion pressed by mistake), the `takt_cycle` projector (one entity per
+completion) and the derived `takt_minutes` counts, in which an undone completion counts nowhere.
 
 A completion counts at the time it was recorded (the event's wall time, from the recording device),
 so a completion recorded offline lands in its own shift whenever it arrives. Counts are kept per line
@@ -12,7 +13,7 @@ is made from its members, the completions, by the fold machinery.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +22,7 @@ from jitdesk.domain.fold import PROJECTORS, Aggregate, Projector, States
 from jitdesk.domain.schema import Choice, Int, Schema, Str
 
 COMPLETED = "takt.cycle.completed"
+UNDONE = "takt.cycle.undone"
 SOURCES = ("touch", "scan", "serial", "simulator", "import")
 HOUR_MS, MINUTE_MS = 3_600_000, 60_000
 
@@ -28,6 +30,10 @@ REGISTRY.register(EventKind(COMPLETED, {1: Schema({
     "line_id": Str(max_len=64),
     "parts": Int(min=1, max=10_000),
     "source": Choice(*SOURCES),
+    "station_id": Str(max_len=64, required=False, nullable=True),
+})}))
+REGISTRY.register(EventKind(UNDONE, {1: Schema({
+    "line_id": Str(max_len=64),
     "station_id": Str(max_len=64, required=False, nullable=True),
 })}))
 
@@ -39,6 +45,7 @@ class TaktCycle:
     parts: int
     source: str
     station_id: str | None
+    undone: bool = False
 
 
 def event_ms(event: Event) -> int:
@@ -46,13 +53,18 @@ def event_ms(event: Event) -> int:
 
 
 def _apply(state: TaktCycle | None, event: Event) -> TaktCycle:
+    p = event.payload
+    if event.kind == UNDONE:
+        if state is None:  # the completion has not arrived: it will fold in before this on the re-fold
+            return TaktCycle(p["line_id"], 0, 0, "touch", p.get("station_id"), undone=True)
+        return replace(state, undone=True)
     if state is not None:  # one completion per entity; a second event for it (a replay) changes nothing
         return state
-    p = event.payload
     return TaktCycle(p["line_id"], event_ms(event), p["parts"], p["source"], p.get("station_id"))
 
 
-CYCLE_PROJECTOR = PROJECTORS.add(Projector("takt_cycle", TaktCycle, frozenset({COMPLETED}), _apply))
+CYCLE_PROJECTOR = PROJECTORS.add(Projector("takt_cycle", TaktCycle, frozenset({COMPLETED, UNDONE}), _apply,
+                                           version=2))
 
 
 @dataclass(frozen=True)
@@ -70,7 +82,9 @@ def hour_key(line_id: str, hour: int) -> str:
     return f"{line_id}|{hour}"
 
 
-def _group(cycle: TaktCycle) -> str:
+def _group(cycle: TaktCycle) -> str | None:
+    if cycle.undone:
+        return None
     return hour_key(cycle.line_id, cycle.at_ms // HOUR_MS)
 
 
@@ -87,7 +101,7 @@ def _combine(key: str, members: Mapping[str, Any], _states: States) -> TaktMinut
 
 
 TAKT_MINUTES = PROJECTORS.add_derived(Aggregate("takt_minutes", TaktMinutes, CYCLE_PROJECTOR.name, _group,
-                                                _member, _combine))
+                                                _member, _combine, version=2))
 
 
 def parts_between(rows: Iterable[TaktMinutes], start_ms: int, end_ms: int) -> int:

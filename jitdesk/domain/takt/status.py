@@ -146,19 +146,3 @@ def stale(status: LineStatus, at_ms: int) -> bool:
     if status.plan is None:
         return status.resumes_ms is not None and at_ms >= status.resumes_ms
     return at_ms >= status.plan.shift.end_ms
-
-
-@dataclass(frozen=True)
-class BehindLine:
-    """The andon link's question answered: line `line_id` is `takts` cycles behind its plan."""
-
-    line_id: str
-    takts: float
-    shift_key: str
-
-
-def lines_behind(statuses: Iterable[LineStatus], threshold_takts: float) -> list[BehindLine]:
-    """Lines running (not paused) and more than `threshold_takts` cycles behind: each should raise an
-    andon call when the andon calls land (see services.takt.andon_link)."""
-    return [BehindLine(s.line_id, s.behind_takts, s.plan.shift.key) for s in statuses
-            if s.plan is not None and s.phase == RUNNING and s.behind_takts > threshold_takts]

@@ -106,6 +106,9 @@ class MasterTab(ReloadingPage):
         side_layout.addWidget(self.message)
         side_layout.addLayout(buttons)
         side_layout.addWidget(self.save_button)  # a row of its own: with its role note it is wide
+        self.extra = kind.extra(ctx) if kind.extra is not None else None
+        if self.extra is not None:
+            side_layout.addWidget(self.extra)
         side_layout.addStretch(1)
         # the form takes the width it is given (its fields shrink) and scrolls only up and down
         side.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)

@@ -6,8 +6,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import Any
 
+from PySide6.QtWidgets import QWidget
+
 from jitdesk.domain.auth import ROLE_NAMES
-from jitdesk.domain.master import STATION_ROLES, CallType, Demand, Line, Part, Plant, ShiftCalendar, Station, User
+from jitdesk.domain.master import (
+    STATION_ROLES,
+    CallType,
+    Demand,
+    Line,
+    Part,
+    Plant,
+    ShiftCalendar,
+    Station,
+    TaktLine,
+    User,
+)
 from jitdesk.gui.admin.calendar_days import DatesEditor, OverridesEditor
 from jitdesk.gui.admin.demand_fields import (
     CountEditor,
@@ -52,6 +65,7 @@ class KindSpec:
     columns: tuple[Column, ...]
     fields: tuple[FieldSpec, ...]
     form_share: int = 2  # the form's share of the tab's width, against the table's 3
+    extra: Callable[[Any], QWidget] | None = None  # a panel under the form, made with the AppContext
 
     @property
     def has_active(self) -> bool:
@@ -61,6 +75,12 @@ class KindSpec:
         if self.state_type is Demand:  # its key is made from line, day and shift
             return demand_from(values)
         return self.state_type(**values)
+
+
+def _demand_import(ctx: Any) -> QWidget:
+    from jitdesk.gui.admin.demand_import import DemandImport
+
+    return DemandImport(ctx)
 
 
 def _active(record: Any, _lines: Lines) -> str:
@@ -128,5 +148,16 @@ KINDS: tuple[KindSpec, ...] = (
               FieldSpec("day", lambda: DayEditor("Day")),
               FieldSpec("shift", lambda: OptionalTextEditor("Shift", "empty: the whole day, shared by its shifts")),
               FieldSpec("quantity", lambda: CountEditor("Parts", "e.g. 450")),
-              FieldSpec("parts_per_cycle", lambda: CountEditor("Parts per cycle", "1", default=1)), ACTIVE)),
+              FieldSpec("parts_per_cycle", lambda: CountEditor("Parts per cycle", "1", default=1)), ACTIVE),
+             extra=_demand_import),
+    KindSpec("takt_lines", "Line takt", TaktLine,
+             (Column("Line", _line), Column("On target", lambda r, _l: f"± {r.window_percent} %"),
+              Column("Andon link", lambda r, _l: f"✓ on, over {r.andon_takts} cycles behind" if r.andon_link
+                     else "✕ off"), STATUS),
+             (FieldSpec("line_id", lambda: NeededLineEditor("Line", "— choose a line —")),
+              FieldSpec("window_percent", lambda: CountEditor("On target ±%", "10", default=10)),
+              FieldSpec("andon_link", lambda: CheckEditor("Andon link", "Call when further behind", default=False)),
+              FieldSpec("andon_takts", lambda: CountEditor("Cycles behind", "e.g. 3", default=3)),
+              ACTIVE),
+             form_share=3),
 )

@@ -11,6 +11,7 @@ are shown page by page, turning every `PAGE_MS`. "TV mode" opens the board full 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from PySide6.QtCore import QRect, Qt, QTimer
 from PySide6.QtGui import (
@@ -220,7 +221,7 @@ def _align(column: int) -> Qt.AlignmentFlag:
 
 
 class TaktBoardView(ReloadingPage):
-    WATCHES = ("takt_minutes", "demand", "calendar", "line", "plant")
+    WATCHES = ("takt_minutes", "takt_line", "demand", "calendar", "line", "plant")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, *,
                  now_ms: Callable[[], int] = wall_clock_ms, tv: bool = False) -> None:
@@ -282,7 +283,7 @@ class TaktBoardView(ReloadingPage):
         if self.loaded is None:
             return
         now = self.now_ms()
-        lines = [LineTakt(lt.line_id, lt.code, lt.name, at_time(lt.status, now)) for lt in self.loaded.lines]
+        lines = [replace(lt, status=at_time(lt.status, now)) for lt in self.loaded.lines]
         if any(stale(lt.status, now) for lt in self.loaded.lines):
             self.load()
         self.canvas.set_lines(lines)

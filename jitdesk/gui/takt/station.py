@@ -1,6 +1,7 @@
 """The station's takt view, read from 5 m: the running cycle's countdown (negative when late), early /
 on target / late, made versus planned this shift, ahead or behind in parts, the last ten cycle times,
-the rate needed to catch up by the shift's end, and one big button to complete a cycle by touch.
+the rate needed to catch up by the shift's end, one big button to complete a cycle by touch and one
+to undo the last cycle pressed by mistake (within two minutes by anyone here; later by a supervisor).
 
 In a break, a planned stop or outside shifts it says so and stands still (working time does not run).
 It loads the line's status when cycles, demand or calendars change (and every `RELOAD_MS` as a safety
@@ -114,7 +115,8 @@ def _tile(title: str) -> tuple[QFrame, QLabel]:
 
 
 class TaktStationView(ReloadingPage):
-    WATCHES = ("takt_cycle", "takt_minutes", "demand", "calendar", "line", "station", "plant", "local_settings")
+    WATCHES = ("takt_cycle", "takt_minutes", "takt_line", "demand", "calendar", "line", "station", "plant",
+               "local_settings")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, *,
                  now_ms: Callable[[], int] = wall_clock_ms) -> None:
@@ -156,9 +158,17 @@ class TaktStationView(ReloadingPage):
         self.done.setMinimumHeight(90)
         self.done.setStyleSheet("font-size: 36px; font-weight: bold;")
         self.done.clicked.connect(self.complete)
+        self.undo = big_button("↶  Undo last cycle")
+        self.undo.setObjectName("taktUndo")
+        self.undo.setMinimumHeight(90)
+        self.undo.setStyleSheet("font-size: 24px;")
+        self.undo.setToolTip("Takes back the last Cycle done of this shift (a supervisor for one older than "
+                             "two minutes or from another station)")
+        self.undo.clicked.connect(self.undo_last)
         self.answer = QLabel()
         self.answer.setObjectName("taktAnswer")
         self.answer.setStyleSheet("font-size: 22px;")
+        self.answer.setWordWrap(True)  # two lines beside the buttons rather than cut
 
         for label in (self.title, self.recent, self.phase, self.answer, self.judgement):
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # never widen the page
@@ -177,6 +187,7 @@ class TaktStationView(ReloadingPage):
         middle.addLayout(tiles, 2)
         bottom = QHBoxLayout()
         bottom.addWidget(self.answer, 1)
+        bottom.addWidget(self.undo)
         bottom.addWidget(self.done, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 12, 28, 12)
@@ -223,12 +234,12 @@ class TaktStationView(ReloadingPage):
             self.line_id = found.own if found.own in ids else (ids[0] if ids else None)
         if self.line_id is not None:
             self.picker.setCurrentIndex(ids.index(self.line_id))
-            self.ctx.submit(line_takt, self.line_id, now_ms=self.now_ms(),
-                            window=self.ctx.settings.takt.window_percent / 100, on_done=self.show_line)
+            self.ctx.submit(line_takt, self.line_id, now_ms=self.now_ms(), on_done=self.show_line)
         else:
             self.current = self.shown = None
             self.phase.setText("No lines yet: an admin adds lines and shift calendars in Admin.")
         self.done.setEnabled(self.line_id is not None)
+        self.undo.setEnabled(False)  # until the line's status says it has a cycle this shift
 
     def _picked(self, index: int) -> None:
         self.line_id = self.picker.itemData(index)
@@ -254,6 +265,10 @@ class TaktStationView(ReloadingPage):
         if self.line_id is not None:
             self.ctx.runtime.takt.complete(self.line_id, "touch")
 
+    def undo_last(self) -> None:
+        if self.line_id is not None:
+            self.ctx.runtime.takt.undo(self.line_id)
+
     def _answered(self, outcome: CycleOutcome) -> None:
         text = answer(self.words, outcome.note, "")
         self.answer.setText(("✓  " if outcome.recorded else "⚠  ") + text)
@@ -261,6 +276,7 @@ class TaktStationView(ReloadingPage):
     # -- drawing --------------------------------------------------------------------------------
     def show_status(self, status: LineStatus) -> None:
         self.shown = status
+        self.undo.setEnabled(bool(status.recent))
         line = self.current
         plan = status.plan
         name = f"{line.code}  {line.name}" if line else ""

@@ -6,6 +6,8 @@
   early shift (a one-off override).
 * Demand: every day from yesterday for `DEMAND_DAYS` (topped up by the simulator as days pass):
   L1 makes gear pumps one at a time; L2 centrifugal pumps in pairs (two parts per cycle).
+* Line settings: an on-target window of 10 % and the andon link on, at 3 cycles behind (L1) and 4 (L2),
+  with the call type `TAKT` ("Behind takt") it raises.
 * `--simulate`: each line completes cycles at its own pace with a seeded spread (L1 a little faster
   than takt, so ahead; L2 slower, so behind), in working time only (nothing in breaks). When the demo
   starts mid-shift, the shift so far is filled in first, as if the line had been running.
@@ -20,7 +22,7 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from jitdesk.domain.ids import new_id
-from jitdesk.domain.master import ShiftCalendar
+from jitdesk.domain.master import CallType, ShiftCalendar, TaktLine
 from jitdesk.domain.takt.calendar import Shift, local_date
 from jitdesk.domain.takt.cycle import COMPLETED
 from jitdesk.domain.takt.plan import plan_at
@@ -29,10 +31,11 @@ from jitdesk.services import master
 from jitdesk.services.changes import NO_CHANGES, Changes
 from jitdesk.services.demo import DemoContext, demo_section, load_context, simulator
 from jitdesk.services.hub import ServiceHub
+from jitdesk.services.takt.andon_link import TAKT_CODE, AndonLink, owner_stations
 from jitdesk.services.takt.demand import set_in
 from jitdesk.services.uow import transaction, wall_clock_ms
-from jitdesk.storage import takt_repo
-from jitdesk.storage.database import Database
+from jitdesk.storage import identity, takt_repo
+from jitdesk.storage.database import STATION_ID, Database
 
 DEMAND_DAYS = 14
 NIGHT = {"name": "Night", "start": "22:00", "end": "06:00", "breaks": [{"start": "02:00", "end": "02:30"}]}
@@ -49,6 +52,11 @@ CALENDARS = (
                   holidays=("2026-12-25", "2026-12-26"),
                   overrides=({"date": "2026-12-24", "shifts": [WEEK_SHIFTS[0]], "reason": "Christmas Eve"},)),
 )
+
+TAKT_TYPE = CallType(code=TAKT_CODE, name="Behind takt", color="#FF9100", escalate_minutes=(10, 20, 40), symbol="◷",
+                     sound="help", severity="medium", responder_role="operator",
+                     escalate_to=("team leader", "supervisor", "plant manager"))
+ANDON_TAKTS = {"L1": 3, "L2": 4}
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,12 @@ def create(db: Database, ctx: DemoContext) -> None:
     with transaction(db) as tx:
         for calendar in CALENDARS:
             master.save_in(tx, calendar, actor=ctx.admin_id or None)
+        if TAKT_CODE not in ctx.call_types:
+            master.save_in(tx, TAKT_TYPE, actor=ctx.admin_id or None)
+        for code, takts in ANDON_TAKTS.items():
+            if code in ctx.lines:
+                master.save_in(tx, TaktLine(ctx.lines[code], window_percent=10, andon_takts=takts, andon_link=True),
+                               actor=ctx.admin_id or None)
     with db.reading() as session:
         zone = takt_repo.plant_timezone(session)
     today = local_date(ZoneInfo(zone), wall_clock_ms())
@@ -157,6 +171,19 @@ def _after_working(shift: Shift, start_ms: int, working_ms: float) -> int | None
     return None
 
 
+_LINK = AndonLink()
+
+
+def link_step(db: Database, now_ms: int | None = None) -> Changes:
+    """The andon link for the lines the other stations own (see the module text)."""
+    with db.reading() as session:
+        here = identity.get_setting(session, STATION_ID)
+        others = {sid for sid in owner_stations(session).values() if sid != here}
+    return _LINK.step(db, now_ms=now_ms, stations=others).changes
+
+
 @simulator("takt", every_seconds=2.0)
 async def simulate(hub: ServiceHub, rng: random.Random) -> Changes:
-    return await hub.run(step, rng)
+    changes = await hub.run(step, rng)
+    linked = await hub.run(link_step)
+    return changes | linked

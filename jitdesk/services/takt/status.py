@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session
 
 from jitdesk.domain.errors import NotFound
 from jitdesk.domain.fold import PROJECTORS
-from jitdesk.domain.master import Demand
+from jitdesk.domain.master import Demand, TaktLine
 from jitdesk.domain.takt.calendar import Calendar, local_date
 from jitdesk.domain.takt.cycle import TaktMinutes
 from jitdesk.domain.takt.plan import ShiftPlan, plan_at, plans_for_day
 from jitdesk.domain.takt.records import line_calendar, line_calendars
-from jitdesk.domain.takt.status import DEFAULT_WINDOW, LineStatus, line_status
+from jitdesk.domain.takt.status import LineStatus, line_status
 from jitdesk.storage import identity, projections, takt_repo
 from jitdesk.storage.database import STATION_ID, Database
 
@@ -30,6 +30,7 @@ class LineTakt:
     code: str
     name: str
     status: LineStatus
+    settings: TaktLine
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ def board(db: Database, *, now_ms: int) -> Board:
         records = takt_repo.calendars(session)
         demands = takt_repo.demands(session, days_around(zone, now_ms))
         lines = [(lid, line) for lid, line in takt_repo.lines(session) if line.active]
+        settings = takt_repo.takt_lines(session)
         plans: dict[str, tuple[Calendar, ShiftPlan | None]] = {}
         calendars = line_calendars(records, (line_id for line_id, _line in lines), zone)
         for line_id, _line in lines:
@@ -75,13 +77,14 @@ def board(db: Database, *, now_ms: int) -> Board:
     out = []
     for line_id, line in lines:
         calendar, plan = plans[line_id]
-        status = line_status(calendar, line_id, plan, by_line.get(line_id, []), [], now_ms)
-        out.append(LineTakt(line_id, line.code, line.name, status))
+        own = settings.get(line_id) or TaktLine(line_id)
+        status = line_status(calendar, line_id, plan, by_line.get(line_id, []), [], now_ms, own.window_percent / 100)
+        out.append(LineTakt(line_id, line.code, line.name, status, own))
     return Board(now_ms, zone, tuple(out))
 
 
-def line_takt(db: Database, line_id: str, *, now_ms: int, window: float = DEFAULT_WINDOW) -> LineTakt:
-    """One line's status with its last ten cycle times (the station view)."""
+def line_takt(db: Database, line_id: str, *, now_ms: int) -> LineTakt:
+    """One line's status with its last ten cycle times (the station view), judged by the line's window."""
     with db.reading() as session:
         zone = takt_repo.plant_timezone(session)
         found = {lid: line for lid, line in takt_repo.lines(session)}
@@ -89,9 +92,19 @@ def line_takt(db: Database, line_id: str, *, now_ms: int, window: float = DEFAUL
             raise NotFound(f"Line {line_id} does not exist.")
         calendar = line_calendar(takt_repo.calendars(session), line_id, zone)
         demands = takt_repo.demands(session, days_around(zone, now_ms))
-        status = _status(session, calendar, line_id, demands, now_ms, True, window)
+        settings = takt_repo.takt_line(session, line_id)
+        status = _status(session, calendar, line_id, demands, now_ms, True, settings.window_percent / 100)
     line = found[line_id]
-    return LineTakt(line_id, line.code, line.name, status)
+    return LineTakt(line_id, line.code, line.name, status, settings)
+
+
+def current_takt_seconds(session: Session, line_id: str, now_ms: int) -> float | None:
+    """The line's takt now in seconds (working time per part of the running shift's plan), or None
+    outside shifts or without demand: for the andon call's escalation in takts."""
+    zone = takt_repo.plant_timezone(session)
+    calendar = line_calendar(takt_repo.calendars(session), line_id, zone)
+    plan = plan_at(calendar, line_id, now_ms, takt_repo.demands(session, days_around(zone, now_ms)))
+    return None if plan is None or plan.takt_ms is None else plan.takt_ms / 1000
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ def view(qtbot: QtBot, qapp: Any, ctx: AppContext) -> AndonView:
     qtbot.addWidget(page)
     page.resize(1280, 800)
     page.show()
-    qtbot.waitUntil(lambda: not ctx.busy and len(page.call_buttons) == 5)
+    qtbot.waitUntil(lambda: not ctx.busy and len(page.call_buttons) == 6)  # demo.master five, TAKT of demo.takt
     return page
 
 

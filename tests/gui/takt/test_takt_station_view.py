@@ -90,3 +90,21 @@ def test_a_touch_completes_a_cycle(qtbot: QtBot, takt_ctx: tuple[AppContext, Tak
     qtbot.waitUntil(lambda: view.answer.text().startswith("✓"), timeout=WAIT_MS)
     assert "cycle done on line L1" in view.answer.text()
     assert before == 0
+
+
+def test_undo_takes_back_the_last_cycle_on_the_view(qtbot: QtBot, takt_ctx: tuple[AppContext, TaktPlant],
+                                                    tmp_path: Path) -> None:
+    ctx, _plant = takt_ctx
+    clock = Clock(at(7, 0, 20))
+    ctx.runtime.takt.now_ms = clock
+    view = _view(qtbot, ctx, clock, (1280, 800))
+    assert not view.undo.isEnabled()  # nothing made this shift yet
+    view.done.click()
+    qtbot.waitUntil(lambda: view.made.text() == "1 / 60" and view.undo.isEnabled(), timeout=WAIT_MS)
+    clock.ms = at(7, 0, 40)
+    view.undo.click()
+    qtbot.waitUntil(lambda: "undone" in view.answer.text(), timeout=WAIT_MS)
+    assert view.answer.text() == "✓  last cycle on line L1 undone (1 part(s))"
+    qtbot.waitUntil(lambda: view.made.text() == "0 / 60" and not view.undo.isEnabled(), timeout=WAIT_MS)
+    assert view.width() == 1280 and view.height() == 800
+    view.grab().save(str(tmp_path / "takt-undone-1280.png"))

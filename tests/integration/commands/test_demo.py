@@ -54,7 +54,8 @@ def test_setup_only_creates_the_plant_once(tmp_path: Path) -> None:
     assert "created" in first.stdout and "B-9001" in first.stdout and "9001" in first.stdout
     counts = _counts(path)
     assert counts["Line"] == 2 and counts["Station"] >= 8 and counts["Part"] >= 40
-    assert counts["CallType"] == 5 and counts["ShiftCalendar"] >= 1 and counts["User"] >= 3
+    # five call types of demo.master, TAKT ("Behind takt") of demo.takt
+    assert counts["CallType"] == 6 and counts["ShiftCalendar"] >= 1 and counts["User"] >= 3
     assert counts["station_roles"] == 4 and counts["user_roles"] == 3
     again = _jitdesk("demo", "--setup-only", "--db", str(path))
     assert again.returncode == 0, again.stderr
@@ -67,7 +68,7 @@ def test_calendar_and_call_types_are_realistic(db: Database) -> None:
     calendar = master.records(db, ShiftCalendar)[0].value
     assert len(calendar.shifts) == 2 and all(shift["breaks"] for shift in calendar.shifts)
     names = {r.value.name.lower() for r in master.records(db, CallType)}
-    assert names == {"material", "quality", "maintenance", "safety", "help"}
+    assert names == {"material", "quality", "maintenance", "safety", "help", "behind takt"}
     assert all(r.value.escalate_minutes and r.value.color.startswith("#") for r in master.records(db, CallType))
 
 

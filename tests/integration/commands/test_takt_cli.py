@@ -61,6 +61,7 @@ def test_status_at_a_time(plant_file: Path) -> None:
     lines = {x["line"]: x for x in json.loads(done.stdout)["lines"]}
     assert (lines["L1"]["planned"], lines["L1"]["actual"], lines["L1"]["efficiency"]) == (120, 100, 0.8333)
     assert lines["L2"]["actual"] == 0 and lines["L2"]["standing"] == "behind"
+    assert (lines["L1"]["andon_link"], lines["L1"]["andon_after_takts"], lines["L1"]["andon_due"]) == (False, 3, False)
     words = _jitdesk("takt", "status", "--at", "2026-12-02T08:00+01:00", "--db", str(plant_file))
     assert "L1       2026-12-02/Early   running       120    100    83%    -20  behind" in words.stdout
 
@@ -89,3 +90,18 @@ def test_unknown_line_and_bad_date_are_plain_words(plant_file: Path) -> None:
     assert done.returncode == 2 and "No line has the code 'L9'" in done.stderr
     done = _jitdesk("takt", "plan", "--line", "L1", "--date", "2.12.2026", "--db", str(plant_file))
     assert done.returncode == 2 and "--date must be a date like 2026-12-02" in done.stderr
+
+
+def test_demand_csv_with_bad_rows_imports_the_good_and_names_the_bad(plant_file: Path, tmp_path: Path) -> None:
+    csv_file = tmp_path / "mixed.csv"
+    csv_file.write_text("line,date,quantity\nL1,2026-12-04,300\nL1,4.12.2026,300\nL2,2026-12-04,-5\n",
+                        encoding="utf-8")
+    done = _jitdesk("takt", "demand", "--csv", str(csv_file), "--db", str(plant_file))
+    assert done.returncode == 1 and "1 demand row(s) imported" in done.stdout
+    assert done.stderr.splitlines() == [
+        f"{csv_file} line 3: '4.12.2026' is not a date like 2026-12-02: left out",
+        f"{csv_file} line 4: the quantity '-5' is not a whole number from 0 to 10000000: left out",
+    ]
+    plan = json.loads(_jitdesk("takt", "plan", "--line", "L1", "--date", "2026-12-04", "--json", "--db",
+                               str(plant_file)).stdout)
+    assert sum(s["demand"] for s in plan["shifts"]) == 300

@@ -85,7 +85,7 @@ def test_cancel_at_the_station_escalate_and_shelve(andon_plant: AndonPlant) -> N
     panel = station_calls(db)
     assert panel.station_code == "L1-S2" and [c.call_id for c in panel.calls] == [call_id]
     assert panel.calls[0].manual_level == 1 and panel.calls[0].shelved_until_ms == T + 2000 + 30 * MIN
-    assert [t.code for _id, t in panel.buttons] == ["SAFE", "QUAL", "MAINT", "MAT", "HELP"]
+    assert [t.code for _id, t in panel.buttons] == ["SAFE", "QUAL", "MAINT", "MAT", "HELP", "TAKT"]  # TAKT: demo.takt
 
 
 def test_the_demo_has_history_and_open_calls(andon_plant: AndonPlant) -> None:

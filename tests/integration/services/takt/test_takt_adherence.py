@@ -1,14 +1,16 @@
-"""Schedule adherence per line and shift with its CSV, and the andon link's "behind by N takts"."""
+"""Schedule adherence per line and shift with its CSV, and the andon rule's "behind by more than N takts"."""
 
 from __future__ import annotations
 
 import csv
 import io
 
+from jitdesk.domain.master import TaktLine
+from jitdesk.domain.takt.link import behind
 from jitdesk.services.takt.adherence import adherence, to_csv
-from jitdesk.services.takt.andon_link import behind_lines
 from jitdesk.services.takt.cycles import complete_cycle
 from jitdesk.services.takt.demand import set_demand
+from jitdesk.services.takt.status import board
 from tests.helpers.takt_plant import DAY, TaktPlant, at
 
 
@@ -33,11 +35,14 @@ def test_adherence_per_line_and_shift_exports_as_csv(takt_plant: TaktPlant) -> N
     assert table[0]["adherence_percent"] == "88.9"
 
 
-def test_the_andon_hook_names_lines_behind_by_more_than_n_takts(takt_plant: TaktPlant) -> None:
+def test_the_andon_rule_names_lines_behind_by_more_than_n_takts(takt_plant: TaktPlant) -> None:
     for i in range(100):
         complete_cycle(takt_plant.db, takt_plant.lines["L1"], source="touch", now_ms=at(6, 0, 30) + i * 65_000)
     for i in range(118):
         complete_cycle(takt_plant.db, takt_plant.lines["L2"], source="touch", now_ms=at(6, 0, 30) + i * 60_000)
-    behind = behind_lines(takt_plant.db, now_ms=at(8), threshold_takts=3)
-    assert [(b.line_id, b.takts, b.shift_key) for b in behind] == [(takt_plant.lines["L1"], 20, "2026-12-02/Early")]
-    assert behind_lines(takt_plant.db, now_ms=at(9, 15), threshold_takts=3) == []  # in the break: paused
+    def too_far(now_ms: int) -> list[tuple[str, float]]:
+        return [(lt.code, lt.status.behind_takts) for lt in board(takt_plant.db, now_ms=now_ms).lines
+                if behind(lt.status, TaktLine(lt.line_id, andon_takts=3))]
+
+    assert too_far(at(8)) == [("L1", 20)]
+    assert too_far(at(9, 15)) == []  # in the break: paused

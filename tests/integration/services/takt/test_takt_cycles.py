@@ -81,18 +81,39 @@ def test_demand_changed_mid_shift_recomputes_takt_and_plan(takt_plant: TaktPlant
 
 
 def test_demand_csv_import_with_parts_per_cycle(takt_plant: TaktPlant) -> None:
-    count, _changes = import_csv(takt_plant.db, "line,date,quantity,shift,parts_per_cycle\n"
-                                                "L1,2026-12-02,960,Late,2\nL2,2026-12-02,100,,1\n", actor=None)
-    assert count == 2
+    checked, _changes = import_csv(takt_plant.db, "line,date,quantity,shift,parts_per_cycle\n"
+                                                  "L1,2026-12-02,960,Late,2\nL2,2026-12-02,100,,1\n", actor=None)
+    assert len(checked.rows) == 2 and checked.problems == ()
     [early, late] = day_plan(takt_plant.db, "L1", DAY).plans
     assert early.demand == 450 and late.demand == 960 and late.cycle_ms == 60_000
     l2 = day_plan(takt_plant.db, "L2", DAY).plans
     assert [p.demand for p in l2] == [450, 100]  # Early's own demand wins; the day's goes to Late
 
 
-def test_a_bad_csv_row_refuses_the_whole_file(takt_plant: TaktPlant) -> None:
-    with pytest.raises(BadInput, match="row 3"):
-        import_csv(takt_plant.db, "line,date,quantity\nL1,2026-12-03,10\nL1,03.12.2026,10\n", actor=None)
-    with pytest.raises(BadInput, match=r"row 2.*L7"):
-        import_csv(takt_plant.db, "line,date,quantity\nL7,2026-12-03,10\n", actor=None)
-    assert [p.demand for p in day_plan(takt_plant.db, "L1", DAY.replace(day=3)).plans] == [0, 0]
+def test_bad_csv_rows_are_named_by_line_number_and_the_good_rows_kept(takt_plant: TaktPlant) -> None:
+    text = ("line,date,quantity,shift,parts_per_cycle\n"
+            "L1,2026-12-03,10,,\n"
+            "L1,03.12.2026,10,,\n"
+            "L7,2026-12-03,10,,\n"
+            "\n"
+            "L2,2026-12-03,ten,,\n"
+            "L2,2026-12-03,20,,0\n"
+            ",2026-12-03,5,,\n"
+            "L1,2026-12-04,,,\n"
+            "L1,2026-12-03,99,,\n"
+            "L2,2026-12-03,30,Late,2\n")
+    checked, _changes = import_csv(takt_plant.db, text, actor=None)
+    assert [(r.number, r.line_code, r.quantity) for r in checked.rows] == [(2, "L1", 10), (11, "L2", 30)]
+    assert [p.words for p in checked.problems] == [
+        "line 3: '03.12.2026' is not a date like 2026-12-02",
+        "line 4: no line has the code 'L7'",
+        "line 6: the quantity 'ten' is not a whole number from 0 to 10000000",
+        "line 7: parts per cycle '0' is not a whole number from 1 to 10000",
+        "line 8: the line code is empty",
+        "line 9: the quantity is empty",
+        "line 10: the same line, day and shift as line 2; only line 2 is imported",
+    ]
+    assert [p.demand for p in day_plan(takt_plant.db, "L1", DAY.replace(day=3)).plans] == [5, 5]  # 10, not 99
+    assert [p.demand for p in day_plan(takt_plant.db, "L2", DAY.replace(day=3)).plans] == [0, 30]
+    with pytest.raises(BadInput, match="must name the columns line, date, quantity"):
+        import_csv(takt_plant.db, "code,day,qty\nL1,2026-12-03,1\n", actor=None)

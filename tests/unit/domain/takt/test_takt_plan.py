@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from jitdesk.domain.master import Demand, demand_key
+from jitdesk.domain.master import Demand, TaktLine, demand_key
 from jitdesk.domain.takt.calendar import STOP, Calendar, Pause, ShiftPattern, to_ms
 from jitdesk.domain.takt.cycle import HOUR_MS, TaktMinutes, parts_between
+from jitdesk.domain.takt.link import LinkAction, behind, decide_link
 from jitdesk.domain.takt.plan import plan_at, plans_for_day
-from jitdesk.domain.takt.status import BEHIND, BREAK, OFF, RUNNING, STOPPED, line_status, lines_behind
+from jitdesk.domain.takt.status import BEHIND, BREAK, OFF, RUNNING, STOPPED, line_status
 
 BERLIN = ZoneInfo("Europe/Berlin")
 EARLY = ShiftPattern("Early", time(6), time(14), (Pause(time(9), time(9, 30)), Pause(time(12), time(12, 30), STOP)))
@@ -88,7 +89,14 @@ def test_status_ahead_behind_countdown_and_rate_at_a_clock_time() -> None:
     assert status.countdown_ms == 60_000 - (at(8) - last)  # negative: late
     assert status.countdown_ms is not None and status.countdown_ms < 0
     assert status.rate_needed_per_hour is not None and round(status.rate_needed_per_hour, 1) == round(320 / 5, 1)
-    assert [b.line_id for b in lines_behind([status], 5)] == ["L1"] and lines_behind([status], 25) == []
+    assert behind(status, TaktLine("L1", andon_takts=5)) and not behind(status, TaktLine("L1", andon_takts=25))
+    on = TaktLine("L1", andon_takts=5, andon_link=True)
+    assert decide_link(status, on, False, True) == (LinkAction.RAISE, False)
+    assert decide_link(status, on, True, False) == (LinkAction.NONE, False)  # its call is open
+    assert decide_link(status, on, False, False) == (LinkAction.NONE, False)  # closed by hand: same episode
+    within = TaktLine("L1", andon_takts=25, andon_link=True)
+    assert decide_link(status, within, True, False) == (LinkAction.RESOLVE, True)  # back within
+    assert decide_link(status, TaktLine("L1", andon_takts=5), True, False) == (LinkAction.RESOLVE, True)  # off
 
 
 def test_status_pauses_in_breaks_and_stops_and_outside_shifts() -> None:
@@ -100,7 +108,10 @@ def test_status_pauses_in_breaks_and_stops_and_outside_shifts() -> None:
     assert stop.phase == STOPPED
     night = line_status(CAL, "L1", plan_at(CAL, "L1", at(23), []), [], [], at(23))
     assert night.phase == OFF and night.resumes_ms == to_ms(datetime(2026, 12, 3, 6, tzinfo=BERLIN))
-    assert lines_behind([in_break, night], 0) == []
+    on = TaktLine("L1", andon_takts=1, andon_link=True)
+    assert not behind(in_break, on) and not behind(night, on)
+    assert decide_link(in_break, on, True, False) == (LinkAction.NONE, False)  # a break holds the call
+    assert decide_link(night, on, True, False) == (LinkAction.RESOLVE, True)  # the shift ended
 
 
 def test_parts_between_counts_whole_minutes_only_inside() -> None:
