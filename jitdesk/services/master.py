@@ -13,7 +13,18 @@ from jitdesk.domain.auth import Role, hash_pin
 from jitdesk.domain.errors import BadInput, NotAllowed, NotFound, PayloadError
 from jitdesk.domain.fold import PROJECTORS
 from jitdesk.domain.ids import new_id
-from jitdesk.domain.master import CallType, Demand, Line, Part, Plant, ShiftCalendar, Station, User
+from jitdesk.domain.master import (
+    CallType,
+    Demand,
+    Duty,
+    EscalationPlan,
+    Line,
+    Part,
+    Plant,
+    ShiftCalendar,
+    Station,
+    User,
+)
 from jitdesk.services.access import require_role
 from jitdesk.services.changes import Changes
 from jitdesk.services.uow import Tx, transaction
@@ -28,10 +39,12 @@ UNIQUE: dict[type, tuple[str, str]] = {
     Plant: ("code", "code"), Line: ("code", "code"), Station: ("code", "code"),
     Part: ("number", "part number"), User: ("badge", "badge"), CallType: ("code", "code"),
     ShiftCalendar: ("name", "name"), Demand: ("key", "line, day and shift"),
+    EscalationPlan: ("key", "call type and line"), Duty: ("key", "role, shift and line"),
 }
 LABELS: dict[type, str] = {
     Plant: "Plant", Line: "Line", Station: "Station", Part: "Part", User: "User",
     CallType: "Andon call type", ShiftCalendar: "Shift calendar", Demand: "Demand",
+    EscalationPlan: "Line escalation", Duty: "Duty",
 }
 
 

@@ -181,18 +181,23 @@ class SyncClient:
             self._kick.clear()
             if await self._push_all(remote):
                 self.failures = 0
-                await self._contact(success=True)
+                await self._alive()  # `_push_all` has just refreshed the counts
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._kick.wait(), timeout=self.outbox_poll_s)
 
     async def _puller(self, remote: Remote) -> None:
         while True:
-            await self._catch_up(remote)
+            cursor = await self._catch_up(remote)
             self.failures = 0  # a round that moved data: backoff starts again from the base
             await self._contact(success=True)
-            while not await self._pull_once(remote, wait=self.long_poll_s):
+            while True:
+                # The next long-poll is armed at once, from the cursor just committed: no database
+                # round trip stands between a page and the next wait (a wake-up then finds it waiting).
+                more, cursor = await self._pull_once(remote, wait=self.long_poll_s, cursor=cursor)
+                if more:
+                    break
                 self.failures = 0
-                await self._contact(success=True)
+                await self._alive()
 
     # --- steps ----------------------------------------------------------------------------------
     def _remote(self) -> Remote:
@@ -272,17 +277,16 @@ class SyncClient:
         self._changed(await self.worker.run(sync_apply.record_push, self.db, ids, results))
         return len(ids)
 
-    async def _pull_once(self, remote: Remote, wait: float) -> bool:
-        """Pull and apply one page; True when the server has more right away."""
-        cursor = (await self.worker.run(sync_apply.peer, self.db)).cursor
+    async def _pull_once(self, remote: Remote, wait: float, cursor: int) -> tuple[bool, int]:
+        """Pull and apply one page after `cursor`; (the server has more right away, the new cursor)."""
         page = await remote.pull(cursor, limit=self._page_limit, wait=wait, server_id=self._server_id)
         await self._apply(page, cursor)
-        return page.more
+        return page.more, page.next
 
-    async def _catch_up(self, remote: Remote) -> None:
+    async def _catch_up(self, remote: Remote) -> int:
         """Pull until the server has nothing more, fetching the next page while this one is folded
         (the server reads and sends page n+1 while the DB worker applies page n), so a backlog streams
-        through at the speed of the slower side. Each page still commits with its cursor."""
+        through at the speed of the slower side. Each page still commits with its cursor; returns it."""
         cursor = (await self.worker.run(sync_apply.peer, self.db)).cursor
         fetch = asyncio.ensure_future(
             remote.pull(cursor, limit=self._page_limit, wait=0.0, server_id=self._server_id))
@@ -295,7 +299,7 @@ class SyncClient:
                 await self._apply(page, cursor)
                 cursor = page.next
                 if not page.more:
-                    return
+                    return cursor
         finally:
             if not fetch.done():
                 fetch.cancel()
@@ -327,6 +331,15 @@ class SyncClient:
         if success:
             last = sync_apply.iso_utc(self._clock_ms())
         self._set_status(state=ONLINE, last_success=last, skew_ms=peer.skew_ms, message="", **counts)
+
+    async def _alive(self) -> None:
+        """A long-poll answered: online now. Only the in-memory status moves (the counts a pull can
+        change are refreshed by `_apply`), and the contact time is written at most every 10 s, so the
+        next long-poll is armed without waiting for the database."""
+        if time.monotonic() - self._persisted > 10.0:
+            self._persisted = time.monotonic()
+            await self.worker.run(sync_apply.record_contact, self.db, success=True)
+        self._set_status(state=ONLINE, last_success=sync_apply.iso_utc(self._clock_ms()), message="")
 
     async def _problem(self, error: KnownError) -> None:
         message = str(error)
