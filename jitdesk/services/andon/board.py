@@ -85,7 +85,7 @@ def andon_board(db: Database) -> AndonBoard:
         calls = andon_repo.open_calls(session)
         lights = andon_repo.station_lights(session)
         words = words_in(session, list(stations))
-        book = escalation_book(session, raised_ms=[c.raised_ms for c in calls])
+        book = escalation_book(session, raised_ms=[c.raised_ms for c in calls], call_types=types, stations=stations)
     out = []
     for sid, st in stations.items():
         if not st.active or st.role not in BOARD_ROLES:

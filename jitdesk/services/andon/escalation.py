@@ -33,13 +33,17 @@ def _demand_days(zone: str, times_ms: Iterable[int]) -> list[str]:
     return sorted(days)
 
 
-def escalation_book(session: Session, *, default_takt_ms: int | None = None,
-                    raised_ms: Iterable[int] = ()) -> EscalationBook:
-    """The book, with demand for the days around now and around `raised_ms` (the open calls' raises)."""
-    call_types: dict[str, CallType] = projections.all_states(session, PROJECTORS.get("call_type"))
+def escalation_book(session: Session, *, default_takt_ms: int | None = None, raised_ms: Iterable[int] = (),
+                    call_types: dict[str, CallType] | None = None,
+                    stations: dict[str, Station] | None = None) -> EscalationBook:
+    """The book, with demand for the days around now and around `raised_ms` (the open calls' raises);
+    `call_types` and `stations` when the caller has just read them (the board)."""
+    if call_types is None:
+        call_types = projections.all_states(session, PROJECTORS.get("call_type"))
+    if stations is None:
+        stations = projections.all_states(session, PROJECTORS.get("station"))
     plans: dict[str, EscalationPlan] = projections.all_states(session, PROJECTORS.get("escalation_plan"))
     duties: dict[str, Duty] = projections.all_states(session, PROJECTORS.get("duty"))
-    stations: dict[str, Station] = projections.all_states(session, PROJECTORS.get("station"))
     zone = takt_repo.plant_timezone(session)
     records = takt_repo.calendars(session)
     line_ids = [lid for lid, _line in takt_repo.lines(session)]
