@@ -33,14 +33,16 @@ from jitdesk.domain.errors import BadInput, KnownError
 from jitdesk.domain.events import Event
 from jitdesk.runtime.aio import run_until_first
 from jitdesk.services import sync_apply
-from jitdesk.services.changes import Changes
+from jitdesk.services.changes import NO_CHANGES, Changes
 from jitdesk.services.syncstatus import CONNECTING, OFFLINE, ONLINE, SyncStatus
 from jitdesk.services.worker import DbWorker
+from jitdesk.storage import eventlog_bulk
 from jitdesk.storage.database import Database
 from jitdesk.sync import wire
 from jitdesk.sync.remote import Page, Refused, Remote, ResyncNeeded, Unreachable
 
 log = logging.getLogger("jitdesk.sync")
+ECHO_HOLD_S = 5.0  # a page of events already held here writes nothing while the cursor was stored this recently
 
 
 def wall_ms() -> int:
@@ -76,6 +78,7 @@ class SyncClient:
         self._rng = rng or random.Random()
         self._clock_ms = clock_ms  # this station's wall clock (tests skew it)
         self._persisted = 0.0
+        self._cursor_saved = 0.0  # when a pulled page last wrote (and stored the cursor)
         self._stop = asyncio.Event()
         self._kick = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -308,7 +311,10 @@ class SyncClient:
 
     async def _apply(self, page: Page, cursor: int) -> None:
         if page.events or page.next != cursor or page.skipped:
-            changes, broken = await self.worker.run(_apply_page, self.db, page)
+            hold = time.monotonic() - self._cursor_saved < ECHO_HOLD_S
+            changes, broken, wrote = await self.worker.run(_apply_page, self.db, page, hold)
+            if wrote:
+                self._cursor_saved = time.monotonic()
             if broken:
                 await self._refresh_counts()
             self._changed(changes)
@@ -375,10 +381,13 @@ def _skipped(item: dict[str, Any]) -> sync_apply.Unreadable:
     reason = str(item.get("reason") or "the server holds this event back")[:500]
     log.warning("server skipped event %s: %s", event_id, reason)
     return sync_apply.Unreadable(wire.raw_text(item), f"skipped by the server: {reason}", event_id, server_seq)
-def _apply_page(db: Database, page: Page) -> tuple[Changes, int]:
+def _apply_page(db: Database, page: Page, hold_echo: bool = False) -> tuple[Changes, int, bool]:
     """Parse a pulled page and apply it with its cursor (on the DB worker: parsing thousands of
-    envelopes would stall the event loop, which is the GUI's). Returns the changes and how many items
-    were quarantined as unreadable."""
+    envelopes would stall the event loop, which is the GUI's). Returns the changes, how many items
+    were quarantined as unreadable, and whether it wrote. With `hold_echo`, a page of events the log
+    already holds (this station's own, coming back) writes nothing: the caller goes on from its
+    cursor in memory, and the next page that writes stores the cursor past it (pulled again after a
+    restart, it is a duplicate)."""
     items: list[tuple[Event, bool]] = []
     broken = [_skipped(item) for item in page.skipped]
     for raw in page.events:
@@ -387,7 +396,12 @@ def _apply_page(db: Database, page: Page) -> tuple[Changes, int]:
             broken.append(parsed)
         else:
             items.append(parsed)
-    return sync_apply.apply_page(db, items, page.next, page.server_id, broken), len(broken)
+    if hold_echo and items and not broken:
+        ids = [event.event_id for event, _ in items]
+        with db.reading() as session:
+            if len(eventlog_bulk.present(session, ids)) == len(set(ids)):
+                return NO_CHANGES, 0, False
+    return sync_apply.apply_page(db, items, page.next, page.server_id, broken), len(broken), True
 
 
 def _parse(raw: Any) -> tuple[Event, bool] | sync_apply.Unreadable:
