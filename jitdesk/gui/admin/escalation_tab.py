@@ -1,21 +1,22 @@
 """Admin tab "Escalation": a line's own escalation ladder per call type, and who is on shift.
 
-Left: the ladders (call type, line, minutes, takts for line-stopping types, who each level notifies);
-right: the duty roster (who holds a role on a shift, on one line or every line). Picking a row fills
+Above: the ladders (call type, line, minutes, takts for line-stopping types, who each level notifies);
+below: the duty roster (who holds a role on a shift, on one line or every line). Picking a row fills
 its form; saving the same type and line (or role, shift and line) again replaces that record. Saving
 needs an admin; every save goes through `services.andon.ladders` on the DB worker.
 """
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -44,15 +45,32 @@ def names(text: str) -> list[str]:
 
 
 def _table(headers: list[str]) -> QTableWidget:
+    """A read-only table whose columns share its width, long words wrapping onto a second line."""
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
     table.verticalHeader().setVisible(False)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    table.setWordWrap(True)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    table.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)  # never widens the page
+    table.setMinimumHeight(160)
     return table
+
+
+def _combo() -> QComboBox:
+    combo = QComboBox()
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(12)
+    return combo
+
+
+def _hint(text: str) -> QWidget:
+    label = hint(text)
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+    return label
 
 
 def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
@@ -60,6 +78,7 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
             table.setItem(r, c, QTableWidgetItem(text))
+    table.resizeRowsToContents()
 
 
 class EscalationTab(ReloadingPage):
@@ -71,10 +90,10 @@ class EscalationTab(ReloadingPage):
         self.message = FormMessage()
 
         # a line's own ladder
-        self.plans = _table(["Call type", "Line", "Minutes", "Takts", "Notifies", "In use"])
+        self.plans = _table(["Type · line", "Levels", "Notifies"])
         self.plans.itemSelectionChanged.connect(self._plan_picked)
-        self.call_type = QComboBox()
-        self.plan_line = QComboBox()
+        self.call_type = _combo()
+        self.plan_line = _combo()
         self.minutes = QLineEdit()
         self.minutes.setPlaceholderText("5, 15, 30")
         self.takts = QLineEdit()
@@ -94,20 +113,20 @@ class EscalationTab(ReloadingPage):
         plan_form.addRow("", self.plan_active)
         left = QVBoxLayout()
         left.addWidget(section_title("Line escalation"))
-        left.addWidget(hint("Levels at minutes after raising, and for line-stopping types after takts of "
+        left.addWidget(_hint("Levels at minutes after raising, and for line-stopping types after takts of "
                             "the line's plan; each level notifies a role or a person."))
         left.addWidget(self.plans, 1)
         left.addLayout(plan_form)
         left.addWidget(save_plan)
 
         # who is on shift
-        self.duties = _table(["Line", "Shift", "Role", "Person", "In use"])
+        self.duties = _table(["Shift · line", "Role", "Person"])
         self.duties.itemSelectionChanged.connect(self._duty_picked)
         self.role = QLineEdit()
         self.role.setPlaceholderText("team leader")
         self.shift = QLineEdit()
         self.shift.setPlaceholderText("Early (as the shift calendar names it)")
-        self.duty_line = QComboBox()
+        self.duty_line = _combo()
         self.person = QLineEdit()
         self.duty_active = QCheckBox("In use")
         self.duty_active.setChecked(True)
@@ -121,7 +140,7 @@ class EscalationTab(ReloadingPage):
         duty_form.addRow("", self.duty_active)
         right = QVBoxLayout()
         right.addWidget(section_title("Who is on shift"))
-        right.addWidget(hint("The person a level names: who holds that role on the shift the level is "
+        right.addWidget(_hint("The person a level names: who holds that role on the shift the level is "
                              "reached in (the line's own entry first, then every line's)."))
         right.addWidget(self.duties, 1)
         right.addLayout(duty_form)
@@ -129,12 +148,10 @@ class EscalationTab(ReloadingPage):
 
         for form in (plan_form, duty_form):
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        columns = QHBoxLayout()
-        columns.addLayout(left, 1)
-        columns.addSpacing(24)
-        columns.addLayout(right, 1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(columns, 1)
+        layout = QVBoxLayout(self)  # one above the other, each the page's full width (the page scrolls down)
+        layout.addLayout(left, 1)
+        layout.addSpacing(24)
+        layout.addLayout(right, 1)
         layout.addWidget(self.message)
         self.load()
 
@@ -161,11 +178,18 @@ class EscalationTab(ReloadingPage):
         def line_code(line_id: str | None) -> str:
             return data.lines[line_id].code if line_id in data.lines else EVERY_LINE
 
-        _fill(self.plans, [[data.call_types[p.call_type_id].code if p.call_type_id in data.call_types else "?",
-                            line_code(p.line_id), ", ".join(map(str, p.escalate_minutes)),
-                            ", ".join(map(str, p.escalate_takts)), ", ".join(p.escalate_to),
-                            "yes" if p.active else "no"] for _id, p in data.plans])
-        _fill(self.duties, [[line_code(d.line_id), d.shift, d.role, d.person, "yes" if d.active else "no"]
+        def levels(minutes: tuple[int, ...], takts: tuple[int, ...]) -> str:
+            text = f"{', '.join(map(str, minutes))} min" if minutes else ""
+            return f"{text} · {', '.join(map(str, takts))} takts" if takts else text
+
+        def in_use(text: str, active: bool) -> str:
+            return text if active else f"{text} (not in use)"
+
+        _fill(self.plans, [[f"{data.call_types[p.call_type_id].code if p.call_type_id in data.call_types else '?'}"
+                            f" · {line_code(p.line_id)}", levels(p.escalate_minutes, p.escalate_takts),
+                            in_use(", ".join(p.escalate_to) or "the usual ladder", p.active)]
+                           for _id, p in data.plans])
+        _fill(self.duties, [[f"{d.shift} · {line_code(d.line_id)}", d.role, in_use(d.person, d.active)]
                             for _id, d in data.duties])
 
     def _plan_picked(self) -> None:
