@@ -3,10 +3,11 @@ station's replenishment queue, through a real server process (long-poll, no poll
 
     .venv/bin/python bench/propagation.py [--cards 100] [--db URL]
 
-Both stations run the real sync client (`SyncClient.run`) in one asyncio loop; station A scans with
-`record_scan` and kicks its client, station B reloads `replenishment_queue` on each Changes its client
-reports. Prints ONE JSON object with p50/p99/max in ms and, as a same-run baseline, the cost of the
-two local steps alone (the scan transaction and the queue query). Goal: p99 under 500 ms.
+Both stations run the real sync client (`SyncClient.run`) in one asyncio loop (set-up:
+bench/_stations.py); station A scans with `record_scan` and kicks its client, station B reloads
+`replenishment_queue` on each Changes its client reports. Prints ONE JSON object with p50/p99/max in
+ms and, as a same-run baseline, the cost of the two local steps alone (the scan transaction and the
+queue query), and the machine's load average. Goal: p99 under 500 ms.
 """
 
 from __future__ import annotations
@@ -21,20 +22,13 @@ sys.path.insert(0, str(_HERE.parent))
 import argparse
 import asyncio
 import json
-import socket
+import os
 import statistics
-import subprocess
-import tempfile
 import time
 from typing import Any
 
-import httpx
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from bench._common import percentile
+from bench._stations import Stations, arrival, running, stations
 
 
 def build_plant(db: Any, cards: int) -> tuple[str, str, str, list[str]]:
@@ -65,64 +59,48 @@ def build_plant(db: Any, cards: int) -> tuple[str, str, str, list[str]]:
     return plant, line_st, market, [states[i].code for i in ids]
 
 
-async def measure(a: Any, b: Any, url: str, tokens: tuple[str, str], line_st: str, codes: list[str]
-                  ) -> tuple[list[float], list[float], list[float]]:
+async def measure(s: Stations, codes: list[str]) -> tuple[list[float], list[float], list[float]]:
     from jitdesk.services.kanban.queue import replenishment_queue
     from jitdesk.services.kanban.scanning import record_scan
-    from jitdesk.sync.client import SyncClient
 
     arrived: dict[str, float] = {}
     waiting: set[str] = set()
     checks: list[float] = []
-
-    cb: SyncClient
-
     lookups: set[asyncio.Future[None]] = set()
+    latencies: list[float] = []
+    scans: list[float] = []
 
-    def on_changes(_changes: Any) -> None:
-        task = asyncio.ensure_future(look())
-        lookups.add(task)
-        task.add_done_callback(lookups.discard)
+    clients: list[Any] = []  # (A's, B's) client once both run: B's Changes before that wait for nothing
 
     async def look() -> None:
+        if not clients:
+            return
+        cb = clients[1]
         t0 = time.perf_counter()
-        queue = await cb.worker.run(replenishment_queue, b, now_ms=time.time_ns() // 1_000_000)
+        queue = await cb.worker.run(replenishment_queue, s.b, now_ms=time.time_ns() // 1_000_000)
         checks.append(time.perf_counter() - t0)
         now = time.perf_counter()
         for item in queue.items:
             if item.code in waiting and item.code not in arrived:
                 arrived[item.code] = now
 
-    ca = SyncClient(a, url, tokens[0], long_poll_s=20)
-    cb = SyncClient(b, url, tokens[1], long_poll_s=20, on_changes=on_changes)
-    tasks = [asyncio.ensure_future(ca.run()), asyncio.ensure_future(cb.run())]
-    latencies: list[float] = []
-    scans: list[float] = []
-    try:
-        while not (ca.status.state == cb.status.state == "online"):
-            await asyncio.sleep(0.05)
-        await asyncio.sleep(0.5)
+    def on_changes(_changes: Any) -> None:
+        task = asyncio.ensure_future(look())
+        lookups.add(task)
+        task.add_done_callback(lookups.discard)
+
+    async with running(s, on_changes, settle_s=0.5) as (ca, cb):
+        clients[:] = [ca, cb]
         for code in codes:
             waiting.add(code)
             t0 = time.perf_counter()
-            outcome = await ca.worker.run(record_scan, a, code, line_st)
+            outcome = await ca.worker.run(record_scan, s.a, code, s.station_a)
             scans.append(time.perf_counter() - t0)
             if outcome.event_id is None:
                 raise RuntimeError(f"scan refused: {outcome.message}")
             ca.kick()
-            deadline = time.perf_counter() + 10
-            while code not in arrived:
-                if time.perf_counter() > deadline:
-                    raise RuntimeError(f"card {code} never reached the supermarket's queue")
-                await asyncio.sleep(0.001)
-            latencies.append(arrived[code] - t0)
+            latencies.append(await arrival(arrived, code, f"card {code} in the supermarket's queue") - t0)
             await asyncio.sleep(0.02)
-    finally:
-        ca.stop()
-        cb.stop()
-        await asyncio.gather(*tasks)
-        await ca.close()
-        await cb.close()
     return latencies, scans, checks
 
 
@@ -131,60 +109,23 @@ def main() -> None:
     parser.add_argument("--cards", type=int, default=100)
     parser.add_argument("--db", help="server database URL (default: an SQLite file in a temp dir)")
     args = parser.parse_args()
-    from jitdesk.services import station_identity
-    from jitdesk.storage.database import open_database
-    from jitdesk.sync.client import SyncClient
-    from jitdesk.sync.server.store import ServerStore
 
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        admin, a, b = (open_database(work / f"{n}.db") for n in ("admin", "line", "market"))
-        plant, line_st, market, codes = build_plant(admin, args.cards)
-        server_db = args.db or str(work / "server.db")
-        store = ServerStore(server_db)
-        t_admin = store.create_token(plant, "office", "admin")[1]
-        t_a, t_b = store.create_token(plant, "line-1", "station")[1], store.create_token(plant, "sm-a", "station")[1]
-        store.close()
-        port = free_port()
-        proc = subprocess.Popen([sys.executable, "-m", "jitdesk", "server", "--db", server_db, "--port", str(port),
-                                 "--log-level", "warning"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(300):
-                try:
-                    if httpx.get(url + "/v1/health", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.05)
+    def build(db: Any) -> tuple[str, str, str, list[str]]:
+        return build_plant(db, args.cards)
 
-            async def setup() -> None:
-                for db, token in ((admin, t_admin), (a, t_a), (b, t_b)):
-                    client = SyncClient(db, url, token)
-                    await client.sync_once()
-                    await client.close()
-
-            asyncio.run(setup())
-            station_identity.assign(a, line_st, actor=None)
-            station_identity.assign(b, market, actor=None)
-            latencies, scans, checks = asyncio.run(measure(a, b, url, (t_a, t_b), line_st, codes))
-        finally:
-            proc.terminate()
-            proc.wait(10)
-            for db in (admin, a, b):
-                db.close()
-    ms = sorted(x * 1000 for x in latencies)
-
-    def pct(values: list[float], p: float) -> float:
-        return round(values[min(len(values) - 1, int(p / 100 * len(values)))], 1)
-
+    with stations(build, args.db, names=("line", "market")) as s:
+        latencies, scans, checks = asyncio.run(measure(s, s.extra))
+    ms = [x * 1000 for x in latencies]
+    p50 = percentile(ms, 50)
     print(json.dumps({
         "benchmark": "propagation", "path": "record_scan at LINE-1 -> server -> replenishment_queue at SM-A",
-        "cards": len(ms), "p50_ms": pct(ms, 50), "p99_ms": pct(ms, 99), "max_ms": round(ms[-1], 1),
-        "mean_ms": round(statistics.fmean(ms), 1),
+        "cards": len(ms), "p50_ms": round(p50, 1), "p99_ms": round(percentile(ms, 99), 1),
+        "max_ms": round(max(ms), 1), "mean_ms": round(statistics.fmean(ms), 1),
         "baseline_local_ms": {"scan_p50": round(statistics.median(scans) * 1000, 1),
                               "queue_query_p50": round(statistics.median(checks) * 1000, 1)},
-        "ratio_p50_to_local": round(pct(ms, 50) / max(statistics.median(scans) * 1000
-                                                      + statistics.median(checks) * 1000, 0.001), 1),
+        "ratio_p50_to_local": round(p50 / max(statistics.median(scans) * 1000
+                                              + statistics.median(checks) * 1000, 0.001), 1),
+        "load_avg_1m": round(os.getloadavg()[0], 2),
         "goal": {"p99_ms": 500},
     }))
 

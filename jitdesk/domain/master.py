@@ -1,5 +1,5 @@
 """Master data (plants, lines, stations, parts, users, andon call types, shift calendars, demand, line
-takt settings).
+takt settings, a line's escalation ladders and the duty roster: who holds a role on a shift).
 
 Each is carried by one `master.<thing>.upserted` event holding the whole record, so the fold is
 "the latest record wins" in the deterministic event order. Nothing is deleted: `active` goes false.
@@ -132,6 +132,43 @@ def demand_key(line_id: str, day: str, shift: str | None) -> str:
     return f"{line_id}|{day}|{shift or ''}"
 
 
+@dataclass(frozen=True)
+class EscalationPlan:
+    """A line's own escalation ladder for one call type, instead of the type's (same fields as the
+    type's: levels at minutes, at takts for line-stopping types, who each level notifies);
+    `key` is "<call type id>|<line id>", one record per key."""
+
+    key: str
+    call_type_id: str
+    line_id: str
+    escalate_minutes: tuple[int, ...] = ()
+    escalate_takts: tuple[int, ...] = ()
+    escalate_to: tuple[str, ...] = ()
+    active: bool = True
+
+
+def plan_key(call_type_id: str, line_id: str) -> str:
+    return f"{call_type_id}|{line_id}"
+
+
+@dataclass(frozen=True)
+class Duty:
+    """Who holds a role on a shift: `person` is the "team leader" (the role a level notifies) of the
+    shift named `shift` in the calendar, on line `line_id` (None: every line without its own);
+    `key` is "<role>|<shift>|<line id or empty>", one record per key."""
+
+    key: str
+    role: str
+    shift: str
+    person: str
+    line_id: str | None = None
+    active: bool = True
+
+
+def duty_key(role: str, shift: str, line_id: str | None) -> str:
+    return f"{role.strip().lower()}|{shift.strip().lower()}|{line_id or ''}"
+
+
 _CODE = Str(max_len=40)
 _NAME = Str(max_len=120)
 _ACTIVE = Bool(required=False)
@@ -169,6 +206,12 @@ SCHEMAS: dict[type, dict[str, Field]] = {
     TaktLine: {"line_id": Str(max_len=64), "window_percent": Int(min=0, max=100, required=False),
                "andon_takts": Int(min=1, max=1000, required=False), "andon_link": Bool(required=False),
                "active": _ACTIVE},
+    EscalationPlan: {"key": Str(max_len=140), "call_type_id": Str(max_len=64), "line_id": Str(max_len=64),
+                     "escalate_minutes": ListOf(Int(min=1, max=24 * 60), max_len=5, required=False),
+                     "escalate_takts": ListOf(Int(min=1, max=1000), max_len=5, required=False),
+                     "escalate_to": ListOf(Str(max_len=60), max_len=5, required=False), "active": _ACTIVE},
+    Duty: {"key": Str(max_len=240), "role": Str(max_len=60), "shift": Str(max_len=40), "person": _NAME,
+           "line_id": Str(max_len=64, required=False, nullable=True), "active": _ACTIVE},
 }
 # Schema 2 of the calendar: typed pauses, holidays and one-off day overrides (v1 payloads upcast as they are).
 SCHEMAS_2: dict[type, dict[str, Field]] = {
@@ -187,6 +230,7 @@ NAMES: dict[type, str] = {
     Plant: "plant", Line: "line", Station: "station", Part: "part", User: "user",
     CallType: "call_type", ShiftCalendar: "calendar", Demand: "demand",
     TaktLine: "takt_line",
+    EscalationPlan: "escalation_plan", Duty: "duty",
 }
 
 T = TypeVar("T")

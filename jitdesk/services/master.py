@@ -13,7 +13,19 @@ from jitdesk.domain.auth import Role, hash_pin
 from jitdesk.domain.errors import BadInput, NotAllowed, NotFound, PayloadError
 from jitdesk.domain.fold import PROJECTORS
 from jitdesk.domain.ids import new_id
-from jitdesk.domain.master import CallType, Demand, Line, Part, Plant, ShiftCalendar, Station, TaktLine, User
+from jitdesk.domain.master import (
+    CallType,
+    Demand,
+    Duty,
+    EscalationPlan,
+    Line,
+    Part,
+    Plant,
+    ShiftCalendar,
+    Station,
+    TaktLine,
+    User,
+)
 from jitdesk.services.access import require_role
 from jitdesk.services.changes import Changes
 from jitdesk.services.uow import Tx, transaction
@@ -29,11 +41,13 @@ UNIQUE: dict[type, tuple[str, str]] = {
     Part: ("number", "part number"), User: ("badge", "badge"), CallType: ("code", "code"),
     ShiftCalendar: ("name", "name"), Demand: ("key", "line, day and shift"),
     TaktLine: ("line_id", "line"),
+    EscalationPlan: ("key", "call type and line"), Duty: ("key", "role, shift and line"),
 }
 LABELS: dict[type, str] = {
     Plant: "Plant", Line: "Line", Station: "Station", Part: "Part", User: "User",
     CallType: "Andon call type", ShiftCalendar: "Shift calendar", Demand: "Demand",
     TaktLine: "Line takt settings",
+    EscalationPlan: "Line escalation", Duty: "Duty",
 }
 
 

@@ -1,4 +1,5 @@
-"""Andon tables: the `andon_call` projection (one row per call) and the derived `station_andon`.
+"""Andon tables: the `andon_call` projection (one row per call), the derived `station_andon`, and the
+master data of escalation: a line's own ladders (`escalation_plan`) and the duty roster (`duty`).
 
 `andon_call` follows the projection convention (a column per field of `domain.andon.call.Call`, plus
 id and the fold order key). Its indexes serve the hot reads: a station's open calls (every raise checks
@@ -68,3 +69,28 @@ class StationAndonRow(Base):
     flash: Mapped[bool]
     buzzer: Mapped[bool]
     members: Mapped[dict[str, Any]]
+
+
+class EscalationPlanRow(Projection, Base):
+    """Master data `escalation_plan` (domain.master.EscalationPlan): a line's own ladder for a call type."""
+
+    __tablename__ = "escalation_plan"
+    key: Mapped[str] = mapped_column(String(140), index=True)
+    call_type_id: Mapped[str] = mapped_column(String(64))
+    line_id: Mapped[str] = mapped_column(String(64))
+    escalate_minutes: Mapped[list[Any]]
+    escalate_takts: Mapped[list[Any]]
+    escalate_to: Mapped[list[Any]]
+    active: Mapped[bool]
+
+
+class DutyRow(Projection, Base):
+    """Master data `duty` (domain.master.Duty): who holds a role on a shift (and line)."""
+
+    __tablename__ = "duty"
+    key: Mapped[str] = mapped_column(String(240), index=True)
+    role: Mapped[str] = mapped_column(String(60))
+    shift: Mapped[str] = mapped_column(String(40))
+    person: Mapped[str] = mapped_column(String(120))
+    line_id: Mapped[str | None] = mapped_column(String(64))
+    active: Mapped[bool]

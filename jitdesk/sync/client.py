@@ -33,14 +33,16 @@ from jitdesk.domain.errors import BadInput, KnownError
 from jitdesk.domain.events import Event
 from jitdesk.runtime.aio import run_until_first
 from jitdesk.services import sync_apply
-from jitdesk.services.changes import Changes
+from jitdesk.services.changes import NO_CHANGES, Changes
 from jitdesk.services.syncstatus import CONNECTING, OFFLINE, ONLINE, SyncStatus
 from jitdesk.services.worker import DbWorker
+from jitdesk.storage import eventlog_bulk
 from jitdesk.storage.database import Database
 from jitdesk.sync import wire
 from jitdesk.sync.remote import Page, Refused, Remote, ResyncNeeded, Unreachable
 
 log = logging.getLogger("jitdesk.sync")
+ECHO_HOLD_S = 5.0  # a page of events already held here writes nothing while the cursor was stored this recently
 
 
 def wall_ms() -> int:
@@ -76,6 +78,7 @@ class SyncClient:
         self._rng = rng or random.Random()
         self._clock_ms = clock_ms  # this station's wall clock (tests skew it)
         self._persisted = 0.0
+        self._cursor_saved = 0.0  # when a pulled page last wrote (and stored the cursor)
         self._stop = asyncio.Event()
         self._kick = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -181,18 +184,23 @@ class SyncClient:
             self._kick.clear()
             if await self._push_all(remote):
                 self.failures = 0
-                await self._contact(success=True)
+                await self._alive()  # `_push_all` has just refreshed the counts
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._kick.wait(), timeout=self.outbox_poll_s)
 
     async def _puller(self, remote: Remote) -> None:
         while True:
-            await self._catch_up(remote)
+            cursor = await self._catch_up(remote)
             self.failures = 0  # a round that moved data: backoff starts again from the base
             await self._contact(success=True)
-            while not await self._pull_once(remote, wait=self.long_poll_s):
+            while True:
+                # The next long-poll is armed at once, from the cursor just committed: no database
+                # round trip stands between a page and the next wait (a wake-up then finds it waiting).
+                more, cursor = await self._pull_once(remote, wait=self.long_poll_s, cursor=cursor)
+                if more:
+                    break
                 self.failures = 0
-                await self._contact(success=True)
+                await self._alive()
 
     # --- steps ----------------------------------------------------------------------------------
     def _remote(self) -> Remote:
@@ -272,17 +280,16 @@ class SyncClient:
         self._changed(await self.worker.run(sync_apply.record_push, self.db, ids, results))
         return len(ids)
 
-    async def _pull_once(self, remote: Remote, wait: float) -> bool:
-        """Pull and apply one page; True when the server has more right away."""
-        cursor = (await self.worker.run(sync_apply.peer, self.db)).cursor
+    async def _pull_once(self, remote: Remote, wait: float, cursor: int) -> tuple[bool, int]:
+        """Pull and apply one page after `cursor`; (the server has more right away, the new cursor)."""
         page = await remote.pull(cursor, limit=self._page_limit, wait=wait, server_id=self._server_id)
         await self._apply(page, cursor)
-        return page.more
+        return page.more, page.next
 
-    async def _catch_up(self, remote: Remote) -> None:
+    async def _catch_up(self, remote: Remote) -> int:
         """Pull until the server has nothing more, fetching the next page while this one is folded
         (the server reads and sends page n+1 while the DB worker applies page n), so a backlog streams
-        through at the speed of the slower side. Each page still commits with its cursor."""
+        through at the speed of the slower side. Each page still commits with its cursor; returns it."""
         cursor = (await self.worker.run(sync_apply.peer, self.db)).cursor
         fetch = asyncio.ensure_future(
             remote.pull(cursor, limit=self._page_limit, wait=0.0, server_id=self._server_id))
@@ -295,7 +302,7 @@ class SyncClient:
                 await self._apply(page, cursor)
                 cursor = page.next
                 if not page.more:
-                    return
+                    return cursor
         finally:
             if not fetch.done():
                 fetch.cancel()
@@ -304,7 +311,10 @@ class SyncClient:
 
     async def _apply(self, page: Page, cursor: int) -> None:
         if page.events or page.next != cursor or page.skipped:
-            changes, broken = await self.worker.run(_apply_page, self.db, page)
+            hold = time.monotonic() - self._cursor_saved < ECHO_HOLD_S
+            changes, broken, wrote = await self.worker.run(_apply_page, self.db, page, hold)
+            if wrote:
+                self._cursor_saved = time.monotonic()
             if broken:
                 await self._refresh_counts()
             self._changed(changes)
@@ -327,6 +337,15 @@ class SyncClient:
         if success:
             last = sync_apply.iso_utc(self._clock_ms())
         self._set_status(state=ONLINE, last_success=last, skew_ms=peer.skew_ms, message="", **counts)
+
+    async def _alive(self) -> None:
+        """A long-poll answered: online now. Only the in-memory status moves (the counts a pull can
+        change are refreshed by `_apply`), and the contact time is written at most every 10 s, so the
+        next long-poll is armed without waiting for the database."""
+        if time.monotonic() - self._persisted > 10.0:
+            self._persisted = time.monotonic()
+            await self.worker.run(sync_apply.record_contact, self.db, success=True)
+        self._set_status(state=ONLINE, last_success=sync_apply.iso_utc(self._clock_ms()), message="")
 
     async def _problem(self, error: KnownError) -> None:
         message = str(error)
@@ -362,10 +381,13 @@ def _skipped(item: dict[str, Any]) -> sync_apply.Unreadable:
     reason = str(item.get("reason") or "the server holds this event back")[:500]
     log.warning("server skipped event %s: %s", event_id, reason)
     return sync_apply.Unreadable(wire.raw_text(item), f"skipped by the server: {reason}", event_id, server_seq)
-def _apply_page(db: Database, page: Page) -> tuple[Changes, int]:
+def _apply_page(db: Database, page: Page, hold_echo: bool = False) -> tuple[Changes, int, bool]:
     """Parse a pulled page and apply it with its cursor (on the DB worker: parsing thousands of
-    envelopes would stall the event loop, which is the GUI's). Returns the changes and how many items
-    were quarantined as unreadable."""
+    envelopes would stall the event loop, which is the GUI's). Returns the changes, how many items
+    were quarantined as unreadable, and whether it wrote. With `hold_echo`, a page of events the log
+    already holds (this station's own, coming back) writes nothing: the caller goes on from its
+    cursor in memory, and the next page that writes stores the cursor past it (pulled again after a
+    restart, it is a duplicate)."""
     items: list[tuple[Event, bool]] = []
     broken = [_skipped(item) for item in page.skipped]
     for raw in page.events:
@@ -374,7 +396,12 @@ def _apply_page(db: Database, page: Page) -> tuple[Changes, int]:
             broken.append(parsed)
         else:
             items.append(parsed)
-    return sync_apply.apply_page(db, items, page.next, page.server_id, broken), len(broken)
+    if hold_echo and items and not broken:
+        ids = [event.event_id for event, _ in items]
+        with db.reading() as session:
+            if len(eventlog_bulk.present(session, ids)) == len(set(ids)):
+                return NO_CHANGES, 0, False
+    return sync_apply.apply_page(db, items, page.next, page.server_id, broken), len(broken), True
 
 
 def _parse(raw: Any) -> tuple[Event, bool] | sync_apply.Unreadable:

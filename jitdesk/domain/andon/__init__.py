@@ -5,6 +5,6 @@ Importing this package registers the andon event kinds in `REGISTRY`, the `andon
 and the derived `station_andon` aggregate in `PROJECTORS`.
 """
 
-from jitdesk.domain.andon import call, codes, derived, escalation, rules, types
+from jitdesk.domain.andon import book, call, codes, derived, escalation, rules, types
 
-__all__ = ["call", "codes", "derived", "escalation", "rules", "types"]
+__all__ = ["book", "call", "codes", "derived", "escalation", "rules", "types"]

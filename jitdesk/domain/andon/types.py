@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jitdesk.domain.auth import Role
-from jitdesk.domain.master import SEVERITIES, CallType
+from jitdesk.domain.master import SEVERITIES, CallType, EscalationPlan
 
 SEVERITY_RANK: dict[str, int] = {name: i for i, name in enumerate(SEVERITIES)}
 # Who a level notifies when the type names nobody: the Toyota ladder.
@@ -38,14 +38,16 @@ class Step:
     notify: str
 
 
-def steps(call_type: CallType) -> tuple[Step, ...]:
-    """The escalation ladder of a type: level 1 upwards (level 0 is the call as raised)."""
-    minutes = tuple(sorted(call_type.escalate_minutes))
-    takts = tuple(sorted(call_type.escalate_takts)) if call_type.stops_line else ()
+def steps(call_type: CallType, plan: EscalationPlan | None = None) -> tuple[Step, ...]:
+    """The escalation ladder of a type: level 1 upwards (level 0 is the call as raised); `plan`, a
+    line's own ladder for the type (when active), replaces the type's minutes, takts and names."""
+    ladder: CallType | EscalationPlan = plan if plan is not None and plan.active else call_type
+    minutes = tuple(sorted(ladder.escalate_minutes))
+    takts = tuple(sorted(ladder.escalate_takts)) if call_type.stops_line else ()
     count = max(len(minutes), len(takts))
     out = []
     for i in range(count):
-        names = call_type.escalate_to
+        names = ladder.escalate_to
         notify = names[i] if i < len(names) and names[i] else DEFAULT_NOTIFY[min(i, len(DEFAULT_NOTIFY) - 1)]
         out.append(Step(i + 1, minutes[i] if i < len(minutes) else None, takts[i] if i < len(takts) else None,
                         notify))

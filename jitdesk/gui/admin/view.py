@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from jitdesk.domain.auth import Role
 from jitdesk.gui.admin.editor import MasterTab
+from jitdesk.gui.admin.escalation_tab import EscalationTab
 from jitdesk.gui.admin.kinds import KINDS
 from jitdesk.gui.admin.loops_tab import LoopsTab
 from jitdesk.gui.admin.station_tab import StationTab
@@ -35,6 +36,7 @@ class AdminView(QWidget):
         self.station_tab = StationTab(ctx)
         self.tabs.addTab(self.station_tab, "This station")
         self.tabs.addTab(LoopsTab(ctx), "Loops")
+        self.tabs.addTab(EscalationTab(ctx), "Escalation")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 8)
         layout.addWidget(page_title("⚙  Admin: master data"))

@@ -32,7 +32,7 @@ def status_words(call: Call, esc: Escalation, words: Words) -> str:
     else:
         parts.append("waiting for a responder")
     if esc.level:
-        parts.append(f"▲ level {esc.level}: {esc.notify} called")
+        parts.append(f"▲ level {esc.level}: {esc.who} called")
     if esc.shelved and call.shelved_until_ms:
         parts.append(f"‖ shelved until {words.clock(call.shelved_until_ms)}")
     return "  ·  ".join(parts)

@@ -1,17 +1,18 @@
 """The board's model, with no Qt: what each station's tile shows at a given moment.
 
 Built from the `AndonBoard` read (services/andon/board.py) once per change; `tiles(now_ms)` is cheap and
-runs every tick for the visible page only, with the domain's `escalation()`, so every board and panel
-shows the same level from the same events and clock.
+runs every tick for the visible page only, with the board's escalation book (`EscalationBook.of`), so
+every board and panel shows the same level, and names the same person, from the same events and clock.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from jitdesk.domain.andon.book import EscalationBook
 from jitdesk.domain.andon.call import Call
-from jitdesk.domain.andon.escalation import Escalation, escalation
+from jitdesk.domain.andon.escalation import Escalation
 from jitdesk.domain.andon.types import severity_rank, steps
 from jitdesk.domain.master import CallType
 from jitdesk.services.andon.board import AndonBoard, BoardStation
@@ -72,6 +73,7 @@ class BoardModel:
         self.types: dict[str, CallType] = {}
         self._calls: dict[str, list[Call]] = {}
         self.version = 0  # bumped on every new board, so views know to re-lay out
+        self.book = EscalationBook(default_takt_ms=takt_ms)
 
     def set_board(self, board: AndonBoard) -> None:
         self.stations = board.stations
@@ -80,6 +82,8 @@ class BoardModel:
         for call in board.calls:
             calls.setdefault(call.station_id, []).append(call)
         self._calls = calls
+        self.book = replace(board.book, call_types=board.call_types,
+                            default_takt_ms=board.book.default_takt_ms or self.takt_ms)
         self.version += 1
 
     def calls_at(self, station_id: str) -> list[Call]:
@@ -93,7 +97,7 @@ class BoardModel:
         return sum(len(c) for c in self._calls.values())
 
     def escalation_of(self, call: Call, now_ms: int) -> Escalation:
-        return escalation(call, self.types.get(call.call_type_id), now_ms, self.takt_ms)
+        return self.book.of(call, now_ms)
 
     def tile(self, station: BoardStation, now_ms: int) -> Tile:
         calls = self._calls.get(station.station_id)
@@ -108,7 +112,7 @@ class BoardModel:
                     call_type.symbol if call_type is not None else "?",
                     call_type.name if call_type is not None else "?", now_ms - call.raised_ms, esc.level,
                     len(steps(call_type)) if call_type is not None else 0, esc.top and not call.acknowledged,
-                    esc.notify, call.ack_name if call.acknowledged else "", esc.shelved, len(calls) - 1, call.call_id)
+                    esc.who, call.ack_name if call.acknowledged else "", esc.shelved, len(calls) - 1, call.call_id)
 
     def tiles(self, now_ms: int, start: int = 0, stop: int | None = None) -> list[Tile]:
         return [self.tile(s, now_ms) for s in self.stations[start:stop]]

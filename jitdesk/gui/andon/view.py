@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 )
 
 from jitdesk.domain.andon.call import CALL_RAISED
-from jitdesk.domain.andon.escalation import escalation
 from jitdesk.domain.master import CallType
 from jitdesk.gui import theme
 from jitdesk.gui.andon.board import AndonBoardView
@@ -361,9 +360,8 @@ class AndonView(ReloadingPage):
     # -- time and sound -------------------------------------------------------------------------------
     def tick(self) -> None:
         now = wall_clock_ms()
-        types = {**(self.panel_data.call_types if self.panel_data is not None else {}), **self.model.types}
         for row in [*self.calls.rows, *self.detail_calls.rows]:
-            row.tick(now, escalation(row.call, types.get(row.call.call_type_id), now, self.model.takt_ms))
+            row.tick(now, self.model.escalation_of(row.call, now))
         for calls in (self.model.calls_at(s.station_id) for s in self.model.stations):
             for call in calls:
                 level = self.model.escalation_of(call, now).level

@@ -1,6 +1,6 @@
 """Andon reads: the station panel (its call buttons and open calls) and the board (every station by line,
 its open calls and light). The screens tick elapsed time and escalation themselves from these, with the
-domain's `escalation()`, so the database is read only when a call changes."""
+board's escalation book (`EscalationBook.of`), so the database is read only when a call changes."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from jitdesk.domain.andon.book import EscalationBook
 from jitdesk.domain.andon.call import Call
 from jitdesk.domain.andon.derived import CLEAR, LightState, StationAndon
 from jitdesk.domain.fold import PROJECTORS
 from jitdesk.domain.master import CallType, Line, Station
+from jitdesk.services.andon.escalation import escalation_book
 from jitdesk.services.words import Words, words_in
 from jitdesk.storage import andon_repo, identity, projections
 from jitdesk.storage.database import STATION_ID, Database
@@ -36,6 +38,7 @@ class AndonBoard:
     calls: tuple[Call, ...]  # every open call, oldest first
     lights: dict[str, StationAndon]  # station id -> its light; absent: clear
     words: Words = field(default_factory=Words)
+    book: EscalationBook = field(default_factory=EscalationBook)  # ladders, takts, roster: the levels
 
     def calls_at(self, station_id: str) -> list[Call]:
         return [c for c in self.calls if c.station_id == station_id]
@@ -82,6 +85,7 @@ def andon_board(db: Database) -> AndonBoard:
         calls = andon_repo.open_calls(session)
         lights = andon_repo.station_lights(session)
         words = words_in(session, list(stations))
+        book = escalation_book(session, raised_ms=[c.raised_ms for c in calls], call_types=types, stations=stations)
     out = []
     for sid, st in stations.items():
         if not st.active or st.role not in BOARD_ROLES:
@@ -90,7 +94,7 @@ def andon_board(db: Database) -> AndonBoard:
         out.append(BoardStation(sid, st.code, st.name, st.line_id, line.code if line else "",
                                 line.name if line else ""))
     out.sort(key=lambda s: (s.line_code == "", s.line_code, s.code))
-    return AndonBoard(tuple(out), types, tuple(calls), lights, words)
+    return AndonBoard(tuple(out), types, tuple(calls), lights, words, book)
 
 
 def station_light(db: Database, station_id: str | None = None) -> LightState:

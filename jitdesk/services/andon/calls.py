@@ -1,6 +1,7 @@
-"""Andon call use cases, each one transaction through the unit of work: read the call, its type and the
-actor, let the domain decide (`domain.andon.rules`), append the event; a refusal raises `AndonRefused`
-(a KnownError whose words are the rendered message, and whose `note` is the message itself).
+"""Andon call use cases, each one transaction through the unit of work (`_act`): read the call, its type
+and the actor at `now`, let the domain decide (`domain.andon.rules`), then refuse or append the event the
+decision names (a `Step`) and render its words. A refusal raises `AndonRefused` (a KnownError whose
+words are the rendered message, and whose `note` is the message itself).
 
 `raise_call` answers a refused raise instead of raising: a second press of the same call is not a
 fault, the screen shows the call that is already open (`RaiseOutcome.open_call_id`).
@@ -9,6 +10,7 @@ fault, the screen shows the call that is already open (`RaiseOutcome.open_call_i
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from jitdesk.domain.andon.call import (
@@ -21,12 +23,12 @@ from jitdesk.domain.andon.call import (
     CALL_SHELVED,
     Call,
 )
-from jitdesk.domain.andon.escalation import escalation
 from jitdesk.domain.andon.rules import (
     ACKNOWLEDGED,
     ALREADY_OPEN,
     CANCELLED,
     ESCALATED,
+    NOT_RAISED,
     RAISED,
     RESOLVED,
     SHELVED,
@@ -38,13 +40,13 @@ from jitdesk.domain.andon.rules import (
     decide_resolve,
     decide_shelve,
 )
-from jitdesk.domain.andon.types import steps
 from jitdesk.domain.auth import Role
 from jitdesk.domain.errors import NotAllowed
 from jitdesk.domain.fold import PROJECTORS
 from jitdesk.domain.ids import uuid7
 from jitdesk.domain.master import CallType
 from jitdesk.domain.messages import Message, message
+from jitdesk.services.andon.escalation import escalation_book
 from jitdesk.services.changes import NO_CHANGES, Changes
 from jitdesk.services.uow import Tx, transaction, wall_clock_ms
 from jitdesk.services.words import words_in
@@ -143,45 +145,75 @@ def _refuse(tx: Tx, note: Message) -> AndonRefused:
     return AndonRefused(words_in(tx.session).render(note), note)
 
 
-def _words(tx: Tx, note: Message, station: str) -> tuple[Message, str]:
-    return note, words_in(tx.session, [station]).render(note)
+@dataclass(frozen=True)
+class Seen:
+    """What a call use case reads before the domain decides: the call, its type, the actor, the time."""
+
+    tx: Tx
+    call: Call | None
+    call_type: CallType | None
+    role: Role | None
+    name: str  # the actor's name ("" for nobody)
+    now_ms: int
+
+    @property
+    def type_name(self) -> str:
+        return self.call_type.name if self.call_type is not None else "?"
+
+    @property
+    def station(self) -> str:
+        return self.call.station_id if self.call is not None else ""
+
+
+@dataclass(frozen=True)
+class Step:
+    """What the domain allowed: the event to append and the message for the screen that asked."""
+
+    kind: str
+    payload: dict[str, object]
+    done: Message
+
+
+def _act(db: Database, call_id: str, actor: str | None, now_ms: int | None,
+         decide: Callable[[Seen], Message | Step]) -> CallOutcome:
+    """One call use case: in one transaction at `now`, read the call, its type and the actor, ask
+    `decide` (the domain's rule), then refuse with its message or append its event."""
+    now = wall_clock_ms() if now_ms is None else now_ms
+    with transaction(db, now_ms=lambda: now) as tx:
+        call = _call(tx, call_id)
+        call_type = _call_type(tx, call.call_type_id) if call is not None else None
+        role, name = _user(tx, actor)
+        seen = Seen(tx, call, call_type, role, name, now)
+        decided = decide(seen)
+        if isinstance(decided, Message):
+            raise _refuse(tx, decided)
+        tx.append(decided.kind, call_id, decided.payload, actor)
+        words = words_in(tx.session, [seen.station]).render(decided.done)
+    return CallOutcome(call_id, decided.done, words, tx.changes)
 
 
 def acknowledge(db: Database, call_id: str, *, actor: str | None, note: str = "",
                 now_ms: int | None = None) -> CallOutcome:
     """A responder claims the call ("Ana is on the way"): needs the type's responding role or above."""
-    now = wall_clock_ms() if now_ms is None else now_ms
-    with transaction(db, now_ms=lambda: now) as tx:
-        call = _call(tx, call_id)
-        call_type = _call_type(tx, call.call_type_id) if call is not None else None
-        role, name = _user(tx, actor)
-        refused = decide_acknowledge(call, call_type, role)
-        if refused is not None:
-            raise _refuse(tx, refused)
-        assert call is not None and call_type is not None
-        payload = {"by_name": name, **({"note": note[:200]} if note else {})}
-        tx.append(CALL_ACKNOWLEDGED, call_id, payload, actor)
-        done = message(ACKNOWLEDGED, type=call_type.name, station=call.station_id, by=name)
-        note_words = _words(tx, done, call.station_id)
-    return CallOutcome(call_id, *note_words, tx.changes)
+
+    def decide(s: Seen) -> Message | Step:
+        return decide_acknowledge(s.call, s.call_type, s.role) or Step(
+            CALL_ACKNOWLEDGED, {"by_name": s.name, **({"note": note[:200]} if note else {})},
+            message(ACKNOWLEDGED, type=s.type_name, station=s.station, by=s.name))
+
+    return _act(db, call_id, actor, now_ms, decide)
 
 
 def resolve(db: Database, call_id: str, reason: str, text: str = "", *, actor: str | None,
             now_ms: int | None = None) -> CallOutcome:
     """Close the call with a reason from the list and free text: needs the responding role or above."""
-    now = wall_clock_ms() if now_ms is None else now_ms
-    with transaction(db, now_ms=lambda: now) as tx:
-        call = _call(tx, call_id)
-        call_type = _call_type(tx, call.call_type_id) if call is not None else None
-        role, name = _user(tx, actor)
-        refused = decide_resolve(call, call_type, role, reason)
-        if refused is not None:
-            raise _refuse(tx, refused)
-        assert call is not None and call_type is not None
-        tx.append(CALL_RESOLVED, call_id, {"reason": reason, "text": text[:200], "by_name": name}, actor)
-        done = message(RESOLVED, type=call_type.name, station=call.station_id, reason=reason)
-        note_words = _words(tx, done, call.station_id)
-    return CallOutcome(call_id, *note_words, tx.changes)
+
+    def decide(s: Seen) -> Message | Step:
+        return decide_resolve(s.call, s.call_type, s.role, reason) or Step(
+            CALL_RESOLVED, {"reason": reason, "text": text[:200], "by_name": s.name},
+            message(RESOLVED, type=s.type_name, station=s.station, reason=reason))
+
+    return _act(db, call_id, actor, now_ms, decide)
 
 
 def resolve_by_system(tx: Tx, call: Call, reason: str, text: str) -> None:
@@ -193,59 +225,44 @@ def resolve_by_system(tx: Tx, call: Call, reason: str, text: str) -> None:
 def cancel(db: Database, call_id: str, text: str = "", *, actor: str | None, station_id: str | None = None,
            now_ms: int | None = None) -> CallOutcome:
     """Take a call back: at the station that raised it while unclaimed, or by a responder."""
-    now = wall_clock_ms() if now_ms is None else now_ms
-    with transaction(db, now_ms=lambda: now) as tx:
-        call = _call(tx, call_id)
-        call_type = _call_type(tx, call.call_type_id) if call is not None else None
-        role, name = _user(tx, actor)
-        refused = decide_cancel(call, call_type, role, _station_of(tx, station_id))
-        if refused is not None:
-            raise _refuse(tx, refused)
-        assert call is not None and call_type is not None
-        tx.append(CALL_CANCELLED, call_id, {"text": text[:200], "by_name": name}, actor)
-        done = message(CANCELLED, type=call_type.name, station=call.station_id)
-        note_words = _words(tx, done, call.station_id)
-    return CallOutcome(call_id, *note_words, tx.changes)
+
+    def decide(s: Seen) -> Message | Step:
+        return decide_cancel(s.call, s.call_type, s.role, _station_of(s.tx, station_id)) or Step(
+            CALL_CANCELLED, {"text": text[:200], "by_name": s.name},
+            message(CANCELLED, type=s.type_name, station=s.station))
+
+    return _act(db, call_id, actor, now_ms, decide)
 
 
 def escalate(db: Database, call_id: str, *, actor: str | None = None, takt_ms: int | None = None,
              now_ms: int | None = None) -> CallOutcome:
-    """Lift the call one level now (the caller is still waiting); no sign-in needed."""
-    now = wall_clock_ms() if now_ms is None else now_ms
-    with transaction(db, now_ms=lambda: now) as tx:
-        call = _call(tx, call_id)
-        call_type = _call_type(tx, call.call_type_id) if call is not None else None
-        level = escalation(call, call_type, now, takt_ms).level if call is not None else 0
-        levels = len(steps(call_type)) if call_type is not None else 0
-        refused = decide_escalate(call, level, levels)
-        if refused is not None:
-            raise _refuse(tx, refused)
-        assert call is not None and call_type is not None
-        _role, name = _user(tx, actor)
-        tx.append(CALL_ESCALATED, call_id, {"level": level + 1, "by_name": name}, actor)
-        done = message(ESCALATED, type=call_type.name, station=call.station_id, level=level + 1)
-        note_words = _words(tx, done, call.station_id)
-    return CallOutcome(call_id, *note_words, tx.changes)
+    """Lift the call one level now (the caller is still waiting); no sign-in needed. The level now
+    comes from the same ladders, takts and duty roster the boards read (`takt_ms`: the fallback
+    takt for a line with no plan, as `[andon] takt_seconds` gives it)."""
+
+    def decide(s: Seen) -> Message | Step:
+        if s.call is None:
+            return decide_escalate(None, 0, 0) or message(NOT_RAISED)
+        book = escalation_book(s.tx.session, default_takt_ms=takt_ms, raised_ms=[s.call.raised_ms])
+        now = book.of(s.call, s.now_ms)
+        return decide_escalate(s.call, now.level, now.levels) or Step(
+            CALL_ESCALATED, {"level": now.level + 1, "by_name": s.name},
+            message(ESCALATED, type=s.type_name, station=s.station, level=now.level + 1))
+
+    return _act(db, call_id, actor, now_ms, decide)
 
 
 def shelve(db: Database, call_id: str, minutes: int, text: str = "", *, actor: str | None,
            now_ms: int | None = None) -> CallOutcome:
     """Hold a nuisance call's escalation (and its sound) for `minutes`: supervisors and above."""
-    now = wall_clock_ms() if now_ms is None else now_ms
-    with transaction(db, now_ms=lambda: now) as tx:
-        call = _call(tx, call_id)
-        role, name = _user(tx, actor)
-        refused = decide_shelve(call, role, minutes)
-        if refused is not None:
-            raise _refuse(tx, refused)
-        assert call is not None
-        call_type = _call_type(tx, call.call_type_id)
-        until = now + minutes * 60_000
-        tx.append(CALL_SHELVED, call_id, {"until_ms": until, "by_name": name, "text": text[:200]}, actor)
-        type_name = call_type.name if call_type is not None else "?"
-        done = message(SHELVED, type=type_name, station=call.station_id, until_ms=until)
-        note_words = _words(tx, done, call.station_id)
-    return CallOutcome(call_id, *note_words, tx.changes)
+
+    def decide(s: Seen) -> Message | Step:
+        until = s.now_ms + minutes * 60_000
+        return decide_shelve(s.call, s.role, minutes) or Step(
+            CALL_SHELVED, {"until_ms": until, "by_name": s.name, "text": text[:200]},
+            message(SHELVED, type=s.type_name, station=s.station, until_ms=until))
+
+    return _act(db, call_id, actor, now_ms, decide)
 
 
 def raise_by_code(db: Database, type_code: str, station_id: str | None = None, *, source: str = "scan",

@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import dataclass
 
 from jitdesk.domain.auth import hash_pin
-from jitdesk.domain.master import CallType, Line, Part, Plant, ShiftCalendar, Station, User
+from jitdesk.domain.master import CallType, Duty, Line, Part, Plant, ShiftCalendar, Station, User, duty_key
 from jitdesk.services import master
 from jitdesk.services.demo import DemoContext
 from jitdesk.services.station_identity import assign_in
@@ -125,6 +125,15 @@ CALENDAR = ShiftCalendar(
 )
 
 
+# The duty roster (plant-wide): who holds each role the call types' ladders name, per shift.
+DUTIES = (
+    ("team leader", "Early", "Tom Becker"), ("team leader", "Late", "Samir Haddad"),
+    ("team leader", "Night", "Kofi Mensah"), ("supervisor", "Early", "Marco Rossi"),
+    ("supervisor", "Late", "Aisha Bello"), ("supervisor", "Night", "Aisha Bello"),
+    ("maintenance supervisor", "Early", "Jorge Silva"), ("maintenance supervisor", "Late", "Mei Chen"),
+)
+
+
 @dataclass(frozen=True)
 class DemoUser:
     name: str
@@ -170,6 +179,8 @@ def create(db: Database, _context: DemoContext) -> None:
         for call_type in CALL_TYPES:
             master.save_in(tx, call_type, actor=admin_id)
         master.save_in(tx, CALENDAR, actor=admin_id)
+        for role, shift, person in DUTIES:  # who each escalation level names, per shift
+            master.save_in(tx, Duty(duty_key(role, shift, None), role, shift, person), actor=admin_id)
         for user in USERS[1:]:
             master.save_in(tx, _user(user), actor=admin_id)
         assign_in(tx, station_ids[DEFAULT_STATION])

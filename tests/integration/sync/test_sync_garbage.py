@@ -205,11 +205,11 @@ def test_a_bug_in_the_client_shows_restarting_then_recovers(
 
         bugs = 2
 
-        async def _pull_once(self, remote: Remote, wait: float) -> bool:
+        async def _pull_once(self, remote: Remote, wait: float, cursor: int) -> tuple[bool, int]:
             if self.bugs:
                 self.bugs -= 1
                 raise ZeroDivisionError("planted pull bug")
-            return await super()._pull_once(remote, wait)
+            return await super()._pull_once(remote, wait, cursor)
 
     async def main() -> None:
         async with Watched(lambda on_status: Buggy(db, server.url, token, on_status=on_status, **FAST)) as run:
