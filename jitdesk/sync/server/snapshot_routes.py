@@ -11,7 +11,6 @@ again from a snapshot (keeping its own unsynced events). Every pull's cursor is 
 archive (see `archive.note_cursor`).
 """
 
-from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated, Any
