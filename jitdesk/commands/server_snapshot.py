@@ -24,6 +24,9 @@ def add_parser(actions: argparse._SubParsersAction[argparse.ArgumentParser], db_
     verbs = snap.add_subparsers(dest="snapshot_action", required=True, metavar="VERB")
     make = verbs.add_parser("make", help="fold the plant's events into a new snapshot")
     make.add_argument("--plant", required=True, help="the plant id")
+    make.add_argument("--tail-minutes", type=int, default=24 * 60, metavar="M",
+                      help="the events of the last M minutes travel as events, so late ones re-fold exactly "
+                      "(default 1440)")
     make.add_argument("--db", metavar="URL", help=db_help, dest="snapshot_db")
     listing = verbs.add_parser("list", help="list the snapshots this server keeps")
     listing.add_argument("--plant", help="only this plant")
@@ -37,7 +40,7 @@ def add_parser(actions: argparse._SubParsersAction[argparse.ArgumentParser], db_
     arch.add_argument("--db", metavar="URL", help=db_help, dest="snapshot_db")
 
 
-def make_snapshot(store: object, plant_id: str) -> dict[str, object]:
+def make_snapshot(store: object, plant_id: str, tail_minutes: int = 24 * 60) -> dict[str, object]:
     """Make and keep a snapshot of the plant at its newest event; returns its meta."""
     from jitdesk.services import snapshot_pack
     from jitdesk.sync.server import snapshots
@@ -47,7 +50,10 @@ def make_snapshot(store: object, plant_id: str) -> dict[str, object]:
     seq = snapshots.plant_head(store, plant_id)
     if seq == 0:
         raise BadInput(f"this server holds no events of plant '{plant_id}'")
-    packed = snapshot_pack.make(plant_id, seq, snapshots.events_upto(store, plant_id, seq))
+    if tail_minutes < 0:
+        raise BadInput("--tail-minutes must be 0 or more")
+    packed = snapshot_pack.make(plant_id, seq, snapshots.events_upto(store, plant_id, seq),
+                                tail_ms=tail_minutes * 60_000)
     meta = packed.meta()
     snapshots.save(store, meta, packed.body)
     return meta
@@ -61,8 +67,9 @@ def run(store: object, args: argparse.Namespace) -> int:
     if args.server_action == "snapshot":
         if args.snapshot_action == "make":
             started = time.monotonic()
-            meta = make_snapshot(store, args.plant)
-            print(f"snapshot of plant {meta['plant_id']} at event {meta['seq']}: {meta['events']} events folded, "
+            meta = make_snapshot(store, args.plant, args.tail_minutes)
+            print(f"snapshot of plant {meta['plant_id']} at event {meta['seq']}: {meta['events']} events "
+                  f"({meta['tail']} of them the tail, sent as events), "
                   f"{meta['size']} bytes packed, sha256 {meta['sha256']} ({time.monotonic() - started:.1f} s)")
             return 0
         rows = snapshots.listing(store, args.plant)

@@ -2,8 +2,9 @@
 
 Everything happens in one write transaction (a kill -9 midway leaves the station as it was): the
 snapshot is stored as the station's base (`snapshot_base` table and setting), the projections are
-made again from it by the ordinary rebuild, which folds the station's own events that the snapshot
-does not cover (its unsynced outbox, kept and pushed as usual) on top, and the pull cursor is set
+made again from it by the ordinary rebuild, which folds on top the snapshot's tail (its newest events,
+which travel as events) and the station's own events that the snapshot does not cover (its unsynced
+outbox, kept and pushed as usual), and the pull cursor is set
 to the snapshot's seq, so pulling goes on from there.
 """
 
@@ -19,11 +20,12 @@ from sqlalchemy.orm import Session
 from jitdesk.domain.fold import PROJECTORS
 from jitdesk.services.changes import Changes
 from jitdesk.services.rebuild import FOLDED_WITH, rebuild_in
-from jitdesk.services.snapshot_base import BASE, SNAPSHOT_BASE, Coverage
+from jitdesk.services.snapshot_base import BASE, ROWS, SNAPSHOT_BASE, Coverage
 from jitdesk.services.snapshot_pack import SnapshotRefused, Unpacked
 from jitdesk.services.uow import iso_utc, wall_clock_ms
-from jitdesk.storage import identity
+from jitdesk.storage import eventlog_bulk, identity
 from jitdesk.storage.database import PLANT_ID, Database
+from jitdesk.storage.projections import dump_json
 from jitdesk.storage.schema import PENDING, SYNCED, EventRow, table
 from jitdesk.storage.sync_state import UPSTREAM, SyncPeer
 
@@ -37,7 +39,7 @@ DEFAULT_THRESHOLD = 20_000
 class Installed:
     seq: int
     entities: int
-    own_events_folded: int  # this station's events the snapshot did not hold, folded on top
+    folded_on_top: int  # events the snapshot did not fold in (its tail, this station's own), folded on it
 
     @property
     def changes(self) -> Changes:
@@ -67,11 +69,17 @@ def install(db: Database, snapshot: Unpacked, server_id: str) -> Installed:
         if mine is not None and mine != header["plant_id"]:
             raise SnapshotRefused(f"the snapshot is of plant '{header['plant_id']}', this station belongs to '{mine}'")
         session.execute(delete(BASE))
+        session.execute(delete(ROWS))
         session.execute(insert(BASE).values(
             id=1, seq=header["seq"], server_id=server_id, sha256=snapshot.sha256,
-            header=json.dumps(header, separators=(",", ":")), body=snapshot.body, installed_at=stamp))
+            header=json.dumps(header, separators=(",", ":")), installed_at=stamp))
+        for name, rows in snapshot.rows.items():
+            for start in range(0, len(rows), 5_000):
+                session.execute(insert(ROWS), [{"projector": name, "entity_id": r["id"], "row": dump_json(r)}
+                                               for r in rows[start:start + 5_000]])
         identity.set_setting(session, SNAPSHOT_BASE, json.dumps(
             {"seq": header["seq"], "sha256": snapshot.sha256, "server_id": server_id, "installed_at": stamp}))
+        eventlog_bulk.insert_foreign_many(session, snapshot.tail)  # folded below, with the events after
         _mark_held(session, db.device_id, Coverage(header["covered"]))
         report = rebuild_in(session)
         identity.set_setting(session, FOLDED_WITH, json.dumps(PROJECTORS.fingerprint(), separators=(",", ":")))

@@ -5,8 +5,10 @@ The content is canonical JSON lines (keys sorted, one spelling per value): a hea
 line per entity projection row, projections by name and rows by id. Its SHA-256 is the snapshot's
 hash, so the same events always give the same hash; the content travels gzip-compressed.
 
-    header: {"format", "plant_id", "seq", "schema", "folded_kinds", "covered", "events", "max_hlc"}
+    header: {"format", "plant_id", "seq", "schema", "folded_kinds", "covered", "events", "max_hlc",
+             "cut_hlc", "tail"}
     rows:   {"p": projector name, "r": row as stored}
+    tail:   {"e": [event row]}   events above the cut, not folded in (see `make`)
 
 `schema` is the station schema revision the rows fit and `folded_kinds` the projector fingerprint
 that made them: a station with other folds or tables must not install them. `covered` lists, per
@@ -30,6 +32,7 @@ import orjson
 from sqlalchemy import select
 
 from jitdesk.domain.errors import BadInput
+from jitdesk.domain.events import Event
 from jitdesk.domain.fold import PROJECTORS
 from jitdesk.services.rebuild import rebuild_all
 from jitdesk.storage import identity, migrate
@@ -37,6 +40,9 @@ from jitdesk.storage.database import PLANT_ID, open_database
 from jitdesk.storage.projections import raw, table_for
 
 FORMAT = "jitdesk-snapshot/1"
+TAIL_MS = 24 * 3_600_000  # events of the last day before the snapshot travel as events (see `make`)
+_TAIL = ("SELECT event_id, plant_id, device_id, device_seq, hlc, wall_time, kind, entity_id, actor, payload,"
+         " schema_version, server_seq, received_at FROM events WHERE hlc > ? ORDER BY server_seq")
 MAX_UNPACKED = 2 << 30  # refuse to unpack more than 2 GiB (a broken or hostile download)
 _INSERT = (
     "INSERT INTO events (event_id, plant_id, device_id, device_seq, hlc, wall_time, kind, entity_id, actor,"
@@ -57,44 +63,55 @@ class Packed:
         """What a server tells about the snapshot before it is downloaded."""
         h = self.header
         return {"plant_id": h["plant_id"], "seq": h["seq"], "schema": h["schema"], "folded_kinds": h["folded_kinds"],
-                "events": h["events"], "sha256": self.sha256, "size": len(self.body)}
+                "events": h["events"], "tail": h["tail"], "sha256": self.sha256, "size": len(self.body)}
 
 
 @dataclass(frozen=True)
 class Unpacked:
     header: dict[str, Any]
     rows: dict[str, list[dict[str, Any]]]  # projector name -> rows
+    tail: list[Event]  # events above the cut, for the station's log
     sha256: str
     body: bytes
 
 
-def make(plant_id: str, seq: int, events: Iterable[Sequence[EventRowTuple]], workdir: Path | None = None) -> Packed:
+def make(plant_id: str, seq: int, events: Iterable[Sequence[EventRowTuple]], *, tail_ms: int = TAIL_MS,
+         workdir: Path | None = None) -> Packed:
     """Fold `events` (chunks of server event rows, every event of the plant up to `seq`) into a
-    temporary station database with the station's own rebuild, and pack its projections."""
+    temporary station database with the station's own rebuild, and pack its projections.
+
+    The events of the last `tail_ms` of hybrid time (stamps above `cut_hlc`) are not folded in but
+    packed as events: the installing station keeps them in its log, so an event that arrives late
+    but inside that window re-folds its entity exactly (snapshot state + the tail + the late event,
+    in order). Only one older than the cut is folded on top of the snapshot's state."""
     with tempfile.TemporaryDirectory(prefix="jitdesk-snapshot-", dir=workdir) as tmp:
         db = open_database(Path(tmp) / "fold.db")
         try:
-            covered: dict[str, list[int]] = {}
             count, max_hlc = 0, 0
             with db.writing() as session:
                 conn = raw(session)
                 for chunk in events:
                     conn.executemany(_INSERT, chunk)
-                    for r in chunk:
-                        covered.setdefault(r[2], []).append(r[3])
-                        max_hlc = max(max_hlc, r[4])
+                    max_hlc = max([max_hlc, *(r[4] for r in chunk)])
                     count += len(chunk)
                 identity.set_setting(session, PLANT_ID, plant_id)
+                cut = max(0, max_hlc - (tail_ms << 16))  # hybrid stamps hold milliseconds << 16
+                tail = conn.execute(_TAIL, (cut,)).fetchall()
+                conn.execute("DELETE FROM events WHERE hlc > ?", (cut,))
+                covered: dict[str, list[int]] = {}
+                for device, number in conn.execute("SELECT device_id, device_seq FROM events"):
+                    covered.setdefault(device, []).append(number)
             rebuild_all(db)
             header = {"format": FORMAT, "plant_id": plant_id, "seq": seq, "schema": migrate.head_revision(),
                       "folded_kinds": PROJECTORS.fingerprint(), "covered": {d: ranges(s) for d, s in covered.items()},
-                      "events": count, "max_hlc": max_hlc}
+                      "events": count, "max_hlc": max_hlc, "cut_hlc": cut, "tail": len(tail)}
             lines = [_line(header)]
             with db.reading() as session:
                 for projector in sorted(PROJECTORS.all(), key=lambda p: p.name):
                     table = table_for(projector)
                     for row in session.execute(select(table).order_by(table.c.id)).mappings():
                         lines.append(_line({"p": projector.name, "r": dict(row)}))
+            lines.extend(_line({"e": list(r)}) for r in tail)
         finally:
             db.close()
     content = b"".join(lines)
@@ -132,15 +149,25 @@ def unpack(meta: dict[str, Any], body: bytes) -> Unpacked:
         header = orjson.loads(lines[0])
         if not isinstance(header, dict):
             raise ValueError("no header")
+        names = {p.name for p in PROJECTORS.all()}
         rows: dict[str, list[dict[str, Any]]] = {}
+        tail: list[Event] = []
         for line in lines[1:]:
-            if line:
-                item = orjson.loads(line)
+            if not line:
+                continue
+            item = orjson.loads(line)
+            if "e" in item:
+                e = item["e"]
+                tail.append(Event(e[0], e[1], e[2], e[3], e[4], e[5], e[6], e[7], e[8], orjson.loads(e[9]), e[10],
+                                  e[11], e[12]))
+            else:
+                if item["p"] not in names or not isinstance(item["r"], dict) or not isinstance(item["r"]["id"], str):
+                    raise ValueError(f"a row of an unknown projection {str(item['p'])[:40]}")
                 rows.setdefault(item["p"], []).append(item["r"])
-    except (ValueError, KeyError, TypeError) as error:
+    except (ValueError, KeyError, TypeError, IndexError) as error:
         raise SnapshotRefused(f"the snapshot is not in a form this station reads ({error})") from None
     check_fits(header, meta)
-    return Unpacked(header, rows, digest, body)
+    return Unpacked(header, rows, tail, digest, body)
 
 
 def check_fits(header: dict[str, Any], meta: dict[str, Any]) -> None:

@@ -61,9 +61,9 @@ async def start_from_snapshot(db: Database, worker: DbWorker, remote: Remote, se
                              "keeps the older events") from None
         log.warning("not starting from the server's snapshot: %s; replaying its events instead", refused)
         return None
-    log.warning("started from the server's snapshot at event %d (%d projection rows; %d of this station's "
-                "own events folded on top); events before it are not in this station's log", done.seq,
-                done.entities, done.own_events_folded)
+    log.warning("started from the server's snapshot at event %d (%d projection rows; %d events folded on top: "
+                "its tail and this station's own); events before it are not in this station's log", done.seq,
+                done.entities, done.folded_on_top)
     return done
 
 

@@ -23,11 +23,17 @@ def upgrade() -> None:
     sa.Column('server_id', sa.String(length=64), nullable=False),
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('header', sa.Text(), nullable=False),
-    sa.Column('body', sa.LargeBinary(), nullable=False),
     sa.Column('installed_at', sa.String(length=32), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_snapshot_base'))
+    )
+    op.create_table('snapshot_rows',
+    sa.Column('projector', sa.String(length=64), nullable=False),
+    sa.Column('entity_id', sa.String(length=200), nullable=False),
+    sa.Column('row', sa.Text(), nullable=False),
+    sa.PrimaryKeyConstraint('projector', 'entity_id', name=op.f('pk_snapshot_rows'))
     )
 
 
 def downgrade() -> None:
+    op.drop_table('snapshot_rows')
     op.drop_table('snapshot_base')

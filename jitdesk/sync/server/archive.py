@@ -13,6 +13,7 @@ a snapshot, which must exist at or above the horizon (`jitdesk server archive` m
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -24,7 +25,8 @@ from jitdesk.sync.server.models import events, tokens
 from jitdesk.sync.server.snapshot_models import archive_horizons, archived_events, device_cursors, snapshots
 from jitdesk.sync.server.store import Principal, ServerStore, now_iso
 
-CURSOR_EVERY_S = 5.0
+# How often a token's cursor is written at most (tests set the variable to 0 to record every pull).
+CURSOR_EVERY_S = float(os.environ.get("JITDESK_CURSOR_RECORD_S", "5"))
 _noted: dict[tuple[int, int], tuple[int, float]] = {}  # (store id, token id) -> (cursor, when written)
 _noted_lock = threading.Lock()
 
@@ -113,9 +115,9 @@ def run(store: ServerStore, chosen: Plan) -> int:
     cols = [c.name for c in events.c]
     stamp = now_iso()
     with store.writing() as conn:
-        moved = conn.execute(insert(archived_events).from_select(
-            [*cols, "archived_at"], select(*[events.c[c] for c in cols], literal(stamp)).where(*where))).rowcount
-        conn.execute(delete(events).where(*where))
+        conn.execute(insert(archived_events).from_select(
+            [*cols, "archived_at"], select(*[events.c[c] for c in cols], literal(stamp)).where(*where)))
+        moved = conn.execute(delete(events).where(*where)).rowcount  # an INSERT..SELECT may not count its rows
         values = {"horizon": chosen.target, "at": stamp}
         if not conn.execute(update(archive_horizons).where(archive_horizons.c.plant_id == chosen.plant_id)
                             .values(**values)).rowcount:

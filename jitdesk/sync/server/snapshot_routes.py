@@ -32,6 +32,7 @@ class SnapshotMeta(BaseModel):
     schema_: str = Field(alias="schema", description="station database schema revision of the rows")
     folded_kinds: dict[str, Any] = Field(description="projector fingerprint that made the rows")
     events: int
+    tail: int = Field(description="how many of the events travel as events (the newest), not folded in")
     sha256: str = Field(description="SHA-256 of the unpacked content")
     size: int = Field(description="bytes of the packed body")
     made_at: str
