@@ -38,12 +38,18 @@ class SnapshotMeta(BaseModel):
     made_at: str
 
 
+class Refused(BaseModel):
+    detail: str = Field(description="short reason in plain words")
+
+
+PROBLEMS: dict[int | str, dict[str, Any]] = {code: {"model": Refused} for code in (401, 404, 422, 426)}
+
+
 def router(store: ServerStore, principal: Callable[..., Any],
            refuse: Callable[..., JSONResponse]) -> APIRouter:
     routes = APIRouter(tags=["sync"])
 
-    @routes.get("/v1/snapshot", response_model=SnapshotMeta, response_model_by_alias=True,
-                responses={404: {"description": "no snapshot of this plant yet"}})
+    @routes.get("/v1/snapshot", response_model=SnapshotMeta, response_model_by_alias=True, responses=PROBLEMS)
     async def newest(request: Request, who: Annotated[Principal, Depends(principal)]) -> Any:
         meta = await to_thread.run_sync(snapshots.newest, store, who.plant_id)
         if meta is None:
@@ -51,7 +57,7 @@ def router(store: ServerStore, principal: Callable[..., Any],
         return JSONResponse(meta)
 
     @routes.get("/v1/snapshot/{seq}", response_class=Response,
-                responses={200: {"content": {"application/gzip": {}}}, 404: {"description": "no such snapshot"}})
+                responses={200: {"content": {"application/gzip": {}}}, **PROBLEMS})
     async def download(request: Request, who: Annotated[Principal, Depends(principal)],
                        seq: Annotated[int, Path(ge=0, le=(1 << 63) - 1)]) -> Response:
         found = await to_thread.run_sync(snapshots.body, store, who.plant_id, seq)

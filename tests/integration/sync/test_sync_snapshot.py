@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import func, select, text, update
 
@@ -124,6 +125,30 @@ def test_fresh_station_starts_from_a_snapshot_and_pulls_the_rest(
     assert every_projection(fresh) == every_projection(replay)
     rebuild_all(fresh)  # a rebuild starts from the snapshot, not from an empty state
     assert every_projection(fresh) == every_projection(replay)
+
+
+def test_snapshot_routes_answer_in_plain_words(sqlite_server_db: str, start_server: Any, plant_log: Path) -> None:
+    load(plant_log, sqlite_server_db, 0, 100)
+    server = start_server(sqlite_server_db)
+    [token] = tokens(sqlite_server_db, "s1")
+    auth = {"Authorization": f"Bearer {token}"}
+    assert httpx.get(f"{server.url}/v1/snapshot").status_code == 401
+    none = httpx.get(f"{server.url}/v1/snapshot", headers=auth)
+    assert none.status_code == 404 and "no snapshot of the plant yet" in none.json()["detail"]
+    assert cli("snapshot", "make", "--plant", PLANT, "--db", sqlite_server_db).returncode == 0
+    meta = httpx.get(f"{server.url}/v1/snapshot", headers=auth).json()
+    assert meta["seq"] == 100 and meta["events"] == 100 and meta["plant_id"] == PLANT
+    body = httpx.get(f"{server.url}/v1/snapshot/{meta['seq']}", headers=auth)
+    assert body.headers["x-snapshot-sha256"] == meta["sha256"] and len(body.content) == meta["size"]
+    gone = httpx.get(f"{server.url}/v1/snapshot/99", headers=auth)
+    assert gone.status_code == 404 and "no snapshot of the plant at 99" in gone.json()["detail"]
+    other = ServerStore(sqlite_server_db)
+    stranger = other.create_token("other-plant", "x", "station")[1]
+    other.close()
+    elsewhere = httpx.get(f"{server.url}/v1/snapshot/100", headers={"Authorization": f"Bearer {stranger}"})
+    assert elsewhere.status_code == 404  # another plant's token sees no snapshot of this plant
+    listed = cli("snapshot", "list", "--db", sqlite_server_db)
+    assert f"plant plant  at event 100  {meta['size']} bytes" in listed.stdout
 
 
 def test_a_damaged_snapshot_is_refused_and_the_station_replays(
@@ -235,6 +260,10 @@ def test_a_station_away_past_the_archive_horizon_resyncs_from_a_snapshot(
     assert done.returncode == 0, done.stderr
     assert "made a snapshot at event 4000 first" in done.stdout and "moved 3899 event(s)" in done.stdout
 
+    answer = httpx.get(f"{server.url}/v1/events", params={"after": 3000},
+                       headers={"Authorization": f"Bearer {away_token}"})
+    assert answer.status_code == 409 and answer.json()["snapshot"] is True
+    assert "archived on this server (it keeps them from 3900 on): resync from a snapshot" in answer.json()["detail"]
     sync_once(away, server.url, away_token)  # told to resync from the snapshot
     assert json.loads(away.setting(SNAPSHOT_BASE) or "{}")["seq"] == 4_000
     sync_once(here, server.url, here_token)  # gets away's notes
