@@ -105,11 +105,14 @@ def measure(events: int, backend: str, tail_minutes: int) -> dict[str, Any]:
                     identity.set_setting(session, THRESHOLD_KEY, "1000")
                 snapshot_s = start(snap, url, snap_token)
                 replay = open_database(work / "replay.db")
+                with replay.writing() as session:  # never from a snapshot
+                    identity.set_setting(session, THRESHOLD_KEY, str(10 ** 12))
                 replay_s = start(replay, url, replay_token)
             finally:
                 proc.terminate()
                 proc.wait(10)
             out["snapshot_used"] = snap.setting("snapshot_base") is not None
+            out["replay_used_snapshot"] = replay.setting("snapshot_base") is not None
             out["projections_equal"] = projections_digest(snap) == projections_digest(replay)
             snap.close()
             replay.close()
