@@ -95,8 +95,8 @@ def refold(session: Session, projector: Projector[Any], entity_id: str, history:
 
 def note(session: Session) -> str | None:
     """Plain words for people reading this station's log (KPIs, audits), or None."""
-    row = session.execute(select(BASE.c.seq, BASE.c.installed_at).where(BASE.c.id == 1)).first()
-    if row is None:
+    seq = session.execute(select(BASE.c.seq).where(BASE.c.id == 1)).scalar_one_or_none()
+    if seq is None:
         return None
-    return (f"This station started from a server snapshot at event {row.seq} (installed {row.installed_at}): "
-            "events before it are in the snapshot's projections, not in this station's own log.")
+    return (f"This station started from a server snapshot at event {seq}: the events before it are in the "
+            "snapshot's figures, not in this station's own log.")

@@ -18,6 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from jitdesk.domain.fold import PROJECTORS
+from jitdesk.services import snapshot_base
 from jitdesk.services.changes import Changes
 from jitdesk.services.rebuild import FOLDED_WITH, rebuild_in
 from jitdesk.services.snapshot_base import BASE, ROWS, SNAPSHOT_BASE, Coverage
@@ -46,6 +47,12 @@ class Installed:
         """Every projection changed (for the views to reload)."""
         names = [p.name for p in PROJECTORS.all()] + [d.name for d in PROJECTORS.derived()]
         return Changes(frozenset((name, "*") for name in names))
+
+
+def note(db: Database) -> str | None:
+    """Plain words when this station's log starts at a snapshot (see snapshot_base.note), else None."""
+    with db.reading() as session:
+        return snapshot_base.note(session)
 
 
 def threshold(db: Database) -> int:
