@@ -287,3 +287,23 @@ def test_a_station_away_past_the_archive_horizon_resyncs_from_a_snapshot(
     with away.reading() as session:
         waiting = session.execute(text("SELECT count(*) FROM events WHERE sync_state = 0")).scalar_one()
     assert waiting == 0
+
+
+def test_the_archive_needs_a_snapshot_at_or_after_what_it_moves(sqlite_server_db: str, plant_log: Path) -> None:
+    from jitdesk.domain.errors import BadInput
+    from jitdesk.sync.server import archive
+
+    load(plant_log, sqlite_server_db, 0, 200)
+    store = ServerStore(sqlite_server_db)
+    try:
+        chosen = archive.plan(store, PLANT, before=150)  # no device known: nobody to wait for
+        assert chosen.target == 149 and chosen.events == 149 and chosen.snapshot_seq is None
+        with pytest.raises(BadInput, match="no snapshot at or after 149: make one first"):
+            archive.run(store, chosen)
+        assert archive.horizon(store, PLANT) == 0
+        with pytest.raises(BadInput, match="--before must be a server_seq of 1 or more"):
+            archive.plan(store, PLANT, before=0)
+        everything = archive.plan(store, PLANT, before=10_000)
+        assert everything.target == 199  # the plant's newest event always stays
+    finally:
+        store.close()
