@@ -13,12 +13,16 @@ a snapshot, which must exist at or above the horizon (`jitdesk server archive` m
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, func, insert, literal, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import SQLAlchemyError
 
 from jitdesk.domain.errors import BadInput
 from jitdesk.sync.server.models import events, tokens
@@ -26,6 +30,7 @@ from jitdesk.sync.server.snapshot_models import archive_horizons, archived_event
 from jitdesk.sync.server.store import Principal, ServerStore, now_iso
 
 # How often a token's cursor is written at most (tests set the variable to 0 to record every pull).
+log = logging.getLogger("jitdesk.sync.server")
 CURSOR_EVERY_S = float(os.environ.get("JITDESK_CURSOR_RECORD_S", "5"))
 _noted: dict[tuple[int, int], tuple[int, float]] = {}  # (store id, token id) -> (cursor, when written)
 _noted_lock = threading.Lock()
@@ -41,10 +46,14 @@ def note_cursor(store: ServerStore, who: Principal, cursor: int) -> None:
             return
         _noted[key] = (cursor, now)
     values = {"plant_id": who.plant_id, "device": who.device, "cursor": cursor, "at": now_iso()}
-    with store.engine.begin() as conn:  # not the seq lock: this is bookkeeping, not an event
-        if not conn.execute(update(device_cursors).where(device_cursors.c.token_id == who.token_id)
-                            .values(**values)).rowcount:
-            conn.execute(insert(device_cursors).values(token_id=who.token_id, **values))
+    upsert = (sqlite_insert if store.is_sqlite else pg_insert)(device_cursors).values(token_id=who.token_id, **values)
+    try:
+        # Not the seq lock: this is bookkeeping, not an event. Several processes may write one token's row.
+        with store.engine.begin() as conn:
+            conn.execute(upsert.on_conflict_do_update(index_elements=[device_cursors.c.token_id], set_=values))
+    except SQLAlchemyError as error:  # never fails the pull: a cursor recorded late only archives less
+        log.warning("could not record the pull cursor of plant %s device %s: %s", who.plant_id, who.device,
+                    getattr(error, "orig", error))
 
 
 def horizon(store: ServerStore, plant_id: str) -> int:
