@@ -73,6 +73,7 @@ class Plan:
     snapshot_seq: int | None  # the newest snapshot of the plant
     cursors: list[tuple[str, int]] = field(default_factory=list)  # (device, cursor) of every known device
     behind: list[tuple[str, int]] = field(default_factory=list)  # devices that will resync from a snapshot
+    hubs_behind: list[tuple[str, int]] = field(default_factory=list)  # hubs (they cannot: the archive waits)
 
     def words(self) -> str:
         lines = [f"plant {self.plant_id}: archived up to {self.horizon} so far; newest snapshot at "
@@ -85,6 +86,8 @@ class Plan:
                          "to the archive (kept, not deleted)")
         lines += [f"  device {d} (at {c}) has not passed them: it will resync from a snapshot"
                   for d, c in self.behind]
+        lines += [f"  hub {d} (at {c}) has not passed them, and a hub cannot start from a snapshot: archive "
+                  "no further than it has pulled" for d, c in self.hubs_behind]
         return "\n".join(lines)
 
 
@@ -93,13 +96,14 @@ def plan(store: ServerStore, plant_id: str, before: int | None = None) -> Plan:
         head = int(conn.execute(select(func.coalesce(func.max(events.c.server_seq), 0))
                                 .where(events.c.plant_id == plant_id)).scalar_one())
         known = conn.execute(
-            select(tokens.c.device, func.coalesce(device_cursors.c.cursor, literal(0)))
+            select(tokens.c.device, func.coalesce(device_cursors.c.cursor, literal(0)), tokens.c.role)
             .select_from(tokens.outerjoin(device_cursors, device_cursors.c.token_id == tokens.c.id))
             .where(tokens.c.plant_id == plant_id, tokens.c.revoked_at.is_(None), tokens.c.role != "admin")
             .order_by(tokens.c.device)).all()
         snapshot = conn.execute(select(func.max(snapshots.c.seq)).where(snapshots.c.plant_id == plant_id)).scalar()
     done = horizon(store, plant_id)
-    cursors = [(str(d), int(c)) for d, c in known]
+    cursors = [(str(d), int(c)) for d, c, _ in known]
+    hubs = {str(d) for d, _, role in known if role == "hub"}
     if before is not None:
         if before < 1:
             raise BadInput("--before must be a server_seq of 1 or more")
@@ -111,11 +115,16 @@ def plan(store: ServerStore, plant_id: str, before: int | None = None) -> Plan:
         count = int(conn.execute(select(func.count()).select_from(events).where(
             events.c.plant_id == plant_id, events.c.server_seq > done, events.c.server_seq <= target)).scalar_one())
     behind = [(d, c) for d, c in cursors if c < target] if count else []
-    return Plan(plant_id, done, target, count, None if snapshot is None else int(snapshot), cursors, behind)
+    return Plan(plant_id, done, target, count, None if snapshot is None else int(snapshot), cursors,
+                [b for b in behind if b[0] not in hubs], [b for b in behind if b[0] in hubs])
 
 
 def run(store: ServerStore, chosen: Plan) -> int:
     """Move the planned events to the archive and raise the horizon; returns how many moved."""
+    if chosen.hubs_behind:
+        hub, at = chosen.hubs_behind[0]
+        raise BadInput(f"hub {hub} has pulled only up to {at}: archiving up to {chosen.target} would cut it off "
+                       f"(a hub cannot start from a snapshot); use --before {at + 1} or less")
     if chosen.events and (chosen.snapshot_seq is None or chosen.snapshot_seq < chosen.target):
         raise BadInput(f"plant {chosen.plant_id} has no snapshot at or after {chosen.target}: make one first "
                        "(jitdesk server snapshot make), or devices behind could never catch up")

@@ -307,3 +307,20 @@ def test_the_archive_needs_a_snapshot_at_or_after_what_it_moves(sqlite_server_db
         assert everything.target == 199  # the plant's newest event always stays
     finally:
         store.close()
+
+
+def test_the_archive_never_cuts_off_a_hub(sqlite_server_db: str, plant_log: Path) -> None:
+    from jitdesk.domain.errors import BadInput
+    from jitdesk.sync.server import archive
+
+    load(plant_log, sqlite_server_db, 0, 200)
+    store = ServerStore(sqlite_server_db)
+    try:
+        store.create_token(PLANT, "plant-hub", "hub")  # has not pulled yet
+        chosen = archive.plan(store, PLANT, before=150)
+        assert chosen.hubs_behind == [("plant-hub", 0)] and chosen.behind == []
+        assert "a hub cannot start from a snapshot" in chosen.words()
+        with pytest.raises(BadInput, match="hub plant-hub has pulled only up to 0"):
+            archive.run(store, chosen)
+    finally:
+        store.close()
