@@ -6,6 +6,7 @@
     jitdesk server token revoke ID|TOKEN [--db URL]
     jitdesk server token list [--db URL]
     jitdesk server events quarantine EVENT_ID... --reason TEXT [--db URL]   (see server_events)
+    jitdesk server snapshot make --plant P | archive --plant P [--before SEQ] [--yes]   (see server_snapshot)
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import argparse
 import os
 from typing import Any
 
-from jitdesk.commands import server_events
+from jitdesk.commands import server_events, server_snapshot
 
 DB_HELP = "server database: an SQLite file path or postgresql://... (default: server.db in the data dir)"
 
@@ -55,6 +56,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     listing = verbs.add_parser("list", help="list tokens (never their values)")
     listing.add_argument("--db", metavar="URL", help=DB_HELP, dest="token_db")
     server_events.add_parser(actions, DB_HELP)
+    server_snapshot.add_parser(actions, DB_HELP)
 
 
 def server_db(flag: str | None) -> str:
@@ -82,6 +84,12 @@ def run(args: argparse.Namespace) -> int:
         store = ServerStore(server_db(getattr(args, "events_db", None) or args.db))
         try:
             return server_events.run(store, args)
+        finally:
+            store.close()
+    if args.server_action in ("snapshot", "archive"):
+        store = ServerStore(server_db(getattr(args, "snapshot_db", None) or args.db))
+        try:
+            return server_snapshot.run(store, args)
         finally:
             store.close()
     if not 0 < args.port < 65536:

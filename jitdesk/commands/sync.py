@@ -71,6 +71,10 @@ def run(args: argparse.Namespace) -> int:
                 if args.once:
                     status = await client.sync_once()
                     print(_line(status))
+                    from jitdesk.services.snapshot_install import note
+
+                    if (started := await client.worker.run(note, db)) is not None:
+                        print(started)
                     return 0
                 loop = asyncio.get_running_loop()
 

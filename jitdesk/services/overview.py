@@ -13,6 +13,7 @@ from datetime import UTC, datetime, tzinfo
 from sqlalchemy import func, select
 
 import jitdesk.domain.master  # noqa: F401 (registers the plant projector, whose time zone words_in reads)
+from jitdesk.services import snapshot_base
 from jitdesk.services.words import words_in
 from jitdesk.storage.database import Database
 from jitdesk.storage.schema import EventRow, table
@@ -26,6 +27,7 @@ class EventOverview:
     by_kind: tuple[tuple[str, int], ...]  # most frequent first
     by_day: tuple[tuple[str, int], ...]  # "YYYY-MM-DD" in the plant's time zone, newest first
     zone: str = "UTC"  # the plant's time zone, for the page's words
+    note: str | None = None  # why older events are not in this log (the station started from a snapshot)
 
 
 def days_of(hours: list[tuple[str, int]], zone: tzinfo, days: int) -> tuple[tuple[str, int], ...]:
@@ -42,6 +44,7 @@ def event_overview(db: Database, days: int = 14) -> EventOverview:
     hour = func.substr(EVENTS.c.wall_time, 1, 13)
     with db.reading() as session:
         zone = words_in(session).zone
+        note = snapshot_base.note(session)
         kinds = session.execute(  # the total is their sum: one scan of the log fewer
             select(EVENTS.c.kind, func.count()).group_by(EVENTS.c.kind)
             .order_by(func.count().desc(), EVENTS.c.kind)
@@ -55,4 +58,5 @@ def event_overview(db: Database, days: int = 14) -> EventOverview:
         by_kind=by_kind,
         by_day=days_of([(str(h), int(n)) for h, n in per_hour], zone, days),
         zone=str(zone),
+        note=note,
     )

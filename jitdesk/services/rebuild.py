@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 import jitdesk.domain.catalog  # noqa: F401  (registers every event kind and projector)
 from jitdesk.domain.events import REGISTRY, Event
 from jitdesk.domain.fold import PROJECTORS, Aggregate, AnyDerived, fold
+from jitdesk.services import snapshot_base
 from jitdesk.storage import eventlog, identity, projections
 from jitdesk.storage.database import Database
 
@@ -47,71 +48,80 @@ def rebuild_all(db: Database) -> RebuildReport:
     gc_was_on = gc.isenabled()
     gc.disable()  # a million short-lived tuples would trigger many full collections for nothing
     try:
-        return _rebuild(db)
+        with db.writing() as session:
+            return rebuild_in(session)
     finally:
         if gc_was_on:
             gc.enable()
 
 
-def _rebuild(db: Database) -> RebuildReport:
-    with db.writing() as session:
-        for projector in PROJECTORS.all():
-            projections.clear(session, projector)
-        owners = {kind: PROJECTORS.for_kind(kind) for p in PROJECTORS.all() for kind in p.kinds}
-        newest = {kind: REGISTRY.get(kind).version for kind in owners}
-        # per projector: entity -> [state, order key of its last event]
-        folds: dict[str, dict[str, list[Any]]] = {p.name: {} for p in PROJECTORS.all()}
-        late: dict[str, set[str]] = {p.name: set() for p in PROJECTORS.all()}
-        events = 0
-        cursor = projections.raw(session).execute(_SQL)
-        while chunk := cursor.fetchmany(20_000):
-            for r in chunk:
-                followers = owners.get(r[6])
-                if followers is None:
+def rebuild_in(session: Session) -> RebuildReport:
+    """`rebuild_all` inside the caller's write transaction. A station that started from a snapshot
+    starts from the snapshot's entity states and folds only the events the snapshot does not cover."""
+    base = snapshot_base.load(session)
+    for projector in PROJECTORS.all():
+        projections.clear(session, projector)
+    owners = {kind: PROJECTORS.for_kind(kind) for p in PROJECTORS.all() for kind in p.kinds}
+    newest = {kind: REGISTRY.get(kind).version for kind in owners}
+    # per projector: entity -> [state, order key of its last event]
+    folds: dict[str, dict[str, list[Any]]] = {p.name: {} for p in PROJECTORS.all()}
+    if base is not None:
+        folds = {name: {eid: list(entry) for eid, entry in states.items()} for name, states in base.states.items()}
+    holds = base.coverage.holds if base is not None else None
+    late: dict[str, set[str]] = {p.name: set() for p in PROJECTORS.all()}
+    events = 0
+    cursor = projections.raw(session).execute(_SQL)
+    while chunk := cursor.fetchmany(20_000):
+        for r in chunk:
+            followers = owners.get(r[6])
+            if followers is None or (holds is not None and holds(r[2], r[3])):
+                continue
+            events += 1
+            entity_id = r[7]
+            key = (r[4], r[2], r[3])
+            event = None
+            for owner in followers:
+                states = folds[owner.name]
+                entry = states.get(entity_id)
+                if entry is None:
+                    entry = states[entity_id] = [None, key]
+                elif entity_id in late[owner.name]:
                     continue
-                events += 1
-                entity_id = r[7]
-                key = (r[4], r[2], r[3])
-                event = None
-                for owner in followers:
-                    states = folds[owner.name]
-                    entry = states.get(entity_id)
-                    if entry is None:
-                        entry = states[entity_id] = [None, key]
-                    elif entity_id in late[owner.name]:
-                        continue
-                    elif key < entry[1]:
-                        late[owner.name].add(entity_id)
-                        continue
-                    if event is None:
-                        event = Event(r[0], r[1], r[2], r[3], r[4], r[5], r[6], entity_id, r[8], loads(r[9]), r[10],
-                                      r[11], r[12])
-                        if r[10] != newest[r[6]]:
-                            event = REGISTRY.upcast(event)
-                    entry[0] = owner.apply(entry[0], event)
-                    entry[1] = key
-        refolded = 0
-        for name, entity_ids in late.items():
-            owner = PROJECTORS.get(name)
-            refolded += len(entity_ids)
-            for entity_id, history in _histories(session, sorted(entity_ids)):
-                mine = [REGISTRY.upcast(e) for e in history if e.kind in owner.kinds]
-                entry = folds[name][entity_id]
-                entry[0] = fold(owner, mine)
-                entry[1] = max(e.order_key for e in mine)
-        for name, states in folds.items():
-            owner = PROJECTORS.get(name)
-            rows: list[dict[str, Any]] = []
-            for entity_id, (state, key) in states.items():
-                row = projections.state_to_row(state)
-                row.update(id=entity_id, fold_hlc=key[0], fold_device=key[1], fold_seq=key[2])
-                rows.append(row)
-                if len(rows) >= _BATCH:
-                    projections.save_many(session, owner, rows)
-                    rows.clear()
-            projections.save_many(session, owner, rows)
-        made = _derive(session, PROJECTORS.derived(),
-                       {name: {eid: entry[0] for eid, entry in states.items()} for name, states in folds.items()})
+                elif key < entry[1]:
+                    late[owner.name].add(entity_id)
+                    continue
+                if event is None:
+                    event = Event(r[0], r[1], r[2], r[3], r[4], r[5], r[6], entity_id, r[8], loads(r[9]), r[10],
+                                  r[11], r[12])
+                    if r[10] != newest[r[6]]:
+                        event = REGISTRY.upcast(event)
+                entry[0] = owner.apply(entry[0], event)
+                entry[1] = key
+    refolded = 0
+    for name, entity_ids in late.items():
+        owner = PROJECTORS.get(name)
+        refolded += len(entity_ids)
+        for entity_id, history in _histories(session, sorted(entity_ids)):
+            mine = [REGISTRY.upcast(e) for e in history if e.kind in owner.kinds
+                    and (holds is None or not holds(e.device_id, e.device_seq))]
+            start = base.states[name].get(entity_id) if base is not None else None
+            entry = folds[name][entity_id]
+            # An entity the snapshot holds re-folds its uncovered events onto the snapshot's state.
+            entry[0] = fold(owner, mine, None if start is None else start[0])
+            entry[1] = max([e.order_key for e in mine] + ([start[1]] if start is not None else []))
+    for name, states in folds.items():
+        owner = PROJECTORS.get(name)
+        rows: list[dict[str, Any]] = []
+        for entity_id, (state, key) in states.items():
+            row = projections.state_to_row(state)
+            row.update(id=entity_id, fold_hlc=key[0], fold_device=key[1], fold_seq=key[2])
+            rows.append(row)
+            if len(rows) >= _BATCH:
+                projections.save_many(session, owner, rows)
+                rows.clear()
+        projections.save_many(session, owner, rows)
+    made = _derive(session, PROJECTORS.derived(),
+                   {name: {eid: entry[0] for eid, entry in states.items()} for name, states in folds.items()})
     return RebuildReport(events, sum(len(s) for s in folds.values()), refolded, made)
 
 

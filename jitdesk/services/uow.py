@@ -27,9 +27,10 @@ from jitdesk.domain.clock import Hlc, HybridClock
 from jitdesk.domain.clock import bound as clock_bound
 from jitdesk.domain.errors import PayloadError
 from jitdesk.domain.events import REGISTRY, Event
-from jitdesk.domain.fold import PROJECTORS, Aggregate, Derived, Key, Projector, fold, fold_one, needs_refold
+from jitdesk.domain.fold import PROJECTORS, Aggregate, Derived, Key, Projector, fold_one, needs_refold
 from jitdesk.domain.ids import uuid7
 from jitdesk.domain.payload_rules import payload_problem
+from jitdesk.services import snapshot_base
 from jitdesk.services.changes import Changes
 from jitdesk.storage import eventlog, eventlog_bulk, identity, projections
 from jitdesk.storage.database import PLANT_ID, UNASSIGNED_PLANT, Database
@@ -169,9 +170,7 @@ class Tx:
                 mine.sort(key=_order)
                 found = current.get(entity_id)
                 if found is not None and needs_refold(found[1], mine[0]):
-                    history = self._history(entity_id, projector.kinds)
-                    state = fold(projector, history)
-                    key = max(e.order_key for e in history)
+                    state, key = self._refold(projector, entity_id)
                 else:
                     state = None if found is None else found[0]
                     for event in mine:
@@ -201,7 +200,11 @@ class Tx:
         event = REGISTRY.upcast(event)
         for projector in projectors:
             current = projections.load(self.session, projector, event.entity_id)
-            state, key = fold_one(projector, current, event, partial(self._history, event.entity_id, projector.kinds))
+            if current is not None and needs_refold(current[1], event):
+                state, key = self._refold(projector, event.entity_id)
+            else:
+                state, key = fold_one(projector, current, event, partial(self._history, event.entity_id,
+                                                                          projector.kinds))
             projections.save(self.session, projector, event.entity_id, state, key)
             self._entities.add((projector.name, event.entity_id))
             if self._states is not None:  # keep its read cache true
@@ -236,6 +239,10 @@ class Tx:
         """The entity's newest event of `kind` here, in fold order (None if none)."""
         found = eventlog.entity_events(self.session, entity_id, [kind])
         return max(found, key=lambda e: (e.hlc, e.device_id, e.device_seq), default=None)
+
+    def _refold(self, projector: Projector[Any], entity_id: str) -> tuple[Any, Key]:
+        """The entity folded again from its log (from the snapshot's state if it started from one)."""
+        return snapshot_base.refold(self.session, projector, entity_id, self._history(entity_id, projector.kinds))
 
     def _history(self, entity_id: str, kinds: frozenset[str]) -> list[Event]:
         return [REGISTRY.upcast(e) for e in eventlog.entity_events(self.session, entity_id, kinds)]

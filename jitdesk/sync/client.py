@@ -38,7 +38,7 @@ from jitdesk.services.syncstatus import CONNECTING, OFFLINE, ONLINE, SyncStatus
 from jitdesk.services.worker import DbWorker
 from jitdesk.storage import eventlog_bulk
 from jitdesk.storage.database import Database
-from jitdesk.sync import wire
+from jitdesk.sync import snapshot_client, wire
 from jitdesk.sync.remote import Page, Refused, Remote, ResyncNeeded, Unreachable
 
 log = logging.getLogger("jitdesk.sync")
@@ -84,6 +84,8 @@ class SyncClient:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._status = SyncStatus(state=CONNECTING)
         self._server_id: str | None = None
+        self._head = 0  # the plant's newest server_seq, from the last hello
+        self._snapshot_required = False  # the server archived what this station lacks (see snapshot_client)
         self.failures = 0
 
     # --- control --------------------------------------------------------------------------------
@@ -121,6 +123,8 @@ class SyncClient:
             for _attempt in range(3):
                 try:
                     await self._hello(remote)
+                    if pull:
+                        await self._snapshot_if_due(remote)
                     if push:
                         await self._push_all(remote)
                     if pull:
@@ -154,6 +158,7 @@ class SyncClient:
                 # failures are not reset here: only a round that moves data does (backoff holds
                 # while hello works and every pull fails).
                 await self._contact(success=True)
+                await self._snapshot_if_due(remote)
                 await self._connected(remote)
             except ResyncNeeded as need:
                 await self._resync(need)
@@ -221,14 +226,27 @@ class SyncClient:
                             info.server_id, peer.server_id)
             await self.worker.run(sync_apply.resync, self.db, info.server_id, info.protocol)
         self._server_id = info.server_id
+        self._head = info.head
         self.batch_events = min(self.batch_events, info.max_batch_events)
         self.batch_bytes = min(self.batch_bytes, info.max_batch_bytes // 2)
         self._page_limit = min(self.pull_limit, info.max_pull_limit)
         await self.worker.run(sync_apply.record_contact, self.db, success=True, skew_ms=skew)
         self._set_status(skew_ms=skew)
 
+    async def _snapshot_if_due(self, remote: Remote) -> None:
+        assert self._server_id is not None  # set by the hello before
+        if self._snapshot_required:
+            done = await snapshot_client.start_from_snapshot(self.db, self.worker, remote, self._server_id,
+                                                             required=True)
+            self._snapshot_required = False
+        else:
+            done = await snapshot_client.bootstrap_if_due(self.db, self.worker, remote, self._server_id, self._head)
+        if done is not None:
+            self._changed(done.changes)
+
     async def _resync(self, need: ResyncNeeded) -> None:
         log.warning("%s", need)
+        self._snapshot_required = self._snapshot_required or need.snapshot
         requeued = await self.worker.run(sync_apply.resync, self.db, need.server_id, wire.PROTOCOL)
         if requeued:
             log.warning("resync: %d events of this station queued again for the server", requeued)

@@ -38,9 +38,10 @@ class Refused(KnownError):
 
 
 class ResyncNeeded(KnownError):
-    def __init__(self, reason: str, server_id: str | None) -> None:
+    def __init__(self, reason: str, server_id: str | None, snapshot: bool = False) -> None:
         super().__init__(f"resync needed: {reason}")
         self.server_id = server_id
+        self.snapshot = snapshot  # the events before the cursor were archived: start from a snapshot
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,8 @@ class Remote:
                               f"{' to ' + where if where else ''}); set the sync address to the server itself")
         if response.status_code == 409:
             body = _json(response)
-            raise ResyncNeeded(str(body.get("detail", "the server asks for a resync")), body.get("server_id"))
+            raise ResyncNeeded(str(body.get("detail", "the server asks for a resync")), body.get("server_id"),
+                               body.get("snapshot") is True)
         if response.status_code == 429:
             raise Unreachable(f"the server {self.url} is busy (too many requests); retrying later")
         if response.status_code >= 500:

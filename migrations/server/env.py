@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, create_engine
 
+from jitdesk.sync.server import snapshot_models  # noqa: F401  (its tables are on the same metadata)
 from jitdesk.sync.server.models import metadata
 
 config = context.config

@@ -33,6 +33,9 @@ class KpiPage(ReloadingPage):
         layout.setContentsMargins(36, 24, 36, 24)
         layout.addWidget(page_title("▤  Activity"))
         layout.addWidget(hint("Everything recorded at this station, as events in its log."))
+        self.note = hint("")  # shown when the log starts at a server snapshot
+        self.note.hide()
+        layout.addWidget(self.note)
         total_card = QFrame()
         total_card.setObjectName("card")
         total_layout = QVBoxLayout(total_card)
@@ -64,3 +67,5 @@ class KpiPage(ReloadingPage):
         self.by_kind.set_rows([(kind_words(kind), n) for kind, n in overview.by_kind])
         self.by_day.set_rows(overview.by_day)
         self.day_title.setText(f"Per day ({overview.zone})")  # the plant's days, in its time zone
+        self.note.setText(f"Note: {overview.note}" if overview.note else "")
+        self.note.setVisible(bool(overview.note))

@@ -4,6 +4,7 @@
     GET  /v1/hello             who the token is (plant, device, role), server id, protocol, time
     POST /v1/events            push a batch: per event accepted / duplicate / rejected with a reason
     GET  /v1/events            pull the token's plant after a cursor, long-polling up to `wait` s
+    GET  /v1/snapshot[/{seq}]  the plant's newest snapshot: meta, then its body (see snapshot_routes)
 
 Bodies are parsed by hand (byte cap first, then JSON, then per-event validation) so a bad event
 is refused on its own and never fails its batch; the pydantic models below only describe the API
@@ -42,7 +43,7 @@ from jitdesk import __version__
 from jitdesk.domain.errors import KnownError
 from jitdesk.runtime.supervise import Supervisor, TaskState, TaskStatus
 from jitdesk.sync import wire
-from jitdesk.sync.server import pages
+from jitdesk.sync.server import pages, snapshot_routes
 from jitdesk.sync.server.notify import RECHECK_S, PgWakeups, Wakeups, libpq_dsn
 from jitdesk.sync.server.store import AuthError, Principal, ServerStore
 
@@ -336,6 +337,9 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
         if after > newest_seen[0]:
             return refuse(request, 409, "the cursor is ahead of this server (restored from a backup?): resync",
                           resync=True, server_id=store.server_id)
+        archived = await to_thread.run_sync(snapshot_routes.check_pull, store, who, after)
+        if archived is not None:
+            return refuse(request, **archived)
         if 0 < after < await to_thread.run_sync(store.retained_from):
             return refuse(request, 409, "the cursor is older than the events this server keeps: resync",
                           resync=True, server_id=store.server_id)
@@ -371,6 +375,7 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
             return refuse(request, 401, "token revoked")
         return Response(pages.page_body(page, store.server_id, now_ms()), media_type="application/json")
 
+    app.include_router(snapshot_routes.router(store, principal, refuse))
     return app
 
 

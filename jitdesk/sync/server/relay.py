@@ -73,9 +73,16 @@ class Relay:
                     log.info("relaying plant %s to %s", info.plant_id, self.url)
                     await run_until_first(self._pusher(remote, wakeups), self._puller(remote, wakeups))
                 except ResyncNeeded as need:
-                    log.warning("upstream %s", need)
-                    await asyncio.to_thread(self._reset, need.server_id)
-                    continue
+                    if not need.snapshot:
+                        log.warning("upstream %s", need)
+                        await asyncio.to_thread(self._reset, need.server_id)
+                        continue
+                    # Only stations start from a snapshot: say so and back off, never loop on it.
+                    failures += 1
+                    self.online = False
+                    self.message = (f"the upstream server archived events this hub has not pulled ({need}); "
+                                    "its administrator must archive no further than this hub has pulled")
+                    log.error("%s", self.message)
                 except KnownError as error:
                     # Back off until a round makes progress: a hello that works while every pull
                     # fails must not reset the wait.
