@@ -3,7 +3,7 @@ takt_cycle rows say when a later event undid the completion
 
 Both are filled by the rebuild that the changed projector fingerprint asks for on the next start.
 
-Revision ID: 0010_takt_line
+Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-02 04:10:00
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0010_takt_line'
+revision = '0010'
 down_revision = '0009'
 branch_labels = None
 depends_on = None

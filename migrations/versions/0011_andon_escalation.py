@@ -4,8 +4,8 @@ holds a role on a shift, per line or plant-wide)
 Both are master-data projections; the changed projector fingerprint makes the next start fold any such
 events already in the log.
 
-Revision ID: 0010_andonesc
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-02 04:20:00
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0010_andonesc'
-down_revision = '0009'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """snapshot: the server snapshot a station started from (its projections' base for a rebuild)
 
-Revision ID: 0010_snapshot
-Revises: 0009
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-02 04:10:00
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0010_snapshot'
-down_revision = '0009'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
