@@ -4,8 +4,10 @@ at 1920x1080, offscreen.
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/andon_board.py [--seconds 20]
 
 Prints ONE JSON object: CPU seconds per wall second while ticking, the longest paint (the first paint
-and the page turns, which paint a whole page, included) and the median, peak memory, the load average; and as the same-run baseline, the paint of the same-size window holding one plain widget
-(frame_ratio = longest board paint / baseline paint). Goal: < 0.10 CPU s/s, no frame > 50 ms, < 300 MB.
+and the page turns, which paint a whole page, included) and the median, peak memory, the load average;
+and as the same-run baseline, the paint of the same-size window holding one plain widget
+(frame_ratio = longest board paint / baseline paint).
+Goal: < 0.10 CPU s/s, no frame > 50 ms, < 300 MB.
 """
 
 from __future__ import annotations
