@@ -253,11 +253,12 @@ class BoardCanvas(QWidget):
         self._text(p, band, left, left_px, Qt.AlignmentFlag.AlignLeft)
         if right:
             self._text(p, band, right, small_px, Qt.AlignmentFlag.AlignRight)
-        line_h = (inner.height() - band_h) / 2
+        line_h = min((inner.height() - band_h) / 2, round(cap * 1.3))
+        top = inner.y() + band_h + (inner.height() - band_h - 2 * line_h) / 2  # a stretched tile: centred
         big_px = px_for_cap(cap)
-        code_rect = QRectF(inner.x(), inner.y() + band_h, inner.width(), line_h)
+        code_rect = QRectF(inner.x(), top, inner.width(), line_h)
         self._text(p, code_rect, tile.code, big_px, Qt.AlignmentFlag.AlignHCenter)
-        timer_rect = QRectF(inner.x() + 7, inner.y() + band_h + line_h, inner.width() - 14, line_h)
+        timer_rect = QRectF(inner.x() + 7, top + line_h, inner.width() - 14, line_h)
         if tile.clear:
             name, name_px = fitted(tile.name, band_cap, timer_rect.width())
             self._text(p, timer_rect, name, name_px, Qt.AlignmentFlag.AlignHCenter)

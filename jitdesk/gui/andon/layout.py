@@ -84,7 +84,15 @@ def _pack_line(first: int, flags: Sequence[bool], columns: int, mode: str) -> tu
         taken.update((row + dr, col + dc) for dr in range(span_r) for dc in range(span_c))
         spots.append(_Spot(first + offset, row, col, span_c, span_r))
     rows = max((s.row + s.span_r for s in spots), default=0)
-    return spots, rows
+    grown = []
+    for spot in spots:  # a plain tile with nothing under it takes the room down to the line's end
+        span_r = spot.span_r
+        if spot.span_c == 1 and span_r == 1:
+            while spot.row + span_r < rows and (spot.row + span_r, spot.col) not in taken:
+                taken.add((spot.row + span_r, spot.col))
+                span_r += 1
+        grown.append(_Spot(spot.index, spot.row, spot.col, spot.span_c, span_r))
+    return grown, rows
 
 
 def _pack(groups: Sequence[int], flags: Sequence[bool], columns: int, mode: str) -> list[tuple[list[_Spot], int]]:
@@ -188,7 +196,7 @@ def plan(groups: Sequence[int], width: int, height: int, measure: Callable[[str,
         for spot, page_row in placed:
             w = spot.span_c * tile_w + (spot.span_c - 1) * GAP
             h = spot.span_r * tile_h + (spot.span_r - 1) * GAP
-            tile_cap = _cap_within(cap, w, h, longest, measure) if spot.span_r > 1 else cap
+            tile_cap = _cap_within(cap, w, h, longest, measure) if flags[spot.index] and spot.span_r > 1 else cap
             cells.append(Cell(spot.index, spot.col * (tile_w + GAP), page_row * (tile_h + GAP), w, h, tile_cap,
                               flags[spot.index]))
         if mode == PLAIN and any(c.bottleneck for c in cells):
