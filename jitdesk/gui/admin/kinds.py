@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from jitdesk.domain.auth import ROLE_NAMES
-from jitdesk.domain.master import STATION_ROLES, CallType, Demand, Line, Part, Plant, ShiftCalendar, Station, User
+from jitdesk.domain.master import STATION_ROLES, Demand, Line, Part, Plant, ShiftCalendar, Station, User
 from jitdesk.gui.admin.calendar_days import DatesEditor, OverridesEditor
 from jitdesk.gui.admin.demand_fields import (
     CountEditor,
@@ -19,10 +19,8 @@ from jitdesk.gui.admin.demand_fields import (
 from jitdesk.gui.admin.fields import (
     CheckEditor,
     ChoiceEditor,
-    ColorEditor,
     DaysEditor,
     Editor,
-    MinutesEditor,
     PinEditor,
     RefEditor,
     TextEditor,
@@ -87,11 +85,14 @@ KINDS: tuple[KindSpec, ...] = (
              (FieldSpec("code", lambda: TextEditor("Code", "e.g. L1")),
               FieldSpec("name", lambda: TextEditor("Name", "line name")), ACTIVE)),
     KindSpec("stations", "Stations", Station,
-             (_col("Code", "code"), _col("Name", "name"), _col("Role", "role"), Column("Line", _line), STATUS),
+             (_col("Code", "code"), _col("Name", "name"), _col("Role", "role"), Column("Line", _line),
+              Column("Bottleneck", lambda r, _l: "★ bottleneck" if r.bottleneck else ""), STATUS),
              (FieldSpec("code", lambda: TextEditor("Code", "e.g. L1-S1")),
               FieldSpec("name", lambda: TextEditor("Name", "station name")),
               FieldSpec("role", lambda: ChoiceEditor("Role", STATION_ROLES)),
-              FieldSpec("line_id", lambda: RefEditor("Line")), ACTIVE)),
+              FieldSpec("line_id", lambda: RefEditor("Line")),
+              FieldSpec("bottleneck", lambda: CheckEditor("Bottleneck", "Bottleneck: drawn bigger on the andon board",
+                                                          default=False)), ACTIVE)),
     KindSpec("parts", "Parts", Part, (_col("Part number", "number"), _col("Name", "name"), _col("Unit", "unit"),
                                       STATUS),
              (FieldSpec("number", lambda: TextEditor("Part number", "e.g. 100-1001")),
@@ -102,14 +103,6 @@ KINDS: tuple[KindSpec, ...] = (
               FieldSpec("badge", lambda: TextEditor("Badge", "scan or type the badge")),
               FieldSpec("role", lambda: ChoiceEditor("Role", ROLE_NAMES)),
               FieldSpec("pin", lambda: PinEditor("PIN")), ACTIVE)),
-    KindSpec("call_types", "Andon calls", CallType,
-             (_col("Code", "code"), _col("Name", "name"), _col("Colour", "color"),
-              Column("Escalation (min)", lambda r, _l: " → ".join(map(str, r.escalate_minutes))), STATUS),
-             (FieldSpec("code", lambda: TextEditor("Code", "e.g. MAT")),
-              FieldSpec("name", lambda: TextEditor("Name", "e.g. Material")),
-              FieldSpec("color", lambda: ColorEditor("Colour")),
-              FieldSpec("escalate_minutes", lambda: MinutesEditor("Escalate after (min)")),
-              FieldSpec("needs_ack", lambda: CheckEditor("Acknowledge", "Needs acknowledging")), ACTIVE)),
     KindSpec("calendars", "Shift calendars", ShiftCalendar,
              (_col("Name", "name"), Column("Line", lambda r, lines: lines.get(r.line_id or "", "every line")),
               Column("Shifts", lambda r, _l: ", ".join(f"{s['name']} {s['start']}-{s['end']}" for s in r.shifts)),
