@@ -37,6 +37,7 @@ FLASH_MS = 500
 PAGE_TURN_MS = 10_000
 STATIC_TEXTS = 4096  # laid-out texts kept: every station's code and name, and the timers on screen
 BACKGROUND = QColor("#0B0F14")
+NO_STATIONS = "No station on the board yet: an admin adds line stations in Admin, Stations."
 
 
 @cache
@@ -218,6 +219,11 @@ class BoardCanvas(QWidget):
             self._paint_tile(painter, cell, tile, cell.cap_px or plan_.cap_px)
             self.shown[cell.index] = paint_key(tile, self.flash_on)
         self.last_tiles = tiles
+        if not self.model.stations:  # said in words in the middle, not an empty black screen
+            painter.setPen(_colour("#FFD400"))
+            painter.setFont(_font(px_for_cap(round(plan_.cap_px * 0.5)), True))
+            painter.drawText(QRectF(self.rect()).adjusted(40, 0, -40, 0),
+                             int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), NO_STATIONS)
         painter.end()
 
     def _paint_tile(self, p: QPainter, cell: Cell, tile: Tile, cap: int) -> None:
@@ -348,6 +354,8 @@ class AndonBoardView(QWidget):
         total = self.model.open_count
         pages = plan_.page_count
         words = "✔ All stations clear" if not total else f"⚑ {total} open call{'s' if total != 1 else ''}"
+        if not self.model.stations:
+            words = "ⓘ No station yet"
         if pages > 1:
             elsewhere: dict[int, int] = {}
             for i, cells in enumerate(plan_.pages):
