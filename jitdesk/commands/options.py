@@ -25,5 +25,5 @@ def add_app_options(parser: argparse.ArgumentParser, *, sub_command: bool = Fals
                              "admin, sync")
     parser.add_argument("--size", default=default("1920x1080"), metavar="WxH",
                         help="window size for --screenshot")
-    parser.add_argument("--board", metavar="NAME", choices=("kanban",), default=default(None),
-                        help="open a board in TV mode (full screen, pages turn by themselves): kanban")
+    parser.add_argument("--board", metavar="NAME", choices=("kanban", "andon"), default=default(None),
+                        help="open a board in TV mode (full screen, pages turn by themselves): kanban, andon")

@@ -45,6 +45,7 @@ class Station:
     role: str
     line_id: str | None = None
     active: bool = True
+    bottleneck: bool = False  # the line's constraint: drawn bigger on the andon board
 
 
 @dataclass(frozen=True)
@@ -185,7 +186,8 @@ SCHEMAS: dict[type, dict[str, Field]] = {
     Plant: {"code": _CODE, "name": _NAME, "timezone": Str(max_len=64, required=False)},
     Line: {"code": _CODE, "name": _NAME, "active": _ACTIVE},
     Station: {"code": _CODE, "name": _NAME, "role": Choice(*STATION_ROLES),
-              "line_id": Str(max_len=64, required=False, nullable=True), "active": _ACTIVE},
+              "line_id": Str(max_len=64, required=False, nullable=True), "active": _ACTIVE,
+              "bottleneck": Bool(required=False)},
     Part: {"number": _CODE, "name": _NAME, "unit": Str(max_len=12, required=False), "active": _ACTIVE},
     User: {"name": _NAME, "badge": Str(min_len=3, max_len=64), "role": Choice(*ROLE_NAMES),
            "pin_hash": Str(max_len=300), "active": _ACTIVE},

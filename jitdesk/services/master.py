@@ -9,6 +9,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import select
 
 from jitdesk.domain import master
+from jitdesk.domain.andon.call_type_rules import check_call_type
 from jitdesk.domain.auth import Role, hash_pin
 from jitdesk.domain.errors import BadInput, NotAllowed, NotFound, PayloadError
 from jitdesk.domain.fold import PROJECTORS
@@ -128,6 +129,8 @@ def _check(tx: Tx, record: Any, entity_id: str | None) -> None:
         problem = master.check_calendar(record)
         if problem:
             raise BadInput(f"Shift calendar {record.name}: {problem}.")
+    if isinstance(record, CallType) and (problem := check_call_type(record)):
+        raise BadInput(f"Andon call type {record.code}: {problem}.")
 
 
 def _load(tx: Tx, state_type: type[T], entity_id: str) -> T | None:

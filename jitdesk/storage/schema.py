@@ -102,6 +102,7 @@ class StationRow(Projection, Base):
     role: Mapped[str] = mapped_column(String(16))
     line_id: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool]
+    bottleneck: Mapped[bool] = mapped_column(server_default=text("0"))  # migration 0010_bottleneck
 
 
 class PartRow(Projection, Base):

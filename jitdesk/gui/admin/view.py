@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from jitdesk.domain.auth import Role
+from jitdesk.gui.admin.call_types_tab import CallTypesTab
 from jitdesk.gui.admin.editor import MasterTab
 from jitdesk.gui.admin.escalation_tab import EscalationTab
 from jitdesk.gui.admin.kinds import KINDS
@@ -33,6 +34,7 @@ class AdminView(QWidget):
             tab = MasterTab(ctx, kind)
             self.master_tabs[kind.key] = tab
             self.tabs.addTab(tab, kind.title)
+        self.tabs.addTab(self.master_tabs.setdefault("call_types", CallTypesTab(ctx)), "Andon calls")
         self.station_tab = StationTab(ctx)
         self.tabs.addTab(self.station_tab, "This station")
         self.tabs.addTab(LoopsTab(ctx), "Loops")

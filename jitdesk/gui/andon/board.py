@@ -10,20 +10,34 @@ costs. A tap on a tile opens the station's calls to claim, resolve, escalate or 
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
-from PySide6.QtCore import QRect, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QMouseEvent, QPainter, QPaintEvent, QPen, QResizeEvent
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+    QStaticText,
+    QTransform,
+)
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from jitdesk.gui.andon.layout import BoardLayout, Cell, plan
-from jitdesk.gui.andon.model import BoardModel, Tile, clock_text
+from jitdesk.gui.andon.model import CLEAR_COLOUR, BoardModel, Tile, board_clock
 from jitdesk.gui.widgets import big_button
 from jitdesk.services.uow import wall_clock_ms
 
 FAMILIES = ["Nimbus Sans Narrow", "DejaVu Sans Condensed", "DejaVu Sans"]
 FLASH_MS = 500
 PAGE_TURN_MS = 10_000
+STATIC_TEXTS = 4096  # laid-out texts kept: every station's code and name, and the timers on screen
+BACKGROUND = QColor("#0B0F14")
+NO_STATIONS = "No station on the board yet: an admin adds line stations in Admin, Stations."
 
 
 @cache
@@ -46,10 +60,68 @@ def board_font(px: int, bold: bool = True) -> QFont:
 
 @cache
 def px_for_cap(cap_px: int) -> int:
-    """The pixel size whose capital letters are `cap_px` tall in the board's font."""
+    """The pixel size whose capital letters are at least `cap_px` tall in the board's font."""
     metrics = QFontMetricsF(board_font(100))
     ratio = metrics.capHeight() / 100 or 0.72
-    return round(cap_px / ratio + 0.49)
+    px = round(cap_px / ratio + 0.49)
+    while QFontMetricsF(_font(px, True)).capHeight() < cap_px:
+        px += 1
+    return px
+
+
+@lru_cache(maxsize=STATIC_TEXTS)
+def _static(text: str, px: int) -> QStaticText:
+    """The laid-out text, kept: a tick draws the same words again without laying them out again."""
+    static = QStaticText(text)
+    static.setTextFormat(Qt.TextFormat.PlainText)
+    static.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
+    static.prepare(QTransform(), _font(px, True))
+    return static
+
+
+@lru_cache(maxsize=STATIC_TEXTS)
+def _elided(text: str, px: int, room: int) -> str:
+    return _metrics(px).elidedText(text, Qt.TextElideMode.ElideRight, max(10.0, room))
+
+
+def _width(text: str, px: int) -> float:
+    return _static(text, px).size().width()
+
+
+def band_words(tile: Tile, band_cap: int, room: float) -> tuple[str, int]:
+    """The tile's words and the pixel size they fit `room` at: the call type's name, else its code
+    (`MAINT` for `MAINTENANCE`), in the band's type or down to 75 % of it; elided only when even the
+    code does not fit. A clear tile says ✔ and its line."""
+    if tile.clear:
+        candidates = [f"✔ {tile.line_code or 'OK'}" + (" ★" if tile.bottleneck else "")]
+    else:
+        candidates = [f"{tile.symbol} {tile.words.upper()}", f"{tile.symbol} {tile.short.upper()}"]
+    px = px_for_cap(band_cap)
+    smallest = px_for_cap(max(8, round(band_cap * 0.75)))
+    for text in candidates:
+        if _width(text, px) <= room:
+            return text, px
+    for text in candidates[1:]:
+        if _width(text, smallest) <= room:
+            return text, smallest
+    return _elided(candidates[-1], px, int(room)), px
+
+
+def fitted(text: str, cap: int, room: float) -> tuple[str, int]:
+    """`text` at `cap`, or at 75 % of it where that fits, else elided at `cap`."""
+    px = px_for_cap(cap)
+    if _width(text, px) <= room:
+        return text, px
+    smaller = px_for_cap(max(8, round(cap * 0.75)))
+    if _width(text, smaller) <= room:
+        return text, smaller
+    return _elided(text, px, int(room)), px
+
+
+def paint_key(tile: Tile, flash_on: bool) -> tuple[object, ...]:
+    """What a tile looks like: a tile is painted again only when this changes."""
+    return (tile.colour, tile.words, tile.level, tile.shelved, tile.more, tile.top and not flash_on,
+            board_clock(tile.elapsed_ms) if not tile.clear else tile.name, tile.code)
 
 
 class BoardCanvas(QWidget):
@@ -69,7 +141,8 @@ class BoardCanvas(QWidget):
         self.setMinimumSize(200, 120)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.last_tiles: list[Tile] = []
-        self._small_metrics = _metrics(px_for_cap(12))
+        self.last_words: dict[str, tuple[str, int]] = {}  # station id -> band words and their pixel size
+        self.shown: dict[int, tuple[object, ...]] = {}  # station index -> paint key on screen
 
     def screen_height(self) -> int:
         window = self.window()
@@ -87,9 +160,12 @@ class BoardCanvas(QWidget):
                 last = station.line_code
             groups[-1] += 1
         codes = [s.code for s in self.model.stations]
-        self.layout_plan = plan(groups, self.width(), self.height(), self._measure, codes, self.screen_height())
+        flags = [s.bottleneck for s in self.model.stations]
+        self.layout_plan = plan(groups, self.width(), self.height(), self._measure, codes, self.screen_height(),
+                                bottlenecks=flags)
         self._laid_for = key
         self.page = min(self.page, self.layout_plan.page_count - 1)
+        self.shown.clear()
         self.relaid.emit()
         return self.layout_plan
 
@@ -113,42 +189,61 @@ class BoardCanvas(QWidget):
                 return
         super().mousePressEvent(event)
 
+    def changed_cells(self) -> list[Cell]:
+        """The tiles of this page whose look moved on since they were painted (a timer's second, a flash)."""
+        now = self.now_ms()
+        model = self.model
+        out = []
+        for cell in self.cells():
+            station = model.stations[cell.index]
+            if not model.calls_at(station.station_id) and cell.index in self.shown and self.shown[cell.index][0] \
+                    == CLEAR_COLOUR:
+                continue
+            if paint_key(model.tile(station, now), self.flash_on) != self.shown.get(cell.index):
+                out.append(cell)
+        return out
+
     def paintEvent(self, event: QPaintEvent) -> None:
         plan_ = self.relayout()
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         region = event.region()
-        painter.fillRect(event.rect(), QColor("#0B0F14"))
+        painter.fillRect(event.rect(), BACKGROUND)
         now = self.now_ms()
-        cap = plan_.cap_px
-        big = _font(px_for_cap(cap), True)
-        small_px = px_for_cap(round(cap * 0.45))
-        small = _font(small_px, True)
-        self._small_metrics = _metrics(small_px)
         tiles = []
         for cell in self.cells():
             if not region.intersects(QRect(cell.x, cell.y, cell.w, cell.h)):
-                continue  # a tick repaints only the tiles that move (open calls)
+                continue  # a tick repaints only the tiles that moved
             tile = self.model.tile(self.model.stations[cell.index], now)
             tiles.append(tile)
-            self._paint_tile(painter, cell, tile, big, small, cap)
+            self._paint_tile(painter, cell, tile, cell.cap_px or plan_.cap_px)
+            self.shown[cell.index] = paint_key(tile, self.flash_on)
         self.last_tiles = tiles
+        if not self.model.stations:  # said in words in the middle, not an empty black screen
+            painter.setPen(_colour("#FFD400"))
+            painter.setFont(_font(px_for_cap(round(plan_.cap_px * 0.5)), True))
+            painter.drawText(QRectF(self.rect()).adjusted(40, 0, -40, 0),
+                             int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), NO_STATIONS)
         painter.end()
 
-    def _paint_tile(self, p: QPainter, cell: Cell, tile: Tile, big: QFont, small: QFont, cap: int) -> None:
+    def _paint_tile(self, p: QPainter, cell: Cell, tile: Tile, cap: int) -> None:
         rect = QRectF(cell.x, cell.y, cell.w, cell.h)
         inverted = tile.top and not self.flash_on
-        bg = QColor("#000000") if inverted else QColor(tile.colour)
-        ink = QColor(tile.colour) if inverted else QColor(tile.ink)
-        p.setPen(QPen(QColor(tile.colour), 6) if inverted else Qt.PenStyle.NoPen)
-        p.setBrush(bg)
-        p.drawRoundedRect(rect.adjusted(3, 3, -3, -3), 10, 10)
+        colour = _colour(tile.colour)
+        ink = colour if inverted else _colour(tile.ink)
+        p.setPen(QPen(colour, 6) if inverted else Qt.PenStyle.NoPen)
+        p.setBrush(_colour("#000000") if inverted else colour)
+        inner = rect.adjusted(3, 3, -3, -3)
+        p.drawRoundedRect(inner, 10, 10)
+        if tile.bottleneck:  # a second frame inside: a bottleneck reads as one by shape as well as size
+            p.setPen(QPen(ink, 3))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRoundedRect(inner.adjusted(5, 5, -5, -5), 7, 7)
         p.setPen(ink)
         band_h = round(cap * 0.7)
-        inner = rect.adjusted(3, 3, -3, -3)
-        band = QRectF(inner.x() + 8, inner.y(), inner.width() - 16, band_h)
-        p.setFont(small)
-        metrics = self._small_metrics
+        band = QRectF(inner.x() + 7, inner.y() + 2, inner.width() - 14, band_h)
+        band_cap = round(cap * 0.45)
+        small_px = px_for_cap(band_cap)
         right = ""
         if not tile.clear:
             right = f"▲{tile.level}" if tile.level else ""
@@ -156,23 +251,44 @@ class BoardCanvas(QWidget):
                 right = "‖" + right
             if tile.more:
                 right = f"+{tile.more} " + right
-        room = band.width() - (metrics.horizontalAdvance(right) + 6 if right else 0)
-        left = f"{tile.symbol} {tile.words.upper()}" if not tile.clear else f"✔ {tile.line_code or 'OK'}"
-        left = metrics.elidedText(left, Qt.TextElideMode.ElideRight, max(10.0, room))
-        p.drawText(band, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, left)
+            if tile.bottleneck and cell.w > 2 * cell.h:
+                right = "★ " + right
+        right_w = _width(right, small_px) + 6 if right else 0.0
+        left, left_px = band_words(tile, band_cap, band.width() - right_w)
+        self.last_words[tile.station_id] = (left, left_px)
+        self._text(p, band, left, left_px, Qt.AlignmentFlag.AlignLeft)
         if right:
-            p.drawText(band, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, right)
-        line_h = (inner.height() - band_h) / 2
-        p.setFont(big)
-        code_rect = QRectF(inner.x(), inner.y() + band_h, inner.width(), line_h)
-        p.drawText(code_rect, Qt.AlignmentFlag.AlignCenter, tile.code)
-        timer_rect = QRectF(inner.x(), inner.y() + band_h + line_h, inner.width(), line_h)
+            self._text(p, band, right, small_px, Qt.AlignmentFlag.AlignRight)
+        line_h = min((inner.height() - band_h) / 2, round(cap * 1.3))
+        top = inner.y() + band_h + (inner.height() - band_h - 2 * line_h) / 2  # a stretched tile: centred
+        big_px = px_for_cap(cap)
+        code_rect = QRectF(inner.x(), top, inner.width(), line_h)
+        self._text(p, code_rect, tile.code, big_px, Qt.AlignmentFlag.AlignHCenter)
+        timer_rect = QRectF(inner.x() + 7, top + line_h, inner.width() - 14, line_h)
         if tile.clear:
-            p.setFont(small)
-            name = metrics.elidedText(tile.name, Qt.TextElideMode.ElideRight, timer_rect.width() - 8)
-            p.drawText(timer_rect, Qt.AlignmentFlag.AlignCenter, name)
+            name, name_px = fitted(tile.name, band_cap, timer_rect.width())
+            self._text(p, timer_rect, name, name_px, Qt.AlignmentFlag.AlignHCenter)
         else:
-            p.drawText(timer_rect, Qt.AlignmentFlag.AlignCenter, clock_text(tile.elapsed_ms))
+            self._text(p, timer_rect, board_clock(tile.elapsed_ms), big_px, Qt.AlignmentFlag.AlignHCenter)
+
+    @staticmethod
+    def _text(p: QPainter, rect: QRectF, text: str, px: int, align: Qt.AlignmentFlag) -> None:
+        """`text` in `rect`, centred up and down, at `align` across: drawn from its kept layout."""
+        static = _static(text, px)
+        size = static.size()
+        if align == Qt.AlignmentFlag.AlignLeft:
+            x = rect.x()
+        elif align == Qt.AlignmentFlag.AlignRight:
+            x = rect.right() - size.width()
+        else:
+            x = rect.x() + (rect.width() - size.width()) / 2
+        p.setFont(_font(px, True))
+        p.drawStaticText(QPointF(x, rect.y() + (rect.height() - size.height()) / 2), static)
+
+
+@cache
+def _colour(name: str) -> QColor:
+    return QColor(name)
 
 
 class AndonBoardView(QWidget):
@@ -238,6 +354,8 @@ class AndonBoardView(QWidget):
         total = self.model.open_count
         pages = plan_.page_count
         words = "✔ All stations clear" if not total else f"⚑ {total} open call{'s' if total != 1 else ''}"
+        if not self.model.stations:
+            words = "ⓘ No station yet"
         if pages > 1:
             elsewhere: dict[int, int] = {}
             for i, cells in enumerate(plan_.pages):
@@ -261,11 +379,9 @@ class AndonBoardView(QWidget):
         self.canvas.update()
 
     def tick(self) -> None:
-        """Timers and flashing move on open tiles only: repaint those, not the page."""
+        """Timers and flashing move on open tiles only: repaint the tiles whose look changed, not the page."""
         self.canvas.flash_on = not self.canvas.flash_on
         if not self.isVisible():
             return
-        model = self.model
-        for cell in self.canvas.cells():
-            if model.calls_at(model.stations[cell.index].station_id):
-                self.canvas.update(QRect(cell.x, cell.y, cell.w, cell.h))
+        for cell in self.canvas.changed_cells():
+            self.canvas.update(QRect(cell.x, cell.y, cell.w, cell.h))

@@ -32,6 +32,7 @@ class Tile:
     ink: str  # text colour that reads on it
     symbol: str
     words: str  # the call type's name (or "OK")
+    short: str  # its code, the board's word where the name does not fit
     elapsed_ms: int
     level: int
     levels: int
@@ -41,6 +42,7 @@ class Tile:
     shelved: bool
     more: int  # other open calls at the station
     call_id: str | None
+    bottleneck: bool = False
 
 
 def ink_for(colour: str) -> str:
@@ -58,6 +60,15 @@ def clock_text(ms: int) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, seconds = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+def board_clock(ms: int) -> str:
+    """Elapsed time on a tile, never wider than `88:88`: `4:05`, `99:59`, then `1h40`, `25h00`."""
+    seconds = max(0, ms) // 1000
+    minutes = seconds // 60
+    if minutes < 100:
+        return f"{minutes}:{seconds % 60:02d}"
+    return f"{minutes // 60}h{minutes % 60:02d}"
 
 
 def primary(calls: Sequence[Call]) -> Call:
@@ -103,16 +114,18 @@ class BoardModel:
         calls = self._calls.get(station.station_id)
         if not calls:
             return Tile(station.station_id, station.code, station.name, station.line_code, True, CLEAR_COLOUR,
-                        "#FFFFFF", "✔", "OK", 0, 0, 0, False, None, "", False, 0, None)
+                        "#FFFFFF", "✔", "OK", "OK", 0, 0, 0, False, None, "", False, 0, None, station.bottleneck)
         call = primary(calls)
         call_type = self.types.get(call.call_type_id)
         esc = self.escalation_of(call, now_ms)
         colour = call_type.color if call_type is not None else UNKNOWN_COLOUR
         return Tile(station.station_id, station.code, station.name, station.line_code, False, colour, ink_for(colour),
                     call_type.symbol if call_type is not None else "?",
-                    call_type.name if call_type is not None else "?", now_ms - call.raised_ms, esc.level,
+                    call_type.name if call_type is not None else "?", call_type.code if call_type is not None else "?",
+                    now_ms - call.raised_ms, esc.level,
                     len(steps(call_type)) if call_type is not None else 0, esc.top and not call.acknowledged,
-                    esc.who, call.ack_name if call.acknowledged else "", esc.shelved, len(calls) - 1, call.call_id)
+                    esc.who, call.ack_name if call.acknowledged else "", esc.shelved, len(calls) - 1, call.call_id,
+                    station.bottleneck)
 
     def tiles(self, now_ms: int, start: int = 0, stop: int | None = None) -> list[Tile]:
         return [self.tile(s, now_ms) for s in self.stations[start:stop]]

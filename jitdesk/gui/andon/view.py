@@ -38,8 +38,9 @@ from jitdesk.gui.andon.calls import CallRow
 from jitdesk.gui.andon.model import BoardModel, ink_for
 from jitdesk.gui.andon.sound import ESCALATION, AndonSound
 from jitdesk.gui.context import AppContext
+from jitdesk.gui.signin import SignInDialog
 from jitdesk.gui.widgets import big_button, page_title, restyle, section_title
-from jitdesk.gui.widgets.fit import FitTextButton
+from jitdesk.gui.widgets.fit import FitTextButton, fit_dialog
 from jitdesk.gui.widgets.page import ReloadingPage
 from jitdesk.services.andon.board import (
     AndonBoard,
@@ -71,6 +72,14 @@ CALL_BUTTON_SIDE_PX = 10  # its border (4 px) and padding (6 px) each side
 
 def create_view(ctx: AppContext) -> QWidget:
     return AndonView(ctx)
+
+
+def open_andon_board(ctx: AppContext, parent: QWidget | None = None, *, full_screen: bool = True) -> TvBoard:
+    """The andon board in TV mode (`jitdesk --board andon`), fed by the window's Andon page."""
+    shower = getattr(parent, "show_view", None)
+    page = shower("andon") if shower is not None else AndonView(ctx, parent)
+    assert isinstance(page, AndonView)
+    return page.open_tv(full_screen)
 
 
 class CallList(QScrollArea):
@@ -108,20 +117,48 @@ class CallList(QScrollArea):
                 self.ensureWidgetVisible(row)
 
 
+class StationDetail(QFrame):
+    """Beside the board: the chosen station's open calls, to claim, resolve, escalate or shelve."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.setFixedWidth(520)
+        self.station_id: str | None = None
+        self.title = section_title("")
+        self.calls = CallList("No open call at this station. ✔")
+        self.close_button = big_button("✖ Close")
+        self.close_button.clicked.connect(lambda: self.choose(None))
+        layout = QVBoxLayout(self)
+        head = QHBoxLayout()
+        head.addWidget(self.title, 1)
+        head.addWidget(self.close_button)
+        layout.addLayout(head)
+        layout.addWidget(self.calls, 1)
+        self.hide()
+
+    def choose(self, station_id: str | None) -> None:
+        self.station_id = station_id
+        self.setVisible(station_id is not None)
+
+
 class TvBoard(QWidget):
-    """The board alone on a screen; Esc (or the ✖ button) leaves it."""
+    """The board alone on a screen, a tapped station's calls beside it; Esc (or the ✖ button) leaves it."""
 
     def __init__(self, model: BoardModel, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle("jitdesk andon board")
         self.setObjectName("andonTv")
         self.board = AndonBoardView(model, turn_pages=True)
+        self.detail = StationDetail()
+        self.board.station_chosen.connect(self.detail.choose)
         close = big_button("✖ Leave TV mode")
         close.clicked.connect(self.close)
         self.board.header.addWidget(close)
-        layout = QVBoxLayout(self)
+        layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
-        layout.addWidget(self.board)
+        layout.addWidget(self.board, 1)
+        layout.addWidget(self.detail)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:
@@ -181,22 +218,10 @@ class AndonView(ReloadingPage):
 
         # the board with a station's calls beside it
         self.board = AndonBoardView(self.model)
+        self.detail = StationDetail()
+        self.detail_calls = self.detail.calls
         self.board.station_chosen.connect(self.choose_station)
-        self.detail = QFrame()
-        self.detail.setObjectName("card")
-        self.detail.setFixedWidth(520)
-        self.detail_title = section_title("")
-        self.detail_calls = CallList("No open call at this station. ✔")
-        close_detail = big_button("✖ Close")
-        close_detail.clicked.connect(lambda: self.choose_station(None))
-        detail_layout = QVBoxLayout(self.detail)
-        head = QHBoxLayout()
-        head.addWidget(self.detail_title, 1)
-        head.addWidget(close_detail)
-        detail_layout.addLayout(head)
-        detail_layout.addWidget(self.detail_calls, 1)
-        self.detail.hide()
-        self.chosen_station: str | None = None
+        self.detail.close_button.clicked.connect(lambda: self.choose_station(None))
         board_page = QWidget()
         board_layout = QHBoxLayout(board_page)
         board_layout.setContentsMargins(0, 0, 0, 0)
@@ -214,6 +239,9 @@ class AndonView(ReloadingPage):
         layout.addWidget(self.stack, 1)
 
         self.tv: TvBoard | None = None
+        self.pending: tuple[Callable[..., CallOutcome], tuple[Any, ...]] | None = None  # waits for a sign-in
+        self.sign_in_dialog: SignInDialog | None = None
+        ctx.user_changed.connect(self._user_changed)
         self.levels: dict[str, int] = {}  # call id -> the level last heard, for the escalation alarm
         self.ticker = QTimer(self)
         self.ticker.setInterval(1000)
@@ -226,6 +254,13 @@ class AndonView(ReloadingPage):
         self.load()
 
     # -- data ---------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """A TV board on screen keeps this page's data live, whichever view the window shows."""
+        if self.tv is not None and self.tv.isVisible():
+            self.load()
+        else:
+            super().refresh()
+
     def load(self) -> None:
         self.ctx.submit(station_calls, on_done=self.show_station)
         self.ctx.submit(andon_board, on_done=self.show_board)
@@ -251,8 +286,7 @@ class AndonView(ReloadingPage):
             self.tv.board.refresh()
         for call in board.calls:
             self.levels.setdefault(call.call_id, self.model.escalation_of(call, wall_clock_ms()).level)
-        if self.chosen_station is not None:
-            self._show_detail()
+        self._show_details()
 
     def _show_buttons(self, buttons: tuple[tuple[str, CallType], ...]) -> None:
         for button in self.call_buttons.values():
@@ -279,11 +313,12 @@ class AndonView(ReloadingPage):
 
     def _row(self, call: Any, call_type: CallType | None, words: Words, board: bool = False) -> CallRow:
         row = CallRow(call, call_type, words, board=board)
-        row.claim.connect(lambda cid: self._act(acknowledge, cid, actor=self.ctx.actor))
-        row.resolve.connect(lambda cid, reason, text: self._act(resolve, cid, reason, text, actor=self.ctx.actor))
-        row.cancel.connect(lambda cid: self._act(cancel, cid, actor=self.ctx.actor))
-        row.escalate.connect(lambda cid: self._act(escalate, cid, actor=self.ctx.actor))
-        row.shelve.connect(lambda cid: self._act(shelve, cid, SHELVE_MINUTES, actor=self.ctx.actor))
+        row.claim.connect(lambda cid: self._act(acknowledge, cid, who="Claiming a call"))
+        row.resolve.connect(lambda cid, reason, text: self._act(resolve, cid, reason, text,
+                                                                who="Resolving a call"))
+        row.cancel.connect(lambda cid: self._act(cancel, cid))
+        row.escalate.connect(lambda cid: self._act(escalate, cid))
+        row.shelve.connect(lambda cid: self._act(shelve, cid, SHELVE_MINUTES, who="Shelving a call"))
         return row
 
     # -- actions ------------------------------------------------------------------------------------
@@ -297,8 +332,40 @@ class AndonView(ReloadingPage):
         if outcome.open_call_id:
             self.calls.highlight(outcome.open_call_id)
 
-    def _act(self, fn: Callable[..., CallOutcome], *args: Any, **kwargs: Any) -> None:
-        self.ctx.submit(fn, *args, on_done=self.done, on_error=self.refused, **kwargs)
+    def _act(self, fn: Callable[..., CallOutcome], *args: Any, who: str = "") -> None:
+        """Do `fn` as the signed-in user; `who` ("Claiming a call") needs one: with nobody signed in the
+        sign-in opens (over the TV board too) and the action goes on once someone has signed in."""
+        if who and self.ctx.user is None:
+            self.pending = (fn, args)
+            self.refused(f"{who} needs a signed-in responder: sign in to go on.")
+            self._open_sign_in(f"{who} needs a signed-in responder: sign in to go on.")
+            return
+        self.ctx.submit(fn, *args, actor=self.ctx.actor, on_done=self.done, on_error=self.refused)
+
+    def _open_sign_in(self, reason: str) -> None:
+        if self.tv is not None and self.tv.isVisible():  # the main window is under the TV: ask on the TV
+            if self.sign_in_dialog is None or self.sign_in_dialog.parentWidget() is not self.tv:
+                self.sign_in_dialog = SignInDialog(self.ctx, self.tv)
+            dialog = self.sign_in_dialog
+            wanted = dialog.wanted_size()
+            fit_dialog(dialog, max(860, wanted.width()), max(520, wanted.height()))
+            dialog.open()
+        else:
+            opener = getattr(self.window(), "open_sign_in", None)
+            if opener is None:  # not in a main window (a test, an embedding): the words say what to do
+                return
+            dialog = opener()
+        dialog.set_reason(reason)
+        dialog.rejected.connect(self._gave_up)
+
+    def _gave_up(self) -> None:
+        self.pending = None
+
+    def _user_changed(self, user: object) -> None:
+        pending, self.pending = self.pending, None
+        if pending is not None and user is not None:
+            fn, args = pending
+            self.ctx.submit(fn, *args, actor=self.ctx.actor, on_done=self.done, on_error=self.refused)
 
     def done(self, outcome: CallOutcome) -> None:
         self.ctx.bus.publish(outcome.changes)
@@ -328,39 +395,53 @@ class AndonView(ReloadingPage):
         button.clicked.connect(lambda: self.set_mode(mode))
         return button
 
-    def choose_station(self, station_id: str | None) -> None:
-        self.chosen_station = station_id
-        self.detail.setVisible(station_id is not None)
-        if station_id is not None:
-            self._show_detail()
+    @property
+    def chosen_station(self) -> str | None:
+        return self.detail.station_id
 
-    def _show_detail(self) -> None:
-        sid = self.chosen_station
-        station = next((s for s in self.model.stations if s.station_id == sid), None)
-        if station is None:
-            self.choose_station(None)
-            return
-        self.detail_title.setText(f"{station.code}  {station.name}")
-        calls = self.model.calls_at(station.station_id)
-        self.detail_calls.show_rows([self._row(c, self.model.types.get(c.call_type_id), self.words, board=True)
-                                     for c in calls])
+    def choose_station(self, station_id: str | None) -> None:
+        self.detail.choose(station_id)
+        self._show_details()
+
+    def _details(self) -> list[StationDetail]:
+        return [self.detail] + ([self.tv.detail] if self.tv is not None else [])
+
+    def _show_details(self) -> None:
+        for detail in self._details():
+            if detail.station_id is not None:
+                self._show_detail(detail)
         self.tick()
 
-    def open_tv(self) -> None:
+    def _show_detail(self, detail: StationDetail) -> None:
+        station = next((s for s in self.model.stations if s.station_id == detail.station_id), None)
+        if station is None:
+            detail.choose(None)
+            return
+        detail.title.setText(f"{station.code}  {station.name}")
+        calls = self.model.calls_at(station.station_id)
+        detail.calls.show_rows([self._row(c, self.model.types.get(c.call_type_id), self.words, board=True)
+                                for c in calls])
+
+    def open_tv(self, full_screen: bool = True) -> TvBoard:
         if self.tv is None:
             self.tv = TvBoard(self.model)
             self.tv.destroyed.connect(lambda *_: setattr(self, "tv", None))
             self.tv.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.tv.board.station_chosen.connect(lambda _sid: self._show_details())
         screen = self.screen()
-        if screen is not None:  # a floor PC often has no window manager to do it
-            self.tv.setGeometry(screen.geometry())
-        self.tv.showFullScreen()
+        if full_screen:
+            if screen is not None:  # a floor PC often has no window manager to do it
+                self.tv.setGeometry(screen.geometry())
+            self.tv.showFullScreen()
+        else:
+            self.tv.show()
         self.tv.board.refresh()
+        return self.tv
 
     # -- time and sound -------------------------------------------------------------------------------
     def tick(self) -> None:
         now = wall_clock_ms()
-        for row in [*self.calls.rows, *self.detail_calls.rows]:
+        for row in [*self.calls.rows, *(r for d in self._details() for r in d.calls.rows)]:
             row.tick(now, self.model.escalation_of(row.call, now))
         for calls in (self.model.calls_at(s.station_id) for s in self.model.stations):
             for call in calls:

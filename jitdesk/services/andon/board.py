@@ -29,6 +29,7 @@ class BoardStation:
     line_id: str | None
     line_code: str  # "" for stations on no line
     line_name: str
+    bottleneck: bool = False  # drawn bigger on the board
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def andon_board(db: Database) -> AndonBoard:
             continue
         line = lines.get(st.line_id or "")
         out.append(BoardStation(sid, st.code, st.name, st.line_id, line.code if line else "",
-                                line.name if line else ""))
+                                line.name if line else "", st.bottleneck))
     out.sort(key=lambda s: (s.line_code == "", s.line_code, s.code))
     return AndonBoard(tuple(out), types, tuple(calls), lights, words, book)
 

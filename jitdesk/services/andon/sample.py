@@ -13,10 +13,12 @@ from jitdesk.services.demo.master import CALL_TYPES
 NAMES = ("Prep", "Press", "Weld", "Paint", "Assembly", "Fit", "Seal", "Test", "Pack", "Inspect", "Kit", "Load")
 
 
-def sample_board(lines: int, per_line: int, open_calls: int, now_ms: int, seed: int = 1) -> AndonBoard:
+def sample_board(lines: int, per_line: int, open_calls: int, now_ms: int, seed: int = 1,
+                 bottleneck_every: int = 0) -> AndonBoard:
+    """`bottleneck_every` n: every n-th station of a line is a bottleneck (0: none)."""
     rng = random.Random(seed)
     stations = tuple(BoardStation(f"st-{li}-{si}", f"L{li}-{si:02d}", f"{NAMES[si % len(NAMES)]} {si}", f"ln-{li}",
-                                  f"L{li}", f"Line {li}")
+                                  f"L{li}", f"Line {li}", bool(bottleneck_every) and si % bottleneck_every == 0)
                      for li in range(1, lines + 1) for si in range(1, per_line + 1))
     types: dict[str, CallType] = {f"ct-{t.code}": t for t in CALL_TYPES}
     type_ids = list(types)

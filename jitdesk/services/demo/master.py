@@ -41,6 +41,7 @@ STATIONS = (
     ("SUP-1", "Supervisor office", "supervisor", None),
 )
 DEFAULT_STATION = "L1-S2"
+BOTTLENECKS = ("L1-S3", "L2-S2")  # each line's constraint: drawn bigger on the andon board
 
 # (number, name, unit)
 PARTS = (
@@ -172,7 +173,8 @@ def create(db: Database, _context: DemoContext) -> None:
         line_ids = {line.code: master.save_in(tx, line, actor=admin_id) for line in LINES}
         station_ids = {}
         for code, name, role, line in STATIONS:
-            record = Station(code=code, name=name, role=role, line_id=line_ids[line] if line else None)
+            record = Station(code=code, name=name, role=role, line_id=line_ids[line] if line else None,
+                             bottleneck=code in BOTTLENECKS)
             station_ids[code] = master.save_in(tx, record, actor=admin_id)
         for number, name, unit in PARTS:
             master.save_in(tx, Part(number=number, name=name, unit=unit), actor=admin_id)
