@@ -43,6 +43,8 @@ from jitdesk.domain.errors import KnownError
 from jitdesk.runtime.supervise import Supervisor, TaskState, TaskStatus
 from jitdesk.sync import wire
 from jitdesk.sync.server import pages
+from jitdesk.sync.server.admission import Admission
+from jitdesk.sync.server.commits import Committer
 from jitdesk.sync.server.notify import RECHECK_S, PgWakeups, Wakeups, libpq_dsn
 from jitdesk.sync.server.store import AuthError, Principal, ServerStore
 
@@ -197,6 +199,7 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
     # a push queued behind them would hold up the next wake-up for everyone.
     push_threads = CapacityLimiter(4)
     newest_seen = [0]
+    committer = Committer(store, _push_answer)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -214,6 +217,7 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
         description="Push and pull plant events between jitdesk stations, plant hubs and the centre.",
     )
     app.state.store = store
+    app.state.committer = committer
     app.state.wakeups = wakeups
     app.state.supervisor = tasks
     bearer = HTTPBearer(auto_error=False, description="a device token from `jitdesk server token create`")
@@ -304,12 +308,13 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
             log.warning("plant %s device %s hung up in the middle of a push (%d bytes read); nothing stored",
                         who.plant_id, who.device, len(body))
             return Response(status_code=400)
-        # Parsing, checking, storing and encoding the answer all run on a worker thread: the event
-        # loop only moves bytes, so it keeps reading the next batch meanwhile.
-        status, answer, accepted = await to_thread.run_sync(_handle_push, store, who, bytes(body),
+        # Parsing and checking run on a worker thread (no lock taken); the batch is then stored with
+        # whatever else waits, in one commit (`commits`); the answer is made after that COMMIT.
+        status, reason, admission = await to_thread.run_sync(_admit_push, store, who, bytes(body),
                                                              limiter=push_threads)
-        if status != 200:
-            return refuse(request, status, answer.decode())
+        if admission is None:
+            return refuse(request, status, reason)
+        answer, accepted = await committer.submit(who, admission)
         if accepted:
             wakeups.wake(who.plant_id)
         return Response(answer, media_type="application/json")
@@ -407,24 +412,28 @@ def _known_query(request: Request) -> None:
             raise Refusal(422, f"unknown query parameter '{name[:40]}'")
 
 
-def _handle_push(store: ServerStore, who: Principal, body: bytes) -> tuple[int, bytes, bool]:
-    """(status, JSON answer or plain reason, whether anything was accepted)."""
+def _admit_push(store: ServerStore, who: Principal, body: bytes) -> tuple[int, str, Admission | None]:
+    """(status, plain reason, the admitted batch: None when the request itself is refused)."""
     try:
         data = json.loads(body, parse_constant=_no_constants)
     except (ValueError, RecursionError) as error:
-        return 400, f"malformed JSON: {str(error)[:120]}".encode(), False
+        return 400, f"malformed JSON: {str(error)[:120]}", None
     if not isinstance(data, dict) or not isinstance(data.get("events"), list):
-        return 422, b"the body must be a JSON object with a list 'events'", False
+        return 422, "the body must be a JSON object with a list 'events'", None
     extra = [k for k in data if k != "events"]
     if extra:
-        return 422, f"unknown field '{str(extra[0])[:40]}' in the body".encode(), False
+        return 422, f"unknown field '{str(extra[0])[:40]}' in the body", None
     batch = data["events"]
     if len(batch) > wire.MAX_BATCH_EVENTS:
-        return 413, f"batch of {len(batch)} events; at most {wire.MAX_BATCH_EVENTS} per batch".encode(), False
-    results = store.push(who, batch)
+        return 413, f"batch of {len(batch)} events; at most {wire.MAX_BATCH_EVENTS} per batch", None
+    return 200, "", store.admit(who, batch)
+
+
+def _push_answer(results: list[dict[str, Any]]) -> tuple[bytes, bool]:
+    """The JSON answer to a stored batch, and whether anything in it was accepted."""
     accepted = any(r["status"] == wire.ACCEPTED for r in results)
     answer = json.dumps({"results": results, "server_time_ms": now_ms()}, separators=(",", ":"))
-    return 200, answer.encode(), accepted
+    return answer.encode(), accepted
 
 
 def _no_constants(name: str) -> None:

@@ -30,12 +30,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, delete, func, insert, select, text, update
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from jitdesk.domain.clock import MAX_AHEAD_MS, ahead_ms, physical_ms
 from jitdesk.domain.errors import BadInput, KnownError, StorageProblem
 from jitdesk.domain.events import Event
 from jitdesk.sync import wire
-from jitdesk.sync.server.admission import Candidate, admit, rejected, verdict_on_stored
+from jitdesk.sync.server.admission import Admission, Candidate, admit, rejected, verdict_on_stored
 from jitdesk.sync.server.models import (
     ORIGIN_LOCAL,
     ORIGIN_UPSTREAM,
@@ -277,18 +278,51 @@ class ServerStore:
     def push(self, who: Principal, batch: Sequence[object]) -> list[dict[str, Any]]:
         """Per event, in batch order: accepted (with server_seq), duplicate, conflict or rejected with
         a reason (see `admission`)."""
-        admission = admit(batch, lambda event: self._check_rights(who, event))
-        if admission.candidates:
+        admission = self.admit(who, batch)
+        failure = self.push_admitted([(who, admission)])[0]
+        if failure is not None:
+            raise failure
+        return admission.results
+
+    def admit(self, who: Principal, batch: Sequence[object]) -> Admission:
+        """The batch parsed and checked on its own, before any lock (see `admission`)."""
+        return admit(batch, lambda event: self._check_rights(who, event))
+
+    def push_admitted(self, work: Sequence[tuple[Principal, Admission]]) -> list[Exception | None]:
+        """Store admitted batches in order in ONE transaction and commit once (group commit, see
+        `commits`); each batch's results are filled in. A batch whose storing fails is rolled back to
+        its own savepoint and its error returned in its place; the others are kept. A failure of the
+        transaction itself (COMMIT) is raised: nothing of the group was stored."""
+        failures: list[Exception | None] = [None] * len(work)
+        if any(admission.candidates for _, admission in work):
             with self.writing() as conn:
-                stored = self._insert_checked(conn, who, admission.candidates, admission.results, ORIGIN_LOCAL)
-                self._note_clocks(conn, who, stored)
-        admission.settle_copies()
-        results = admission.results
-        refused = [r for r in results if r["status"] in (wire.REJECTED, wire.CONFLICT)]
-        if refused:
-            log.warning("plant %s device %s: %d of %d events refused, first: %s",
-                        who.plant_id, who.device, len(refused), len(batch), refused[0]["reason"])
-        return results
+                for k, (who, admission) in enumerate(work):
+                    if not admission.candidates:
+                        continue
+                    if len(work) == 1:
+                        self._store_admitted(conn, who, admission)
+                        continue
+                    try:
+                        with conn.begin_nested():
+                            self._store_admitted(conn, who, admission)
+                    except SQLAlchemyError as error:
+                        log.error("plant %s device %s: a batch of %d events could not be stored (%s); the "
+                                  "other batches of its commit are kept", who.plant_id, who.device,
+                                  len(admission.candidates), error)
+                        failures[k] = StorageProblem(f"the batch could not be stored: {error.__class__.__name__}")
+        for k, (who, admission) in enumerate(work):
+            if failures[k] is not None:
+                continue
+            admission.settle_copies()
+            refused = [r for r in admission.results if r["status"] in (wire.REJECTED, wire.CONFLICT)]
+            if refused:
+                log.warning("plant %s device %s: %d of %d events refused, first: %s",
+                            who.plant_id, who.device, len(refused), len(admission.results), refused[0]["reason"])
+        return failures
+
+    def _store_admitted(self, conn: Connection, who: Principal, admission: Admission) -> None:
+        stored = self._insert_checked(conn, who, admission.candidates, admission.results, ORIGIN_LOCAL)
+        self._note_clocks(conn, who, stored)
 
     def _note_clocks(self, conn: Connection, who: Principal, stored: Sequence[Event]) -> None:
         """Per device, how far its newest stamp is ahead of this server's clock: skew is recorded and
