@@ -50,6 +50,7 @@ from jitdesk.sync.server.store import AuthError, Principal, ServerStore
 
 log = logging.getLogger("jitdesk.sync.server")
 LONG_POLLS_PER_TOKEN = 4  # concurrent long-polls one token may hold in one process
+KNOWN_TOKENS = 100_000  # pull tokens remembered per process (forgotten all at once above that)
 
 
 # --- OpenAPI description only ---------------------------------------------------------------------
@@ -198,7 +199,8 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
     # Pushes get threads of their own: after a push, thousands of woken pulls ask again at once, and
     # a push queued behind them would hold up the next wake-up for everyone.
     push_threads = CapacityLimiter(4)
-    newest_seen = [0]
+    checks = SharedChecks(store)
+    known: dict[str, Principal] = {}  # token -> who, for pulls (revocation is checked per pull)
     committer = Committer(store, _push_answer)
 
     @asynccontextmanager
@@ -232,8 +234,17 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
         if creds is None and request.headers.get("authorization"):
             raise Refusal(401, "malformed Authorization header: send 'Bearer <token>'")
         token = creds.credentials if creds is not None else None
+        pulling = request.method == "GET" and request.url.path == "/v1/events"
         try:
-            who = await to_thread.run_sync(store.authenticate, token)
+            who = known.get(token or "") if pulling else None
+            if who is None:
+                # a push on its own threads: woken pulls queued on the shared ones must not hold it up
+                who = await to_thread.run_sync(store.authenticate, token,
+                                               limiter=push_threads if request.method == "POST" else None)
+                if pulling and token:
+                    if len(known) >= KNOWN_TOKENS:
+                        known.clear()
+                    known[token] = who
         except AuthError as error:
             raise Refusal(error.status, error.reason) from None
         request.state.who = who
@@ -324,6 +335,7 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
     async def pull(
         request: Request,
         who: Annotated[Principal, Depends(principal)],
+        creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
         after: int = Query(0, ge=0, le=(1 << 63) - 1, description="the last server_seq the client has"),
         limit: int = Query(500, ge=1, le=wire.MAX_PULL_LIMIT),
         wait: float = Query(0.0, ge=0.0, le=max_wait, description="long-poll up to this many seconds"),
@@ -335,13 +347,18 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
         if server_id is not None and server_id != store.server_id:
             return refuse(request, 409, "this is a different server (its database was replaced): resync",
                           resync=True, server_id=store.server_id)
-        # server_seq only grows: a cursor at or below one seen before needs no query.
-        if after > newest_seen[0]:
-            newest_seen[0] = max(newest_seen[0], await to_thread.run_sync(store.max_seq))
-        if after > newest_seen[0]:
+        # A pull's token is known from its last pull; whether it was revoked since, the newest seq
+        # and retained_from are read once for all the plant's pulls woken together (`SharedChecks`).
+        newest, retained, revoked = await checks.read(who.plant_id, wakeups.current(who.plant_id))
+        if who.token_id in revoked:
+            known.pop(creds.credentials if creds else "", None)
+            return refuse(request, 401, "token revoked")
+        if after > newest:  # maybe stored after that shared read began: look again on its own
+            newest = await to_thread.run_sync(store.max_seq)
+        if after > newest:
             return refuse(request, 409, "the cursor is ahead of this server (restored from a backup?): resync",
                           resync=True, server_id=store.server_id)
-        if 0 < after < await to_thread.run_sync(store.retained_from):
+        if 0 < after < retained:
             return refuse(request, 409, "the cursor is older than the events this server keeps: resync",
                           resync=True, server_id=store.server_id)
         loop = asyncio.get_running_loop()
@@ -371,12 +388,31 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
                     polls[who.token_id] = left
                 else:
                     polls.pop(who.token_id, None)
-        if waiting and not await to_thread.run_sync(store.token_active, who.token_id):
+        if waiting and who.token_id in (await checks.read(who.plant_id, woken))[2]:
             # Revoked while this long-poll waited: answer as a fresh request would.
             return refuse(request, 401, "token revoked")
         return Response(pages.page_body(page, store.server_id, now_ms()), media_type="application/json")
 
     return app
+
+
+class SharedChecks:
+    """`ServerStore.pull_checks` of a plant, read once for all its pulls woken together (keyed, like
+    `pages.SharedReads`, by the wake-up generation each took: after a wake-up everyone reads anew).
+    A revocation made while a read runs is seen by the next one, as with a read of its own."""
+
+    def __init__(self, store: ServerStore) -> None:
+        self._store = store
+        self._running: dict[tuple[str, object], asyncio.Future[tuple[int, int, frozenset[int]]]] = {}
+
+    async def read(self, plant_id: str, generation: object) -> tuple[int, int, frozenset[int]]:
+        key = (plant_id, generation)
+        running = self._running.get(key)
+        if running is None:
+            running = asyncio.ensure_future(to_thread.run_sync(self._store.pull_checks, plant_id))
+            self._running[key] = running
+            running.add_done_callback(lambda _f: self._running.pop(key, None))
+        return await asyncio.shield(running)
 
 
 def upstream_link(online: bool, message: str, task: TaskStatus | None) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from anyio import to_thread
+from anyio import CapacityLimiter, to_thread
 
 from jitdesk.sync.server.admission import Admission
 from jitdesk.sync.server.store import Principal, ServerStore
@@ -46,6 +46,7 @@ class Committer:
         self._waiting: list[_Waiting] = []
         self._ready: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
+        self._thread: CapacityLimiter | None = None  # its own: never queued behind woken pulls
         self.groups = 0  # transactions made, and batches in them (for tests and benches)
         self.batches = 0
 
@@ -67,16 +68,16 @@ class Committer:
             self._ready.clear()
             while self._waiting:
                 group = self._take()
+                if self._thread is None:
+                    self._thread = CapacityLimiter(1)
                 try:
-                    answers = await to_thread.run_sync(self._commit, group)
-                except BaseException as error:  # noqa: BLE001 (every waiter learns of it, nothing was stored)
-                    for item in group:
-                        if not item.answer.done():
-                            item.answer.set_exception(error if isinstance(error, Exception) else
-                                                      RuntimeError("the server is stopping"))
-                    if not isinstance(error, Exception):
-                        raise
+                    answers = await to_thread.run_sync(self._commit, group, limiter=self._thread)
+                except Exception as error:  # noqa: BLE001 (each waiter of the group gets it; none was stored)
+                    _fail(group, error)
                     continue
+                except BaseException:
+                    _fail(group, RuntimeError("the server is stopping"))
+                    raise
                 for item, answer in zip(group, answers, strict=True):
                     if item.answer.done():
                         continue
@@ -100,3 +101,9 @@ class Committer:
         self.batches += len(group)
         return [failure if failure is not None else self._finish(item.admission.results)
                 for item, failure in zip(group, failures, strict=True)]
+
+
+def _fail(group: list[_Waiting], error: Exception) -> None:
+    for item in group:
+        if not item.answer.done():
+            item.answer.set_exception(error)

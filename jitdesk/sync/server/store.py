@@ -64,6 +64,21 @@ _COLUMNS = (
 )
 
 
+def _check_form(token: str | None) -> None:
+    if not token:
+        raise AuthError(401, "no token: send 'Authorization: Bearer <token>'")
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        raise AuthError(401, "malformed token")
+
+
+def _principal(row: Any) -> Principal:
+    if row is None:
+        raise AuthError(401, "unknown token")
+    if row.revoked_at is not None:
+        raise AuthError(401, "token revoked")
+    return Principal(row.id, row.plant_id, row.device, row.role)
+
+
 class AuthError(KnownError):
     """A request the server refuses: `status` is the HTTP status, the message the short reason."""
 
@@ -123,7 +138,7 @@ def make_server_engine(url: str) -> Engine:
             raise BadInput("the server needs an SQLite file, not an in-memory database")
         return make_engine(parsed.database)
     if parsed.get_backend_name() == "postgresql":
-        return create_engine(url, pool_size=8, max_overflow=8, pool_pre_ping=True)
+        return create_engine(url, pool_size=8, max_overflow=8, pool_pre_ping=True, isolation_level="AUTOCOMMIT")
     raise BadInput(f"unsupported database URL '{url}' (use an SQLite path or postgresql://...)")
 
 
@@ -132,13 +147,20 @@ class ServerStore:
         self.url = normalise_url(url)
         self.engine = make_server_engine(url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
+        # On PostgreSQL writers have a pool of their own: a push's commit must never queue for a
+        # connection behind the reads of thousands of woken long-polls.
+        # Reads run in autocommit there: under READ COMMITTED a transaction gives a read no more than
+        # each statement's own snapshot, and BEGIN and COMMIT are two more round trips per pull.
+        self.write_engine = self.engine
+        if not self.is_sqlite:
+            self.write_engine = create_engine(self.url, pool_size=2, max_overflow=2, pool_pre_ping=True)
         self._write_lock = threading.Lock()  # one writer per process; the DB lock orders processes
         try:
             if migrate:
                 self.migrate()
             self.server_id = self._ensure_server_id()
         except BaseException:
-            self.engine.dispose()
+            self.close()
             raise
 
     # --- set-up ---------------------------------------------------------------------------------
@@ -151,7 +173,7 @@ class ServerStore:
         config = Config()
         config.set_main_option("script_location", str(migrations_dir("server")))
         try:
-            with self.engine.begin() as conn:
+            with self.write_engine.begin() as conn:
                 if not self.is_sqlite:
                     conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ADVISORY_LOCK_KEY + 1})
                 config.attributes["connection"] = conn
@@ -182,12 +204,13 @@ class ServerStore:
 
     def close(self) -> None:
         self.engine.dispose()
+        self.write_engine.dispose()
 
     # --- transactions ---------------------------------------------------------------------------
     @contextmanager
     def writing(self) -> Iterator[Connection]:
         """The one kind of write transaction: holds the seq lock from start to COMMIT."""
-        with self._write_lock, self.engine.begin() as conn:
+        with self._write_lock, self.write_engine.begin() as conn:
             if not self.is_sqlite:
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ADVISORY_LOCK_KEY})
             yield conn
@@ -253,26 +276,31 @@ class ServerStore:
             return [dict(r._mapping) for r in rows]
 
     def authenticate(self, token: str | None) -> Principal:
-        if not token:
-            raise AuthError(401, "no token: send 'Authorization: Bearer <token>'")
-        if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
-            raise AuthError(401, "malformed token")
+        _check_form(token)
         with self.reading() as conn:
-            row: Any = conn.execute(
-                select(tokens.c.id, tokens.c.plant_id, tokens.c.device, tokens.c.role, tokens.c.revoked_at)
-                .where(tokens.c.token_hash == hash_token(token))
-            ).first()
-        if row is None:
-            raise AuthError(401, "unknown token")
-        if row.revoked_at is not None:
-            raise AuthError(401, "token revoked")
-        return Principal(row.id, row.plant_id, row.device, row.role)
+            return self._principal_of(conn, token)
+
+    def _principal_of(self, conn: Connection, token: str | None) -> Principal:
+        return _principal(conn.execute(
+            select(tokens.c.id, tokens.c.plant_id, tokens.c.device, tokens.c.role, tokens.c.revoked_at)
+            .where(tokens.c.token_hash == hash_token(token or ""))
+        ).first())
 
     def token_active(self, token_id: int) -> bool:
         """False once the token is revoked (a long-poll checks again before it answers)."""
         with self.reading() as conn:
             revoked = conn.execute(select(tokens.c.revoked_at).where(tokens.c.id == token_id)).first()
         return revoked is not None and revoked[0] is None
+
+    def pull_checks(self, plant_id: str) -> tuple[int, int, frozenset[int]]:
+        """What a pull is checked against: the newest server_seq of all, `retained_from`, and the ids
+        of the plant's revoked tokens; read once for all the plant's pulls woken together."""
+        with self.reading() as conn:
+            newest = int(conn.execute(select(func.coalesce(func.max(events.c.server_seq), 0))).scalar_one())
+            retained = self._meta(conn, "retained_from")
+            revoked = frozenset(conn.execute(select(tokens.c.id).where(
+                tokens.c.plant_id == plant_id, tokens.c.revoked_at.is_not(None))).scalars())
+        return newest, int(retained) if retained else 0, revoked
 
     # --- push -----------------------------------------------------------------------------------
     def push(self, who: Principal, batch: Sequence[object]) -> list[dict[str, Any]]:
@@ -290,26 +318,24 @@ class ServerStore:
 
     def push_admitted(self, work: Sequence[tuple[Principal, Admission]]) -> list[Exception | None]:
         """Store admitted batches in order in ONE transaction and commit once (group commit, see
-        `commits`); each batch's results are filled in. A batch whose storing fails is rolled back to
-        its own savepoint and its error returned in its place; the others are kept. A failure of the
-        transaction itself (COMMIT) is raised: nothing of the group was stored."""
+        `commits`); each batch's results are filled in. The group is checked and inserted with one
+        query per kind for all its batches; should that fail, each batch is tried again on its own
+        savepoint and a batch that fails alone gets its error in its place, the others are kept. A
+        failure of the transaction itself (COMMIT) is raised: nothing of the group was stored."""
         failures: list[Exception | None] = [None] * len(work)
-        if any(admission.candidates for _, admission in work):
+        todo = [(who, a.candidates, a.results) for who, a in work if a.candidates]
+        if todo:
             with self.writing() as conn:
-                for k, (who, admission) in enumerate(work):
-                    if not admission.candidates:
-                        continue
-                    if len(work) == 1:
-                        self._store_admitted(conn, who, admission)
-                        continue
+                if len(todo) == 1:
+                    self._insert_group(conn, todo, ORIGIN_LOCAL)
+                else:
                     try:
                         with conn.begin_nested():
-                            self._store_admitted(conn, who, admission)
+                            self._insert_group(conn, todo, ORIGIN_LOCAL)
                     except SQLAlchemyError as error:
-                        log.error("plant %s device %s: a batch of %d events could not be stored (%s); the "
-                                  "other batches of its commit are kept", who.plant_id, who.device,
-                                  len(admission.candidates), error)
-                        failures[k] = StorageProblem(f"the batch could not be stored: {error.__class__.__name__}")
+                        log.warning("a group of %d batches could not be stored at once (%s); storing each "
+                                    "on its own", len(todo), error.__class__.__name__)
+                        self._insert_one_by_one(conn, work, failures)
         for k, (who, admission) in enumerate(work):
             if failures[k] is not None:
                 continue
@@ -320,16 +346,29 @@ class ServerStore:
                             who.plant_id, who.device, len(refused), len(admission.results), refused[0]["reason"])
         return failures
 
-    def _store_admitted(self, conn: Connection, who: Principal, admission: Admission) -> None:
-        stored = self._insert_checked(conn, who, admission.candidates, admission.results, ORIGIN_LOCAL)
-        self._note_clocks(conn, who, stored)
+    def _insert_one_by_one(self, conn: Connection, work: Sequence[tuple[Principal, Admission]],
+                           failures: list[Exception | None]) -> None:
+        for k, (who, admission) in enumerate(work):
+            if not admission.candidates:
+                continue
+            for c in admission.candidates:
+                admission.results[c.index] = {}
+            try:
+                with conn.begin_nested():
+                    self._insert_group(conn, [(who, admission.candidates, admission.results)], ORIGIN_LOCAL)
+            except SQLAlchemyError as error:
+                log.error("plant %s device %s: a batch of %d events could not be stored (%s); the other "
+                          "batches of its commit are kept", who.plant_id, who.device, len(admission.candidates),
+                          error)
+                failures[k] = StorageProblem(f"the batch could not be stored: {error.__class__.__name__}")
 
-    def _note_clocks(self, conn: Connection, who: Principal, stored: Sequence[Event]) -> None:
+    def _note_clocks(self, conn: Connection, stored: Sequence[tuple[Principal, Event]]) -> None:
         """Per device, how far its newest stamp is ahead of this server's clock: skew is recorded and
         shown (`device_clocks`), never a reason to refuse an event."""
-        newest: dict[str, int] = {}
-        for event in stored:
-            newest[event.device_id] = max(newest.get(event.device_id, 0), event.hlc)
+        newest: dict[str, tuple[Principal, int]] = {}
+        for who, event in stored:
+            if event.device_id not in newest or newest[event.device_id][1] < event.hlc:
+                newest[event.device_id] = (who, event.hlc)
         if not newest:
             return
         now = time.time_ns() // 1_000_000
@@ -337,8 +376,8 @@ class ServerStore:
         conn.execute(delete(device_clocks).where(device_clocks.c.device_id.in_(list(newest))))
         conn.execute(insert(device_clocks), [
             {"device_id": d, "plant_id": who.plant_id, "device": who.device, "ahead_ms": ahead_ms(h, now),
-             "hlc_ms": physical_ms(h), "at": stamp} for d, h in newest.items()])
-        for device_id, hlc in newest.items():
+             "hlc_ms": physical_ms(h), "at": stamp} for d, (who, h) in newest.items()])
+        for device_id, (who, hlc) in newest.items():
             if ahead_ms(hlc, now) > MAX_AHEAD_MS:
                 log.warning("plant %s device %s (%s): its clock is %.0f s ahead of this server's; events are "
                             "kept, other clocks are not pulled along", who.plant_id, device_id, who.device,
@@ -360,55 +399,54 @@ class ServerStore:
             return f"only admin devices may write master data ({event.kind})"
         return None
 
-    def _insert_checked(self, conn: Connection, who: Principal | None, candidates: Sequence[Candidate],
-                        results: list[dict[str, Any]], origin: int) -> list[Event]:
-        stored_rows = self._stored_by_id(conn, [c.event.event_id for c in candidates])
-        wanted: dict[str, set[int]] = {}
-        for c in candidates:
-            wanted.setdefault(c.event.device_id, set()).add(c.event.device_seq)
-        taken: dict[tuple[str, int], str] = {}
-        for device_id, seqs in wanted.items():
-            # Exact index look-ups of the numbers in the batch: never a range (1 and 2**62 would
-            # scan the device's whole history under the write lock).
-            for chunk in _chunks(sorted(seqs), 500):
-                for pair in conn.execute(
-                    select(events.c.device_seq, events.c.event_id)
-                    .where(events.c.device_id == device_id, events.c.device_seq.in_(chunk))
-                ):
-                    taken[(device_id, pair.device_seq)] = pair.event_id
-        owners = self._device_owners(conn, who, [c.event for c in candidates])
+    def _insert_group(self, conn: Connection,
+                      work: Sequence[tuple[Principal | None, Sequence[Candidate], list[dict[str, Any]]]],
+                      origin: int) -> list[Event]:
+        """Check and insert the batches of `work` in order, with one query per kind for all of them:
+        a later batch is judged with the earlier ones' events as stored. Fills in each batch's results;
+        returns the events stored. (`who` None: a trusted source, no device binding.)"""
+        everything = [c for _, candidates, _ in work for c in candidates]
+        stored_rows = self._stored_by_id(conn, [c.event.event_id for c in everything])
+        taken = self._taken_seqs(conn, {(c.event.device_id, c.event.device_seq) for c in everything})
+        bindings = _Bindings(self._bound_devices(conn, {c.event.device_id for c in everything}))
         seq = int(conn.execute(select(func.coalesce(func.max(events.c.server_seq), 0))).scalar_one())
         stamp = now_iso()
         rows: list[tuple[Any, ...]] = []  # in _ROW_FIELDS order
         stored: list[Event] = []
-        for candidate in candidates:
-            i, event = candidate.index, candidate.event
-            held = stored_rows.get(event.event_id)
-            if held is not None:
-                results[i] = verdict_on_stored(candidate, held)
-                continue
-            if (event.device_id, event.device_seq) in taken:
-                # Never the other event's id: it may be another plant's.
-                results[i] = rejected(event.event_id, f"device_seq {event.device_seq} of device "
-                                      f"{event.device_id} is already used by another event")
-                continue
-            problem = owners.get(event.device_id)
-            if problem:
-                results[i] = rejected(event.event_id, problem)
-                continue
-            seq += 1
-            taken[(event.device_id, event.device_seq)] = event.event_id
-            stored_rows[event.event_id] = {  # a second copy in this call (upstream pages) is judged by it
-                "server_seq": seq, "plant_id": event.plant_id, "device_id": event.device_id,
-                "device_seq": event.device_seq, "hlc": event.hlc, "wall_time": event.wall_time,
-                "kind": event.kind, "entity_id": event.entity_id, "actor": event.actor,
-                "schema_version": event.schema_version, "payload": candidate.text}
-            rows.append((seq, event.event_id, event.plant_id, event.device_id, event.device_seq, event.hlc,
-                         event.wall_time, event.kind, event.entity_id, event.actor, candidate.text,
-                         event.schema_version, stamp, origin))
-            stored.append(event)
-            results[i] = {"event_id": event.event_id, "status": wire.ACCEPTED, "server_seq": seq,
-                          "reason": None}
+        clocks: list[tuple[Principal, Event]] = []
+        for who, candidates, results in work:
+            owners = bindings.check(who, {c.event.device_id for c in candidates})
+            for candidate in candidates:
+                i, event = candidate.index, candidate.event
+                held = stored_rows.get(event.event_id)
+                if held is not None:
+                    results[i] = verdict_on_stored(candidate, held)
+                    continue
+                if (event.device_id, event.device_seq) in taken:
+                    # Never the other event's id: it may be another plant's.
+                    results[i] = rejected(event.event_id, f"device_seq {event.device_seq} of device "
+                                          f"{event.device_id} is already used by another event")
+                    continue
+                problem = owners.get(event.device_id)
+                if problem:
+                    results[i] = rejected(event.event_id, problem)
+                    continue
+                seq += 1
+                taken.add((event.device_id, event.device_seq))
+                stored_rows[event.event_id] = {  # a later copy (in this group) is judged by it
+                    "server_seq": seq, "plant_id": event.plant_id, "device_id": event.device_id,
+                    "device_seq": event.device_seq, "hlc": event.hlc, "wall_time": event.wall_time,
+                    "kind": event.kind, "entity_id": event.entity_id, "actor": event.actor,
+                    "schema_version": event.schema_version, "payload": candidate.text}
+                rows.append((seq, event.event_id, event.plant_id, event.device_id, event.device_seq, event.hlc,
+                             event.wall_time, event.kind, event.entity_id, event.actor, candidate.text,
+                             event.schema_version, stamp, origin))
+                stored.append(event)
+                if who is not None:
+                    clocks.append((who, event))
+                results[i] = {"event_id": event.event_id, "status": wire.ACCEPTED, "server_seq": seq,
+                              "reason": None}
+        bindings.write(conn)
         if rows:
             # Straight to the driver's executemany: the Core layer's per-row work costs more than
             # SQLite's own insert.
@@ -417,7 +455,25 @@ class ServerStore:
                 f"INSERT INTO events ({', '.join(_ROW_FIELDS)}) VALUES ({', '.join([mark] * len(_ROW_FIELDS))})",
                 rows,
             )
+        self._note_clocks(conn, clocks)
         return stored
+
+    def _taken_seqs(self, conn: Connection, pairs: set[tuple[str, int]]) -> set[tuple[str, int]]:
+        """The (device_id, device_seq) pairs already used: exact index look-ups of the numbers asked
+        for, one bound array, never a range (1 and 2**62 would scan a device's whole history)."""
+        if not pairs:
+            return set()
+        wanted = sorted(pairs)
+        if self.is_sqlite:
+            sql = text("SELECT e.device_id, e.device_seq FROM json_each(:pairs) AS w JOIN events AS e "
+                       "ON e.device_id = json_extract(w.value, '$[0]') "
+                       "AND e.device_seq = json_extract(w.value, '$[1]')")
+            found = conn.execute(sql, {"pairs": json.dumps(wanted)})
+        else:
+            sql = text("SELECT e.device_id, e.device_seq FROM unnest(CAST(:devs AS text[]), CAST(:seqs AS bigint[])) "
+                       "AS w(d, s) JOIN events AS e ON e.device_id = w.d AND e.device_seq = w.s")
+            found = conn.execute(sql, {"devs": [d for d, _ in wanted], "seqs": [q for _, q in wanted]})
+        return {(r[0], int(r[1])) for r in found}
 
     def _stored_by_id(self, conn: Connection, ids: list[str]) -> dict[str, dict[str, Any]]:
         """The stored rows of the ids already held. One bound array, not hundreds of IN parameters:
@@ -433,51 +489,13 @@ class ServerStore:
             rows = conn.execute(sql, {"ids": ids})
         return {row[0]: dict(zip(cols, row[1:], strict=True)) for row in rows}
 
-    def _device_owners(self, conn: Connection, who: Principal | None,
-                       parsed: Sequence[Event]) -> dict[str, str]:
-        """Device ids this principal may not write for, with the reason; binds new ones on first use.
-
-        A station or admin token binds each new envelope device_id to its (plant, device name); a
-        device bound to another name is refused. A hub relays devices of its plant: one it is first
-        to bring is bound to that hub (`relayed_by`), and one first pushed by a station's own token is
-        claimed by the first hub that relays it; a device bound to one hub is refused from any other
-        hub and from other stations' tokens.
-        """
-        wanted = sorted({e.device_id for e in parsed})
-        bound: dict[str, tuple[str, str, str | None]] = {}
-        for chunk in _chunks(wanted, 500):
+    def _bound_devices(self, conn: Connection, ids: set[str]) -> dict[str, list[str | None]]:
+        bound: dict[str, list[str | None]] = {}
+        for chunk in _chunks(sorted(ids), 500):
             for row in conn.execute(select(devices.c.device_id, devices.c.plant_id, devices.c.device,
                                            devices.c.relayed_by).where(devices.c.device_id.in_(chunk))):
-                bound[row.device_id] = (row.plant_id, row.device, row.relayed_by)
-        problems: dict[str, str] = {}
-        new_rows = []
-        claims = []
-        for device_id in wanted:
-            owner = bound.get(device_id)
-            if who is None:
-                continue
-            if owner is None:
-                new_rows.append({"device_id": device_id, "plant_id": who.plant_id, "device": who.device,
-                                 "first_seen": now_iso(), "relayed_by": who.device if who.relays else None})
-                continue
-            plant, name, hub = owner
-            if plant != who.plant_id:
-                problems[device_id] = f"device {device_id} belongs to another plant"
-            elif who.relays:
-                if hub is None:
-                    claims.append(device_id)
-                elif hub != who.device:
-                    problems[device_id] = (f"device {device_id} is relayed by hub '{hub}'; another hub may "
-                                           f"not push for it")
-            elif name != who.device:
-                via = f" (relayed by hub '{hub}')" if hub else ""
-                problems[device_id] = (f"device {device_id} is registered to device '{name}'{via}, "
-                                       f"not to this token's device '{who.device}'")
-        if new_rows:
-            conn.execute(insert(devices), new_rows)
-        if claims and who is not None:
-            conn.execute(update(devices).where(devices.c.device_id.in_(claims)).values(relayed_by=who.device))
-        return problems
+                bound[row.device_id] = [row.plant_id, row.device, row.relayed_by]
+        return bound
 
     def insert_trusted(self, batch: Sequence[Event], origin: int = ORIGIN_UPSTREAM,
                        meta_values: Mapping[str, str] | None = None,
@@ -490,7 +508,7 @@ class ServerStore:
         broken = list(unreadable)
         with self.writing() as conn:
             candidates = [Candidate(i, e, wire.payload_text(e)) for i, e in enumerate(batch)]
-            stored = self._insert_checked(conn, None, candidates, results, origin) if batch else []
+            stored = self._insert_group(conn, [(None, candidates, results)], origin) if batch else []
             for event, result in zip(batch, results, strict=True):
                 if result.get("status") in (wire.REJECTED, wire.CONFLICT):
                     broken.append(Unreadable(json.dumps(event._asdict(), ensure_ascii=True, default=str),
@@ -627,6 +645,54 @@ class ServerStore:
             stmt = stmt.where(events.c.plant_id == plant_id)
         with self.reading() as conn:
             return [_wire(r) for r in conn.execute(stmt)]
+
+
+class _Bindings:
+    """Which token may push for which device id (DESIGN section 4), over one group of batches.
+
+    A station or admin token binds each new envelope device_id to its (plant, device name); a device
+    bound to another name is refused. A hub relays devices of its plant: one it is first to bring is
+    bound to that hub (`relayed_by`), and one first pushed by a station's own token is claimed by the
+    first hub that relays it; a device bound to one hub is refused from any other hub and from other
+    stations' tokens. New bindings and claims count for the later batches of the group at once."""
+
+    def __init__(self, bound: dict[str, list[str | None]]) -> None:
+        self.bound = bound  # device_id -> [plant, device name, hub]
+        self.new_rows: list[dict[str, Any]] = []
+        self.claims: dict[str, str] = {}  # device_id -> the hub claiming it
+
+    def check(self, who: Principal | None, wanted: set[str]) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        if who is None:
+            return problems
+        for device_id in sorted(wanted):
+            owner = self.bound.get(device_id)
+            if owner is None:
+                hub = who.device if who.relays else None
+                self.bound[device_id] = [who.plant_id, who.device, hub]
+                self.new_rows.append({"device_id": device_id, "plant_id": who.plant_id, "device": who.device,
+                                      "first_seen": now_iso(), "relayed_by": hub})
+                continue
+            plant, name, hub = owner
+            if plant != who.plant_id:
+                problems[device_id] = f"device {device_id} belongs to another plant"
+            elif who.relays:
+                if hub is None:
+                    owner[2] = self.claims[device_id] = who.device
+                elif hub != who.device:
+                    problems[device_id] = (f"device {device_id} is relayed by hub '{hub}'; another hub may "
+                                           f"not push for it")
+            elif name != who.device:
+                via = f" (relayed by hub '{hub}')" if hub else ""
+                problems[device_id] = (f"device {device_id} is registered to device '{name}'{via}, "
+                                       f"not to this token's device '{who.device}'")
+        return problems
+
+    def write(self, conn: Connection) -> None:
+        if self.new_rows:
+            conn.execute(insert(devices), self.new_rows)
+        for device_id, hub in self.claims.items():
+            conn.execute(update(devices).where(devices.c.device_id == device_id).values(relayed_by=hub))
 
 
 _ROW_FIELDS = ("server_seq", "event_id", "plant_id", "device_id", "device_seq", "hlc", "wall_time", "kind",
