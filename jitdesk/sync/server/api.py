@@ -29,6 +29,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager, suppress
 from typing import Annotated, Any, Literal
 
+import orjson
 from anyio import CapacityLimiter, to_thread
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -136,6 +137,12 @@ class Skipped(BaseModel):
     reason: str = Field(description="why this stored event is not served (held by an admin, or unservable)")
 
 
+class Hold(BaseModel):
+    hold_seq: int
+    event_id: str
+    reason: str
+
+
 class PullResponse(BaseModel):
     events: list[Envelope]
     skipped: list[Skipped] = Field(default_factory=list, description="rows passed over, with the reason")
@@ -143,6 +150,8 @@ class PullResponse(BaseModel):
     more: bool
     server_id: str
     server_time_ms: int
+    holds: list[Hold] | None = Field(None, description="with `holds_after`: holds numbered after it")
+    holds_next: int | None = Field(None, description="with `holds_after`: send it as `holds_after` next time")
 
 
 PUSH_BODY = {
@@ -156,6 +165,9 @@ PUSH_BODY = {
             "description": (f"event envelopes (DESIGN section 3), each checked on its own; at most "
                             f"{wire.MAX_BATCH_EVENTS} events and {wire.MAX_BATCH_BYTES} bytes per batch (413 above)"),
             "items": {"description": "an event envelope; anything else is rejected on its own"},
+        }, "devices": {
+            "type": "object", "additionalProperties": {"type": "string"},
+            "description": "hub tokens only: the device name each relayed device_id has at the hub",
         }},
     }}},
 }
@@ -341,6 +353,8 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
         wait: float = Query(0.0, ge=0.0, le=max_wait, description="long-poll up to this many seconds"),
         server_id: str | None = Query(None, max_length=64, description="the server id the cursor is from"),
         plant: str | None = Query(None, max_length=200, description="must be the token's plant if given"),
+        holds_after: int | None = Query(None, ge=0, le=(1 << 63) - 1,
+                                        description="also list the holds numbered after this (hubs)"),
     ) -> Any:
         if plant is not None and plant != who.plant_id:
             return refuse(request, 403, "this token may not read another plant's events")
@@ -368,8 +382,10 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
             while True:
                 woken = wakeups.current(who.plant_id)  # taken before the query, so no wake-up is missed
                 page = await shared.read(who.plant_id, after, limit, woken)
+                holds = [] if holds_after is None else await to_thread.run_sync(
+                    store.holds_after, who.plant_id, holds_after)
                 remaining = deadline - loop.time()
-                if page.count or page.skipped or remaining <= 0 or await request.is_disconnected():
+                if page.count or page.skipped or holds or remaining <= 0 or await request.is_disconnected():
                     break
                 if not waiting:
                     if polls.get(who.token_id, 0) >= long_polls_per_token:
@@ -391,7 +407,12 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
         if waiting and who.token_id in (await checks.read(who.plant_id, woken))[2]:
             # Revoked while this long-poll waited: answer as a fresh request would.
             return refuse(request, 401, "token revoked")
-        return Response(pages.page_body(page, store.server_id, now_ms()), media_type="application/json")
+        body = pages.page_body(page, store.server_id, now_ms())
+        if holds_after is not None:  # holds decided after the client pulled the events (see `relay`)
+            body = body[:-1] + b',"holds":' + orjson.dumps(
+                [{"hold_seq": h["hold_seq"], "event_id": h["event_id"], "reason": h["reason"]} for h in holds]
+            ) + b',"holds_next":' + str(holds[-1]["hold_seq"] if holds else holds_after).encode() + b"}"
+        return Response(body, media_type="application/json")
 
     return app
 
@@ -437,7 +458,7 @@ def _task(task: TaskStatus) -> dict[str, Any]:
 
 
 ALLOWED = {"/v1/events": "GET, POST, OPTIONS"}
-QUERY_PARAMS = {"/v1/events": {"GET": {"after", "limit", "wait", "server_id", "plant"}}}
+QUERY_PARAMS = {"/v1/events": {"GET": {"after", "limit", "wait", "server_id", "plant", "holds_after"}}}
 
 
 def _known_query(request: Request) -> None:
@@ -456,13 +477,21 @@ def _admit_push(store: ServerStore, who: Principal, body: bytes) -> tuple[int, s
         return 400, f"malformed JSON: {str(error)[:120]}", None
     if not isinstance(data, dict) or not isinstance(data.get("events"), list):
         return 422, "the body must be a JSON object with a list 'events'", None
-    extra = [k for k in data if k != "events"]
+    extra = [k for k in data if k not in ("events", "devices")]
     if extra:
         return 422, f"unknown field '{str(extra[0])[:40]}' in the body", None
+    names = data.get("devices", {})
+    if names and not who.relays:
+        return 403, "only a hub names the devices it relays ('devices')", None
+    if not isinstance(names, dict) or not all(isinstance(k, str) and isinstance(v, str) and 0 < len(v) <= 200
+                                              and wire.storable_text(v) for k, v in names.items()):
+        return 422, "'devices' must map device ids to device names (text of 1 to 200 characters)", None
     batch = data["events"]
     if len(batch) > wire.MAX_BATCH_EVENTS:
         return 413, f"batch of {len(batch)} events; at most {wire.MAX_BATCH_EVENTS} per batch", None
-    return 200, "", store.admit(who, batch)
+    admission = store.admit(who, batch)
+    admission.names.update(names)
+    return 200, "", admission
 
 
 def _push_answer(results: list[dict[str, Any]]) -> tuple[bytes, bool]:

@@ -49,6 +49,7 @@ from jitdesk.sync.server.models import (
     relay_unreadable,
     tokens,
 )
+from jitdesk.sync.server.notify import CHANNEL
 from jitdesk.sync.server.serving import ServedPage, serve
 
 log = logging.getLogger("jitdesk.sync.server")
@@ -303,10 +304,12 @@ class ServerStore:
         return newest, int(retained) if retained else 0, revoked
 
     # --- push -----------------------------------------------------------------------------------
-    def push(self, who: Principal, batch: Sequence[object]) -> list[dict[str, Any]]:
+    def push(self, who: Principal, batch: Sequence[object],
+             names: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
         """Per event, in batch order: accepted (with server_seq), duplicate, conflict or rejected with
-        a reason (see `admission`)."""
+        a reason (see `admission`). `names`: from a hub, the device name each relayed device has there."""
         admission = self.admit(who, batch)
+        admission.names.update(names or {})
         failure = self.push_admitted([(who, admission)])[0]
         if failure is not None:
             raise failure
@@ -323,7 +326,7 @@ class ServerStore:
         savepoint and a batch that fails alone gets its error in its place, the others are kept. A
         failure of the transaction itself (COMMIT) is raised: nothing of the group was stored."""
         failures: list[Exception | None] = [None] * len(work)
-        todo = [(who, a.candidates, a.results) for who, a in work if a.candidates]
+        todo = [(who, a.candidates, a.results, a.names) for who, a in work if a.candidates]
         if todo:
             with self.writing() as conn:
                 if len(todo) == 1:
@@ -355,7 +358,8 @@ class ServerStore:
                 admission.results[c.index] = {}
             try:
                 with conn.begin_nested():
-                    self._insert_group(conn, [(who, admission.candidates, admission.results)], ORIGIN_LOCAL)
+                    self._insert_group(conn, [(who, admission.candidates, admission.results, admission.names)],
+                                       ORIGIN_LOCAL)
             except SQLAlchemyError as error:
                 log.error("plant %s device %s: a batch of %d events could not be stored (%s); the other "
                           "batches of its commit are kept", who.plant_id, who.device, len(admission.candidates),
@@ -400,12 +404,13 @@ class ServerStore:
         return None
 
     def _insert_group(self, conn: Connection,
-                      work: Sequence[tuple[Principal | None, Sequence[Candidate], list[dict[str, Any]]]],
+                      work: Sequence[tuple[Principal | None, Sequence[Candidate], list[dict[str, Any]],
+                                           Mapping[str, str]]],
                       origin: int) -> list[Event]:
         """Check and insert the batches of `work` in order, with one query per kind for all of them:
         a later batch is judged with the earlier ones' events as stored. Fills in each batch's results;
         returns the events stored. (`who` None: a trusted source, no device binding.)"""
-        everything = [c for _, candidates, _ in work for c in candidates]
+        everything = [c for _, candidates, _, _ in work for c in candidates]
         stored_rows = self._stored_by_id(conn, [c.event.event_id for c in everything])
         taken = self._taken_seqs(conn, {(c.event.device_id, c.event.device_seq) for c in everything})
         bindings = _Bindings(self._bound_devices(conn, {c.event.device_id for c in everything}))
@@ -414,8 +419,8 @@ class ServerStore:
         rows: list[tuple[Any, ...]] = []  # in _ROW_FIELDS order
         stored: list[Event] = []
         clocks: list[tuple[Principal, Event]] = []
-        for who, candidates, results in work:
-            owners = bindings.check(who, {c.event.device_id for c in candidates})
+        for who, candidates, results, names in work:
+            owners = bindings.check(who, {c.event.device_id for c in candidates}, names)
             for candidate in candidates:
                 i, event = candidate.index, candidate.event
                 held = stored_rows.get(event.event_id)
@@ -493,9 +498,23 @@ class ServerStore:
         bound: dict[str, list[str | None]] = {}
         for chunk in _chunks(sorted(ids), 500):
             for row in conn.execute(select(devices.c.device_id, devices.c.plant_id, devices.c.device,
-                                           devices.c.relayed_by).where(devices.c.device_id.in_(chunk))):
-                bound[row.device_id] = [row.plant_id, row.device, row.relayed_by]
+                                           devices.c.relayed_by, devices.c.relayed_name)
+                                    .where(devices.c.device_id.in_(chunk))):
+                bound[row.device_id] = [row.plant_id, row.device, row.relayed_by, row.relayed_name]
         return bound
+
+    def device_names(self, device_ids: Sequence[str]) -> dict[str, str]:
+        """For the relay: the device name each device has here (its own token's, or the name the hub
+        below gave), sent upstream so the centre knows whose own token may push for it later."""
+        out: dict[str, str] = {}
+        with self.reading() as conn:
+            for chunk in _chunks(sorted(set(device_ids)), 500):
+                for row in conn.execute(select(devices.c.device_id, devices.c.device, devices.c.relayed_by,
+                                               devices.c.relayed_name).where(devices.c.device_id.in_(chunk))):
+                    name = row.device if row.relayed_by is None else row.relayed_name
+                    if name:
+                        out[row.device_id] = name
+        return out
 
     def insert_trusted(self, batch: Sequence[Event], origin: int = ORIGIN_UPSTREAM,
                        meta_values: Mapping[str, str] | None = None,
@@ -508,7 +527,7 @@ class ServerStore:
         broken = list(unreadable)
         with self.writing() as conn:
             candidates = [Candidate(i, e, wire.payload_text(e)) for i, e in enumerate(batch)]
-            stored = self._insert_group(conn, [(None, candidates, results)], origin) if batch else []
+            stored = self._insert_group(conn, [(None, candidates, results, {})], origin) if batch else []
             for event, result in zip(batch, results, strict=True):
                 if result.get("status") in (wire.REJECTED, wire.CONFLICT):
                     broken.append(Unreadable(json.dumps(event._asdict(), ensure_ascii=True, default=str),
@@ -575,14 +594,29 @@ class ServerStore:
 
     def hold(self, items: Sequence[tuple[str, str]], plant_id: str | None, *, by: str) -> int:
         """Hold stored (or future) events back from every pull and relay, each with its reason;
-        returns how many were newly held."""
+        returns how many were newly held. Each hold is numbered (`hold_seq`), so a hub that already
+        pulled the event learns of it (`holds_after`); the plant's waiting pulls are woken."""
         with self.writing() as conn:
             have = self.held_of(conn, None)
-            rows = [{"event_id": e, "plant_id": plant_id, "reason": r[:1000], "by": by, "at": now_iso()}
-                    for e, r in dict(items).items() if e not in have]
+            last = int(conn.execute(select(func.coalesce(func.max(held_events.c.hold_seq), 0))).scalar_one())
+            rows = [{"event_id": e, "plant_id": plant_id, "reason": r[:1000], "by": by, "at": now_iso(),
+                     "hold_seq": last + n} for n, (e, r) in enumerate(
+                         ((e, r) for e, r in dict(items).items() if e not in have), start=1)]
             if rows:
                 conn.execute(insert(held_events), rows)
+                if plant_id is not None and not self.is_sqlite:
+                    conn.execute(text("SELECT pg_notify(:channel, :plant)"), {"channel": CHANNEL, "plant": plant_id})
         return len(rows)
+
+    def holds_after(self, plant_id: str, after: int, limit: int = 1000) -> list[dict[str, Any]]:
+        """The plant's holds numbered after `after`, oldest first: hold_seq, event_id, reason."""
+        with self.reading() as conn:
+            found = conn.execute(
+                select(held_events.c.hold_seq, held_events.c.event_id, held_events.c.reason)
+                .where(held_events.c.hold_seq > after,
+                       (held_events.c.plant_id == plant_id) | held_events.c.plant_id.is_(None))
+                .order_by(held_events.c.hold_seq).limit(limit))
+            return [dict(r._mapping) for r in found]
 
     def held(self) -> list[dict[str, Any]]:
         """Held events with their reasons, for admins."""
@@ -652,37 +686,46 @@ class _Bindings:
 
     A station or admin token binds each new envelope device_id to its (plant, device name); a device
     bound to another name is refused. A hub relays devices of its plant: one it is first to bring is
-    bound to that hub (`relayed_by`), and one first pushed by a station's own token is claimed by the
-    first hub that relays it; a device bound to one hub is refused from any other hub and from other
-    stations' tokens. New bindings and claims count for the later batches of the group at once."""
+    bound to that hub (`relayed_by`), with the device name the hub gives for it (`relayed_name`: the
+    name of that station's token at the hub); one first pushed by a station's own token is claimed by
+    the first hub that relays it. A device bound to one hub is refused from any other hub, and from
+    every station token but the one of the name its hub gave (the device's own token, pushing at the
+    centre directly). New bindings and claims count for the later batches of the group at once."""
 
     def __init__(self, bound: dict[str, list[str | None]]) -> None:
-        self.bound = bound  # device_id -> [plant, device name, hub]
+        self.bound = bound  # device_id -> [plant, device name, hub, name the hub gave]
         self.new_rows: list[dict[str, Any]] = []
-        self.claims: dict[str, str] = {}  # device_id -> the hub claiming it
+        self.changes: dict[str, dict[str, str]] = {}  # device_id -> columns to update
 
-    def check(self, who: Principal | None, wanted: set[str]) -> dict[str, str]:
+    def check(self, who: Principal | None, wanted: set[str], names: Mapping[str, str]) -> dict[str, str]:
         problems: dict[str, str] = {}
         if who is None:
             return problems
         for device_id in sorted(wanted):
             owner = self.bound.get(device_id)
+            vouched = names.get(device_id) if who.relays else None
             if owner is None:
                 hub = who.device if who.relays else None
-                self.bound[device_id] = [who.plant_id, who.device, hub]
+                self.bound[device_id] = [who.plant_id, who.device, hub, vouched]
                 self.new_rows.append({"device_id": device_id, "plant_id": who.plant_id, "device": who.device,
-                                      "first_seen": now_iso(), "relayed_by": hub})
+                                      "first_seen": now_iso(), "relayed_by": hub, "relayed_name": vouched})
                 continue
-            plant, name, hub = owner
+            plant, name, hub, hub_name = owner
             if plant != who.plant_id:
                 problems[device_id] = f"device {device_id} belongs to another plant"
             elif who.relays:
-                if hub is None:
-                    owner[2] = self.claims[device_id] = who.device
-                elif hub != who.device:
+                if hub is not None and hub != who.device:
                     problems[device_id] = (f"device {device_id} is relayed by hub '{hub}'; another hub may "
                                            f"not push for it")
-            elif name != who.device:
+                    continue
+                change = self.changes.setdefault(device_id, {})
+                if hub is None:
+                    owner[2] = change["relayed_by"] = who.device
+                if vouched and hub_name is None:
+                    owner[3] = change["relayed_name"] = vouched
+                if not change:
+                    del self.changes[device_id]
+            elif name != who.device and not (hub is not None and hub_name == who.device):
                 via = f" (relayed by hub '{hub}')" if hub else ""
                 problems[device_id] = (f"device {device_id} is registered to device '{name}'{via}, "
                                        f"not to this token's device '{who.device}'")
@@ -691,8 +734,8 @@ class _Bindings:
     def write(self, conn: Connection) -> None:
         if self.new_rows:
             conn.execute(insert(devices), self.new_rows)
-        for device_id, hub in self.claims.items():
-            conn.execute(update(devices).where(devices.c.device_id == device_id).values(relayed_by=hub))
+        for device_id, change in self.changes.items():
+            conn.execute(update(devices).where(devices.c.device_id == device_id).values(**change))
 
 
 _ROW_FIELDS = ("server_seq", "event_id", "plant_id", "device_id", "device_seq", "hlc", "wall_time", "kind",
