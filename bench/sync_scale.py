@@ -232,6 +232,7 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=1000, help="events/s pushed in aggregate")
     parser.add_argument("--seconds", type=float, default=20.0, help="length of the load phase")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--server-log", help="keep the server's log (warnings and errors) in this file")
     args = parser.parse_args()
     out: dict[str, Any] = {"benchmark": "sync_scale", "devices": args.devices, "plants": args.plants,
                            "rate": args.rate, "workers": args.workers, "goal_p99_ms": 1000}
@@ -245,9 +246,10 @@ def main() -> None:
         pushers = make_tokens(db_url, plants)
         port = free_port()
         with tempfile.TemporaryDirectory() as tmp:
+            log = open(args.server_log, "wb") if args.server_log else subprocess.DEVNULL  # noqa: SIM115
             proc = subprocess.Popen([sys.executable, "-m", "jitdesk", "server", "--db", db_url, "--port", str(port),
                                      "--log-level", "warning", "--workers", str(args.workers), "--max-wait", "30"],
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp)
+                                    stdout=log, stderr=log, cwd=tmp)
             try:
                 import httpx
 

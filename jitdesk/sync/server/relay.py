@@ -136,8 +136,7 @@ class Relay:
         names = await asyncio.to_thread(self.store.device_names, [r["device_id"] for r in batch]) \
             if self._names else {}
         try:
-            body = {"events": batch, "devices": names} if names else {"events": batch}
-            results = await remote.push(json.dumps(body).encode())
+            results = await remote.push(json.dumps({"events": batch, "devices": names}).encode() if names else batch)
         except Refused as refused:
             if refused.status == 422 and "'devices'" in refused.reason and self._names:
                 # an upstream of an older version: it takes no device names (its stations behind
