@@ -7,8 +7,11 @@ So numbers are handed out in commit order: every writing transaction first takes
 On SQLite the lock is the database write lock (BEGIN IMMEDIATE, see storage.engine). On PostgreSQL
 it is a transaction-level advisory lock (`pg_advisory_xact_lock`), released by COMMIT itself, so the
 next writer reads a max that includes every committed row, and a reader never sees a hole that a
-slower transaction fills later. Writers are batched (hundreds of events per transaction), so one
-lock costs little; several stateless API processes may share one PostgreSQL safely.
+slower transaction fills later. Writers are batched (hundreds of events per transaction), and the
+API stores the pushes waiting at one moment in one transaction (group commit, see `commits` and
+`push_admitted`), so one lock and one COMMIT cost little; several stateless API processes (each
+with its own committer) may share one PostgreSQL safely. On PostgreSQL reads run in autocommit on
+their own pool, writers on a small pool of their own.
 
 Every write is checked against the token's principal: the plant and device come from the token,
 never from the payload.
