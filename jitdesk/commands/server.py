@@ -151,6 +151,9 @@ def serve(db: str, *, host: str, port: int, cert: str | None = None, key: str | 
     common: dict[str, Any] = {
         "host": host, "port": port, "ssl_certfile": cert, "ssl_keyfile": key, "log_level": log_level,
         "access_log": False, "timeout_graceful_shutdown": 3, "log_config": None, "http": GuardedH11Protocol,
+        # Thousands of devices: a deep accept queue, and no X-Forwarded-For parsing (it parsed the
+        # trusted addresses again for every request, a fifth of a long-poll's cost).
+        "backlog": 8192, "proxy_headers": False,
     }
     store = ServerStore(db)  # migrates once, before any worker starts
     if workers > 1:

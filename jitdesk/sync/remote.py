@@ -66,6 +66,8 @@ class Page:
     server_id: str
     server_time_ms: int
     skipped: tuple[dict[str, Any], ...] = ()  # stored events the server passed over, with its reasons
+    holds: tuple[dict[str, Any], ...] = ()  # asked with holds_after: holds decided after it (hubs)
+    holds_next: int | None = None
 
 
 class Remote:
@@ -165,10 +167,12 @@ class Remote:
         return results
 
     async def pull(self, after: int, *, limit: int = 500, wait: float = 0.0,
-                   server_id: str | None = None) -> Page:
+                   server_id: str | None = None, holds_after: int | None = None) -> Page:
         params: dict[str, Any] = {"after": after, "limit": limit, "wait": wait}
         if server_id:
             params["server_id"] = server_id
+        if holds_after is not None:
+            params["holds_after"] = holds_after
         response = await self._request("GET", "/v1/events", params=params, timeout=self._timeout + wait)
         data = _page_json(response)
         events, nxt, more = data.get("events"), data.get("next"), data.get("more")
@@ -185,9 +189,13 @@ class Remote:
             raise Unreachable(f"{self.url} answered a pull with a cursor or time out of range")
         if nxt < after:
             raise Unreachable(f"{self.url} answered a pull with a cursor behind the one asked for")
-        skipped = data.get("skipped")
+        skipped, holds, holds_next = data.get("skipped"), data.get("holds"), data.get("holds_next")
+        if holds_after is not None and (not isinstance(holds_next, int) or isinstance(holds_next, bool)
+                                        or not holds_after <= holds_next < 1 << 63):
+            holds, holds_next = None, None  # a server that keeps no hold numbers: none travel
         return Page(events, nxt, more, sid, stime,
-                    tuple(s for s in skipped if isinstance(s, dict)) if isinstance(skipped, list) else ())
+                    tuple(s for s in skipped if isinstance(s, dict)) if isinstance(skipped, list) else (),
+                    tuple(h for h in holds if isinstance(h, dict)) if isinstance(holds, list) else (), holds_next)
 
 
 _HELLO_TYPES: dict[str, type] = {

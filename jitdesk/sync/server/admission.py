@@ -40,6 +40,7 @@ class Admission:
     results: list[dict[str, Any]]
     candidates: list[Candidate] = field(default_factory=list)
     copies: dict[int, int] = field(default_factory=dict)  # batch index -> index of the first copy
+    names: dict[str, str] = field(default_factory=dict)  # a hub's word: device_id -> its token's name there
 
     def settle_copies(self) -> None:
         """Identical repeats in the batch answer what their first copy got (duplicate if stored)."""

@@ -30,6 +30,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager, suppress
 from typing import Annotated, Any, Literal
 
+import orjson
 from anyio import CapacityLimiter, to_thread
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -44,11 +45,14 @@ from jitdesk.domain.errors import KnownError
 from jitdesk.runtime.supervise import Supervisor, TaskState, TaskStatus
 from jitdesk.sync import wire
 from jitdesk.sync.server import pages, snapshot_routes
+from jitdesk.sync.server.admission import Admission
+from jitdesk.sync.server.commits import Committer
 from jitdesk.sync.server.notify import RECHECK_S, PgWakeups, Wakeups, libpq_dsn
 from jitdesk.sync.server.store import AuthError, Principal, ServerStore
 
 log = logging.getLogger("jitdesk.sync.server")
 LONG_POLLS_PER_TOKEN = 4  # concurrent long-polls one token may hold in one process
+KNOWN_TOKENS = 100_000  # pull tokens remembered per process (forgotten all at once above that)
 
 
 # --- OpenAPI description only ---------------------------------------------------------------------
@@ -134,6 +138,12 @@ class Skipped(BaseModel):
     reason: str = Field(description="why this stored event is not served (held by an admin, or unservable)")
 
 
+class Hold(BaseModel):
+    hold_seq: int
+    event_id: str
+    reason: str
+
+
 class PullResponse(BaseModel):
     events: list[Envelope]
     skipped: list[Skipped] = Field(default_factory=list, description="rows passed over, with the reason")
@@ -141,6 +151,8 @@ class PullResponse(BaseModel):
     more: bool
     server_id: str
     server_time_ms: int
+    holds: list[Hold] | None = Field(None, description="with `holds_after`: holds numbered after it")
+    holds_next: int | None = Field(None, description="with `holds_after`: send it as `holds_after` next time")
 
 
 PUSH_BODY = {
@@ -154,6 +166,9 @@ PUSH_BODY = {
             "description": (f"event envelopes (DESIGN section 3), each checked on its own; at most "
                             f"{wire.MAX_BATCH_EVENTS} events and {wire.MAX_BATCH_BYTES} bytes per batch (413 above)"),
             "items": {"description": "an event envelope; anything else is rejected on its own"},
+        }, "devices": {
+            "type": "object", "additionalProperties": {"type": "string"},
+            "description": "hub tokens only: the device name each relayed device_id has at the hub",
         }},
     }}},
 }
@@ -197,7 +212,9 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
     # Pushes get threads of their own: after a push, thousands of woken pulls ask again at once, and
     # a push queued behind them would hold up the next wake-up for everyone.
     push_threads = CapacityLimiter(4)
-    newest_seen = [0]
+    checks = SharedChecks(store)
+    known: dict[str, Principal] = {}  # token -> who, for pulls (revocation is checked per pull)
+    committer = Committer(store, _push_answer)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -213,8 +230,11 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
     app = FastAPI(
         title="jitdesk sync", version=__version__, lifespan=lifespan,
         description="Push and pull plant events between jitdesk stations, plant hubs and the centre.",
+        # No OpenTelemetry: asking for its providers on every request was a tenth of a pull's cost.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.store = store
+    app.state.committer = committer
     app.state.wakeups = wakeups
     app.state.supervisor = tasks
     bearer = HTTPBearer(auto_error=False, description="a device token from `jitdesk server token create`")
@@ -229,8 +249,17 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
         if creds is None and request.headers.get("authorization"):
             raise Refusal(401, "malformed Authorization header: send 'Bearer <token>'")
         token = creds.credentials if creds is not None else None
+        pulling = request.method == "GET" and request.url.path == "/v1/events"
         try:
-            who = await to_thread.run_sync(store.authenticate, token)
+            who = known.get(token or "") if pulling else None
+            if who is None:
+                # a push on its own threads: woken pulls queued on the shared ones must not hold it up
+                who = await to_thread.run_sync(store.authenticate, token,
+                                               limiter=push_threads if request.method == "POST" else None)
+                if pulling and token:
+                    if len(known) >= KNOWN_TOKENS:
+                        known.clear()
+                    known[token] = who
         except AuthError as error:
             raise Refusal(error.status, error.reason) from None
         request.state.who = who
@@ -285,7 +314,7 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
                 "head": head, "max_batch_events": wire.MAX_BATCH_EVENTS,
                 "max_batch_bytes": wire.MAX_BATCH_BYTES, "max_pull_limit": wire.MAX_PULL_LIMIT}
 
-    @app.post("/v1/events", responses={200: {"model": PushResponse}, **_problems(400, 401, 413, 415, 422, 426)},
+    @app.post("/v1/events", responses={200: {"model": PushResponse}, **_problems(400, 401, 403, 413, 415, 422, 426)},
               openapi_extra={"requestBody": PUSH_BODY}, tags=["sync"])
     async def push(request: Request, who: Annotated[Principal, Depends(principal)]) -> Response:
         ctype = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
@@ -305,12 +334,13 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
             log.warning("plant %s device %s hung up in the middle of a push (%d bytes read); nothing stored",
                         who.plant_id, who.device, len(body))
             return Response(status_code=400)
-        # Parsing, checking, storing and encoding the answer all run on a worker thread: the event
-        # loop only moves bytes, so it keeps reading the next batch meanwhile.
-        status, answer, accepted = await to_thread.run_sync(_handle_push, store, who, bytes(body),
+        # Parsing and checking run on a worker thread (no lock taken); the batch is then stored with
+        # whatever else waits, in one commit (`commits`); the answer is made after that COMMIT.
+        status, reason, admission = await to_thread.run_sync(_admit_push, store, who, bytes(body),
                                                              limiter=push_threads)
-        if status != 200:
-            return refuse(request, status, answer.decode())
+        if admission is None:
+            return refuse(request, status, reason)
+        answer, accepted = await committer.submit(who, admission)
         if accepted:
             wakeups.wake(who.plant_id)
         return Response(answer, media_type="application/json")
@@ -320,27 +350,35 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
     async def pull(
         request: Request,
         who: Annotated[Principal, Depends(principal)],
+        creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
         after: int = Query(0, ge=0, le=(1 << 63) - 1, description="the last server_seq the client has"),
         limit: int = Query(500, ge=1, le=wire.MAX_PULL_LIMIT),
         wait: float = Query(0.0, ge=0.0, le=max_wait, description="long-poll up to this many seconds"),
         server_id: str | None = Query(None, max_length=64, description="the server id the cursor is from"),
         plant: str | None = Query(None, max_length=200, description="must be the token's plant if given"),
+        holds_after: int | None = Query(None, ge=0, le=(1 << 63) - 1,
+                                        description="also list the holds numbered after this (hubs)"),
     ) -> Any:
         if plant is not None and plant != who.plant_id:
             return refuse(request, 403, "this token may not read another plant's events")
         if server_id is not None and server_id != store.server_id:
             return refuse(request, 409, "this is a different server (its database was replaced): resync",
                           resync=True, server_id=store.server_id)
-        # server_seq only grows: a cursor at or below one seen before needs no query.
-        if after > newest_seen[0]:
-            newest_seen[0] = max(newest_seen[0], await to_thread.run_sync(store.max_seq))
-        if after > newest_seen[0]:
+        # A pull's token is known from its last pull; whether it was revoked since, the newest seq
+        # and retained_from are read once for all the plant's pulls woken together (`SharedChecks`).
+        newest, retained, revoked = await checks.read(who.plant_id, wakeups.current(who.plant_id))
+        if who.token_id in revoked:
+            known.pop(creds.credentials if creds else "", None)
+            return refuse(request, 401, "token revoked")
+        if after > newest:  # maybe stored after that shared read began: look again on its own
+            newest = await to_thread.run_sync(store.max_seq)
+        if after > newest:
             return refuse(request, 409, "the cursor is ahead of this server (restored from a backup?): resync",
                           resync=True, server_id=store.server_id)
         archived = await to_thread.run_sync(snapshot_routes.check_pull, store, who, after)
         if archived is not None:
             return refuse(request, **archived)
-        if 0 < after < await to_thread.run_sync(store.retained_from):
+        if 0 < after < retained:
             return refuse(request, 409, "the cursor is older than the events this server keeps: resync",
                           resync=True, server_id=store.server_id)
         loop = asyncio.get_running_loop()
@@ -350,8 +388,10 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
             while True:
                 woken = wakeups.current(who.plant_id)  # taken before the query, so no wake-up is missed
                 page = await shared.read(who.plant_id, after, limit, woken)
+                holds = [] if holds_after is None else await to_thread.run_sync(
+                    store.holds_after, who.plant_id, holds_after)
                 remaining = deadline - loop.time()
-                if page.count or page.skipped or remaining <= 0 or await request.is_disconnected():
+                if page.count or page.skipped or holds or remaining <= 0 or await request.is_disconnected():
                     break
                 if not waiting:
                     if polls.get(who.token_id, 0) >= long_polls_per_token:
@@ -370,13 +410,37 @@ def create_app(store: ServerStore, *, background: Callable[[Wakeups], Coroutine[
                     polls[who.token_id] = left
                 else:
                     polls.pop(who.token_id, None)
-        if waiting and not await to_thread.run_sync(store.token_active, who.token_id):
+        if waiting and who.token_id in (await checks.read(who.plant_id, woken))[2]:
             # Revoked while this long-poll waited: answer as a fresh request would.
             return refuse(request, 401, "token revoked")
-        return Response(pages.page_body(page, store.server_id, now_ms()), media_type="application/json")
+        body = pages.page_body(page, store.server_id, now_ms())
+        if holds_after is not None:  # holds decided after the client pulled the events (see `relay`)
+            body = body[:-1] + b',"holds":' + orjson.dumps(
+                [{"hold_seq": h["hold_seq"], "event_id": h["event_id"], "reason": h["reason"]} for h in holds]
+            ) + b',"holds_next":' + str(holds[-1]["hold_seq"] if holds else holds_after).encode() + b"}"
+        return Response(body, media_type="application/json")
 
     app.include_router(snapshot_routes.router(store, principal, refuse))
     return app
+
+
+class SharedChecks:
+    """`ServerStore.pull_checks` of a plant, read once for all its pulls woken together (keyed, like
+    `pages.SharedReads`, by the wake-up generation each took: after a wake-up everyone reads anew).
+    A revocation made while a read runs is seen by the next one, as with a read of its own."""
+
+    def __init__(self, store: ServerStore) -> None:
+        self._store = store
+        self._running: dict[tuple[str, object], asyncio.Future[tuple[int, int, frozenset[int]]]] = {}
+
+    async def read(self, plant_id: str, generation: object) -> tuple[int, int, frozenset[int]]:
+        key = (plant_id, generation)
+        running = self._running.get(key)
+        if running is None:
+            running = asyncio.ensure_future(to_thread.run_sync(self._store.pull_checks, plant_id))
+            self._running[key] = running
+            running.add_done_callback(lambda _f: self._running.pop(key, None))
+        return await asyncio.shield(running)
 
 
 def upstream_link(online: bool, message: str, task: TaskStatus | None) -> dict[str, Any]:
@@ -401,7 +465,7 @@ def _task(task: TaskStatus) -> dict[str, Any]:
 
 
 ALLOWED = {"/v1/events": "GET, POST, OPTIONS"}
-QUERY_PARAMS = {"/v1/events": {"GET": {"after", "limit", "wait", "server_id", "plant"}}}
+QUERY_PARAMS = {"/v1/events": {"GET": {"after", "limit", "wait", "server_id", "plant", "holds_after"}}}
 
 
 def _known_query(request: Request) -> None:
@@ -412,24 +476,36 @@ def _known_query(request: Request) -> None:
             raise Refusal(422, f"unknown query parameter '{name[:40]}'")
 
 
-def _handle_push(store: ServerStore, who: Principal, body: bytes) -> tuple[int, bytes, bool]:
-    """(status, JSON answer or plain reason, whether anything was accepted)."""
+def _admit_push(store: ServerStore, who: Principal, body: bytes) -> tuple[int, str, Admission | None]:
+    """(status, plain reason, the admitted batch: None when the request itself is refused)."""
     try:
         data = json.loads(body, parse_constant=_no_constants)
     except (ValueError, RecursionError) as error:
-        return 400, f"malformed JSON: {str(error)[:120]}".encode(), False
+        return 400, f"malformed JSON: {str(error)[:120]}", None
     if not isinstance(data, dict) or not isinstance(data.get("events"), list):
-        return 422, b"the body must be a JSON object with a list 'events'", False
-    extra = [k for k in data if k != "events"]
+        return 422, "the body must be a JSON object with a list 'events'", None
+    extra = [k for k in data if k not in ("events", "devices")]
     if extra:
-        return 422, f"unknown field '{str(extra[0])[:40]}' in the body".encode(), False
+        return 422, f"unknown field '{str(extra[0])[:40]}' in the body", None
+    names = data.get("devices", {})
+    if names and not who.relays:
+        return 403, "only a hub names the devices it relays ('devices')", None
+    if not isinstance(names, dict) or not all(isinstance(k, str) and isinstance(v, str) and 0 < len(v) <= 200
+                                              and wire.storable_text(v) for k, v in names.items()):
+        return 422, "'devices' must map device ids to device names (text of 1 to 200 characters)", None
     batch = data["events"]
     if len(batch) > wire.MAX_BATCH_EVENTS:
-        return 413, f"batch of {len(batch)} events; at most {wire.MAX_BATCH_EVENTS} per batch".encode(), False
-    results = store.push(who, batch)
+        return 413, f"batch of {len(batch)} events; at most {wire.MAX_BATCH_EVENTS} per batch", None
+    admission = store.admit(who, batch)
+    admission.names.update(names)
+    return 200, "", admission
+
+
+def _push_answer(results: list[dict[str, Any]]) -> tuple[bytes, bool]:
+    """The JSON answer to a stored batch, and whether anything in it was accepted."""
     accepted = any(r["status"] == wire.ACCEPTED for r in results)
     answer = json.dumps({"results": results, "server_time_ms": now_ms()}, separators=(",", ":"))
-    return 200, answer.encode(), accepted
+    return answer.encode(), accepted
 
 
 def _no_constants(name: str) -> None:

@@ -60,6 +60,7 @@ devices = Table(
     Column("device", String(S), nullable=False),
     Column("first_seen", String(32), nullable=False),
     Column("relayed_by", String(S)),  # the hub whose token first relayed it (None: its own token)
+    Column("relayed_name", String(S)),  # the device name that hub gave for it (its token's there)
 )
 
 meta = Table(
@@ -93,6 +94,7 @@ held_events = Table(
     Column("reason", Text, nullable=False),
     Column("by", String(S), nullable=False),
     Column("at", String(32), nullable=False),
+    Column("hold_seq", BigInteger, index=True),  # holds in the order made (hubs pull them after)
 )
 
 device_clocks = Table(

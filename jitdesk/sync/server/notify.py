@@ -4,7 +4,8 @@ Several stateless API processes (`jitdesk server --workers N`, or several server
 balancer) share one PostgreSQL. A push through any of them must wake the long-polls waiting in every
 one of them at once. A trigger on `events` (server migration s0004) sends
 `NOTIFY jitdesk_events, '<plant id>'` for every insert, whoever makes it; PostgreSQL delivers it only
-when that transaction commits, so a woken reader always finds the events. Each process keeps one
+when that transaction commits, so a woken reader always finds the events (a new hold sends the
+same notice, so a hub waiting with `holds_after` learns of it at once). Each process keeps one
 listening connection (`LISTEN jitdesk_events`) and wakes the plant's waiters when a notice arrives; a
 push also wakes its own process's waiters at once, without waiting for the notice.
 

@@ -35,6 +35,7 @@ from jitdesk.sync.server.store import ServerStore, Unreadable
 log = logging.getLogger("jitdesk.sync.relay")
 
 PUSHED, CURSOR, UP_ID = "upstream_pushed", "upstream_cursor", "upstream_server_id"
+HOLDS = "upstream_holds_after"  # the last upstream hold number this hub has applied
 
 
 class Relay:
@@ -46,6 +47,7 @@ class Relay:
         self.online = False
         self.message = "starting"
         self.batch_bytes, self.batch_events = wire.MAX_BATCH_BYTES // 2, batch
+        self._names = self._holds = True  # until an upstream of an older version refuses them
         self._progress = False
 
     async def run(self, wakeups: Wakeups) -> None:
@@ -112,6 +114,7 @@ class Relay:
         """A new upstream (or a resync): pull from 0 and push everything again (duplicates are free)."""
         self.store.set_meta(CURSOR, "0")
         self.store.set_meta(PUSHED, "0")
+        self.store.set_meta(HOLDS, "0")
         if server_id:
             self.store.set_meta(UP_ID, server_id)
 
@@ -137,9 +140,17 @@ class Relay:
 
     async def _send(self, remote: Remote, batch: list[dict[str, Any]]) -> None:
         """Push one batch; on 413 split it, and keep a single event too big for upstream as refused."""
+        names = await asyncio.to_thread(self.store.device_names, [r["device_id"] for r in batch]) \
+            if self._names else {}
         try:
-            results = await remote.push(batch)
+            results = await remote.push(json.dumps({"events": batch, "devices": names}).encode() if names else batch)
         except Refused as refused:
+            if refused.status == 422 and "'devices'" in refused.reason and self._names:
+                # an upstream of an older version: it takes no device names (its stations behind
+                # this hub then push only through it)
+                self._names = False
+                await self._send(remote, batch)
+                return
             if refused.status != 413:
                 raise
             if len(batch) > 1:
@@ -161,8 +172,15 @@ class Relay:
         while True:
             cursor = int(await asyncio.to_thread(self.store.get_meta, CURSOR) or 0)
             up_id = await asyncio.to_thread(self.store.get_meta, UP_ID)
-            page = await remote.pull(cursor, wait=self.long_poll_s if caught_up else 0.0, server_id=up_id,
-                                     limit=self.batch)
+            holds_after = int(await asyncio.to_thread(self.store.get_meta, HOLDS) or 0) if self._holds else None
+            try:
+                page = await remote.pull(cursor, wait=self.long_poll_s if caught_up else 0.0, server_id=up_id,
+                                         limit=self.batch, holds_after=holds_after)
+            except Refused as refused:
+                if refused.status == 422 and "holds_after" in refused.reason and self._holds:
+                    self._holds = False  # an upstream of an older version: holds travel only in pages
+                    continue
+                raise
             parsed = []
             broken: list[Unreadable] = []
             for raw in page.events:
@@ -175,11 +193,16 @@ class Relay:
                     continue
                 # Server fields are per server: this hub numbers the event itself.
                 parsed.append(event._replace(server_seq=None, received_at=None))
-            held = skipped_upstream(page.skipped)
-            if held:  # the same event is held here too, so this plant's stations skip it as well
+            # Held upstream (skipped in this page, or held after this hub had pulled the event): held
+            # here too, so this plant's stations skip it as well (this hub serves it as skipped).
+            held = skipped_upstream(page.skipped) + skipped_upstream(page.holds)
+            if held:
                 await asyncio.to_thread(self.store.hold, held, self.plant_id, by="upstream server")
-            stored = await asyncio.to_thread(self.store.insert_trusted, parsed,
-                                             meta_values={CURSOR: str(page.next)}, unreadable=broken)
+            moved = {CURSOR: str(page.next)}
+            if page.holds_next is not None:
+                moved[HOLDS] = str(page.holds_next)
+            stored = await asyncio.to_thread(self.store.insert_trusted, parsed, meta_values=moved,
+                                             unreadable=broken)
             if stored:
                 wakeups.wake(self.plant_id)
             self._made_progress(pulled=True)

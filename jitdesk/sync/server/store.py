@@ -7,8 +7,11 @@ So numbers are handed out in commit order: every writing transaction first takes
 On SQLite the lock is the database write lock (BEGIN IMMEDIATE, see storage.engine). On PostgreSQL
 it is a transaction-level advisory lock (`pg_advisory_xact_lock`), released by COMMIT itself, so the
 next writer reads a max that includes every committed row, and a reader never sees a hole that a
-slower transaction fills later. Writers are batched (hundreds of events per transaction), so one
-lock costs little; several stateless API processes may share one PostgreSQL safely.
+slower transaction fills later. Writers are batched (hundreds of events per transaction), and the
+API stores the pushes waiting at one moment in one transaction (group commit, see `commits` and
+`push_admitted`), so one lock and one COMMIT cost little; several stateless API processes (each
+with its own committer) may share one PostgreSQL safely. On PostgreSQL reads run in autocommit on
+their own pool, writers on a small pool of their own.
 
 Every write is checked against the token's principal: the plant and device come from the token,
 never from the payload.
@@ -30,12 +33,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, delete, func, insert, select, text, update
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from jitdesk.domain.clock import MAX_AHEAD_MS, ahead_ms, physical_ms
 from jitdesk.domain.errors import BadInput, KnownError, StorageProblem
 from jitdesk.domain.events import Event
 from jitdesk.sync import wire
-from jitdesk.sync.server.admission import Candidate, admit, rejected, verdict_on_stored
+from jitdesk.sync.server.admission import Admission, Candidate, admit, rejected, verdict_on_stored
 from jitdesk.sync.server.models import (
     ORIGIN_LOCAL,
     ORIGIN_UPSTREAM,
@@ -48,6 +52,7 @@ from jitdesk.sync.server.models import (
     relay_unreadable,
     tokens,
 )
+from jitdesk.sync.server.notify import CHANNEL
 from jitdesk.sync.server.serving import ServedPage, serve
 
 log = logging.getLogger("jitdesk.sync.server")
@@ -61,6 +66,21 @@ _COLUMNS = (
     events.c.wall_time, events.c.kind, events.c.entity_id, events.c.actor, events.c.payload,
     events.c.schema_version, events.c.server_seq, events.c.received_at,
 )
+
+
+def _check_form(token: str | None) -> None:
+    if not token:
+        raise AuthError(401, "no token: send 'Authorization: Bearer <token>'")
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        raise AuthError(401, "malformed token")
+
+
+def _principal(row: Any) -> Principal:
+    if row is None:
+        raise AuthError(401, "unknown token")
+    if row.revoked_at is not None:
+        raise AuthError(401, "token revoked")
+    return Principal(row.id, row.plant_id, row.device, row.role)
 
 
 class AuthError(KnownError):
@@ -122,7 +142,7 @@ def make_server_engine(url: str) -> Engine:
             raise BadInput("the server needs an SQLite file, not an in-memory database")
         return make_engine(parsed.database)
     if parsed.get_backend_name() == "postgresql":
-        return create_engine(url, pool_size=8, max_overflow=8, pool_pre_ping=True)
+        return create_engine(url, pool_size=8, max_overflow=8, pool_pre_ping=True, isolation_level="AUTOCOMMIT")
     raise BadInput(f"unsupported database URL '{url}' (use an SQLite path or postgresql://...)")
 
 
@@ -131,13 +151,20 @@ class ServerStore:
         self.url = normalise_url(url)
         self.engine = make_server_engine(url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
+        # On PostgreSQL writers have a pool of their own: a push's commit must never queue for a
+        # connection behind the reads of thousands of woken long-polls.
+        # Reads run in autocommit there: under READ COMMITTED a transaction gives a read no more than
+        # each statement's own snapshot, and BEGIN and COMMIT are two more round trips per pull.
+        self.write_engine = self.engine
+        if not self.is_sqlite:
+            self.write_engine = create_engine(self.url, pool_size=2, max_overflow=2, pool_pre_ping=True)
         self._write_lock = threading.Lock()  # one writer per process; the DB lock orders processes
         try:
             if migrate:
                 self.migrate()
             self.server_id = self._ensure_server_id()
         except BaseException:
-            self.engine.dispose()
+            self.close()
             raise
 
     # --- set-up ---------------------------------------------------------------------------------
@@ -150,7 +177,7 @@ class ServerStore:
         config = Config()
         config.set_main_option("script_location", str(migrations_dir("server")))
         try:
-            with self.engine.begin() as conn:
+            with self.write_engine.begin() as conn:
                 if not self.is_sqlite:
                     conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ADVISORY_LOCK_KEY + 1})
                 config.attributes["connection"] = conn
@@ -181,12 +208,13 @@ class ServerStore:
 
     def close(self) -> None:
         self.engine.dispose()
+        self.write_engine.dispose()
 
     # --- transactions ---------------------------------------------------------------------------
     @contextmanager
     def writing(self) -> Iterator[Connection]:
         """The one kind of write transaction: holds the seq lock from start to COMMIT."""
-        with self._write_lock, self.engine.begin() as conn:
+        with self._write_lock, self.write_engine.begin() as conn:
             if not self.is_sqlite:
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ADVISORY_LOCK_KEY})
             yield conn
@@ -252,20 +280,15 @@ class ServerStore:
             return [dict(r._mapping) for r in rows]
 
     def authenticate(self, token: str | None) -> Principal:
-        if not token:
-            raise AuthError(401, "no token: send 'Authorization: Bearer <token>'")
-        if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
-            raise AuthError(401, "malformed token")
+        _check_form(token)
         with self.reading() as conn:
-            row: Any = conn.execute(
-                select(tokens.c.id, tokens.c.plant_id, tokens.c.device, tokens.c.role, tokens.c.revoked_at)
-                .where(tokens.c.token_hash == hash_token(token))
-            ).first()
-        if row is None:
-            raise AuthError(401, "unknown token")
-        if row.revoked_at is not None:
-            raise AuthError(401, "token revoked")
-        return Principal(row.id, row.plant_id, row.device, row.role)
+            return self._principal_of(conn, token)
+
+    def _principal_of(self, conn: Connection, token: str | None) -> Principal:
+        return _principal(conn.execute(
+            select(tokens.c.id, tokens.c.plant_id, tokens.c.device, tokens.c.role, tokens.c.revoked_at)
+            .where(tokens.c.token_hash == hash_token(token or ""))
+        ).first())
 
     def token_active(self, token_id: int) -> bool:
         """False once the token is revoked (a long-poll checks again before it answers)."""
@@ -273,29 +296,86 @@ class ServerStore:
             revoked = conn.execute(select(tokens.c.revoked_at).where(tokens.c.id == token_id)).first()
         return revoked is not None and revoked[0] is None
 
-    # --- push -----------------------------------------------------------------------------------
-    def push(self, who: Principal, batch: Sequence[object]) -> list[dict[str, Any]]:
-        """Per event, in batch order: accepted (with server_seq), duplicate, conflict or rejected with
-        a reason (see `admission`)."""
-        admission = admit(batch, lambda event: self._check_rights(who, event))
-        if admission.candidates:
-            with self.writing() as conn:
-                stored = self._insert_checked(conn, who, admission.candidates, admission.results, ORIGIN_LOCAL)
-                self._note_clocks(conn, who, stored)
-        admission.settle_copies()
-        results = admission.results
-        refused = [r for r in results if r["status"] in (wire.REJECTED, wire.CONFLICT)]
-        if refused:
-            log.warning("plant %s device %s: %d of %d events refused, first: %s",
-                        who.plant_id, who.device, len(refused), len(batch), refused[0]["reason"])
-        return results
+    def pull_checks(self, plant_id: str) -> tuple[int, int, frozenset[int]]:
+        """What a pull is checked against: the newest server_seq of all, `retained_from`, and the ids
+        of the plant's revoked tokens; read once for all the plant's pulls woken together."""
+        with self.reading() as conn:
+            newest = int(conn.execute(select(func.coalesce(func.max(events.c.server_seq), 0))).scalar_one())
+            retained = self._meta(conn, "retained_from")
+            revoked = frozenset(conn.execute(select(tokens.c.id).where(
+                tokens.c.plant_id == plant_id, tokens.c.revoked_at.is_not(None))).scalars())
+        return newest, int(retained) if retained else 0, revoked
 
-    def _note_clocks(self, conn: Connection, who: Principal, stored: Sequence[Event]) -> None:
+    # --- push -----------------------------------------------------------------------------------
+    def push(self, who: Principal, batch: Sequence[object],
+             names: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+        """Per event, in batch order: accepted (with server_seq), duplicate, conflict or rejected with
+        a reason (see `admission`). `names`: from a hub, the device name each relayed device has there."""
+        admission = self.admit(who, batch)
+        admission.names.update(names or {})
+        failure = self.push_admitted([(who, admission)])[0]
+        if failure is not None:
+            raise failure
+        return admission.results
+
+    def admit(self, who: Principal, batch: Sequence[object]) -> Admission:
+        """The batch parsed and checked on its own, before any lock (see `admission`)."""
+        return admit(batch, lambda event: self._check_rights(who, event))
+
+    def push_admitted(self, work: Sequence[tuple[Principal, Admission]]) -> list[Exception | None]:
+        """Store admitted batches in order in ONE transaction and commit once (group commit, see
+        `commits`); each batch's results are filled in. The group is checked and inserted with one
+        query per kind for all its batches; should that fail, each batch is tried again on its own
+        savepoint and a batch that fails alone gets its error in its place, the others are kept. A
+        failure of the transaction itself (COMMIT) is raised: nothing of the group was stored."""
+        failures: list[Exception | None] = [None] * len(work)
+        todo = [(who, a.candidates, a.results, a.names) for who, a in work if a.candidates]
+        if todo:
+            with self.writing() as conn:
+                if len(todo) == 1:
+                    self._insert_group(conn, todo, ORIGIN_LOCAL)
+                else:
+                    try:
+                        with conn.begin_nested():
+                            self._insert_group(conn, todo, ORIGIN_LOCAL)
+                    except SQLAlchemyError as error:
+                        log.warning("a group of %d batches could not be stored at once (%s); storing each "
+                                    "on its own", len(todo), error.__class__.__name__)
+                        self._insert_one_by_one(conn, work, failures)
+        for k, (who, admission) in enumerate(work):
+            if failures[k] is not None:
+                continue
+            admission.settle_copies()
+            refused = [r for r in admission.results if r["status"] in (wire.REJECTED, wire.CONFLICT)]
+            if refused:
+                log.warning("plant %s device %s: %d of %d events refused, first: %s",
+                            who.plant_id, who.device, len(refused), len(admission.results), refused[0]["reason"])
+        return failures
+
+    def _insert_one_by_one(self, conn: Connection, work: Sequence[tuple[Principal, Admission]],
+                           failures: list[Exception | None]) -> None:
+        for k, (who, admission) in enumerate(work):
+            if not admission.candidates:
+                continue
+            for c in admission.candidates:
+                admission.results[c.index] = {}
+            try:
+                with conn.begin_nested():
+                    self._insert_group(conn, [(who, admission.candidates, admission.results, admission.names)],
+                                       ORIGIN_LOCAL)
+            except SQLAlchemyError as error:
+                log.error("plant %s device %s: a batch of %d events could not be stored (%s); the other "
+                          "batches of its commit are kept", who.plant_id, who.device, len(admission.candidates),
+                          error)
+                failures[k] = StorageProblem(f"the batch could not be stored: {error.__class__.__name__}")
+
+    def _note_clocks(self, conn: Connection, stored: Sequence[tuple[Principal, Event]]) -> None:
         """Per device, how far its newest stamp is ahead of this server's clock: skew is recorded and
         shown (`device_clocks`), never a reason to refuse an event."""
-        newest: dict[str, int] = {}
-        for event in stored:
-            newest[event.device_id] = max(newest.get(event.device_id, 0), event.hlc)
+        newest: dict[str, tuple[Principal, int]] = {}
+        for who, event in stored:
+            if event.device_id not in newest or newest[event.device_id][1] < event.hlc:
+                newest[event.device_id] = (who, event.hlc)
         if not newest:
             return
         now = time.time_ns() // 1_000_000
@@ -303,8 +383,8 @@ class ServerStore:
         conn.execute(delete(device_clocks).where(device_clocks.c.device_id.in_(list(newest))))
         conn.execute(insert(device_clocks), [
             {"device_id": d, "plant_id": who.plant_id, "device": who.device, "ahead_ms": ahead_ms(h, now),
-             "hlc_ms": physical_ms(h), "at": stamp} for d, h in newest.items()])
-        for device_id, hlc in newest.items():
+             "hlc_ms": physical_ms(h), "at": stamp} for d, (who, h) in newest.items()])
+        for device_id, (who, hlc) in newest.items():
             if ahead_ms(hlc, now) > MAX_AHEAD_MS:
                 log.warning("plant %s device %s (%s): its clock is %.0f s ahead of this server's; events are "
                             "kept, other clocks are not pulled along", who.plant_id, device_id, who.device,
@@ -326,55 +406,55 @@ class ServerStore:
             return f"only admin devices may write master data ({event.kind})"
         return None
 
-    def _insert_checked(self, conn: Connection, who: Principal | None, candidates: Sequence[Candidate],
-                        results: list[dict[str, Any]], origin: int) -> list[Event]:
-        stored_rows = self._stored_by_id(conn, [c.event.event_id for c in candidates])
-        wanted: dict[str, set[int]] = {}
-        for c in candidates:
-            wanted.setdefault(c.event.device_id, set()).add(c.event.device_seq)
-        taken: dict[tuple[str, int], str] = {}
-        for device_id, seqs in wanted.items():
-            # Exact index look-ups of the numbers in the batch: never a range (1 and 2**62 would
-            # scan the device's whole history under the write lock).
-            for chunk in _chunks(sorted(seqs), 500):
-                for pair in conn.execute(
-                    select(events.c.device_seq, events.c.event_id)
-                    .where(events.c.device_id == device_id, events.c.device_seq.in_(chunk))
-                ):
-                    taken[(device_id, pair.device_seq)] = pair.event_id
-        owners = self._device_owners(conn, who, [c.event for c in candidates])
+    def _insert_group(self, conn: Connection,
+                      work: Sequence[tuple[Principal | None, Sequence[Candidate], list[dict[str, Any]],
+                                           Mapping[str, str]]],
+                      origin: int) -> list[Event]:
+        """Check and insert the batches of `work` in order, with one query per kind for all of them:
+        a later batch is judged with the earlier ones' events as stored. Fills in each batch's results;
+        returns the events stored. (`who` None: a trusted source, no device binding.)"""
+        everything = [c for _, candidates, _, _ in work for c in candidates]
+        stored_rows = self._stored_by_id(conn, [c.event.event_id for c in everything])
+        taken = self._taken_seqs(conn, {(c.event.device_id, c.event.device_seq) for c in everything})
+        bindings = _Bindings(self._bound_devices(conn, {c.event.device_id for c in everything}))
         seq = int(conn.execute(select(func.coalesce(func.max(events.c.server_seq), 0))).scalar_one())
         stamp = now_iso()
         rows: list[tuple[Any, ...]] = []  # in _ROW_FIELDS order
         stored: list[Event] = []
-        for candidate in candidates:
-            i, event = candidate.index, candidate.event
-            held = stored_rows.get(event.event_id)
-            if held is not None:
-                results[i] = verdict_on_stored(candidate, held)
-                continue
-            if (event.device_id, event.device_seq) in taken:
-                # Never the other event's id: it may be another plant's.
-                results[i] = rejected(event.event_id, f"device_seq {event.device_seq} of device "
-                                      f"{event.device_id} is already used by another event")
-                continue
-            problem = owners.get(event.device_id)
-            if problem:
-                results[i] = rejected(event.event_id, problem)
-                continue
-            seq += 1
-            taken[(event.device_id, event.device_seq)] = event.event_id
-            stored_rows[event.event_id] = {  # a second copy in this call (upstream pages) is judged by it
-                "server_seq": seq, "plant_id": event.plant_id, "device_id": event.device_id,
-                "device_seq": event.device_seq, "hlc": event.hlc, "wall_time": event.wall_time,
-                "kind": event.kind, "entity_id": event.entity_id, "actor": event.actor,
-                "schema_version": event.schema_version, "payload": candidate.text}
-            rows.append((seq, event.event_id, event.plant_id, event.device_id, event.device_seq, event.hlc,
-                         event.wall_time, event.kind, event.entity_id, event.actor, candidate.text,
-                         event.schema_version, stamp, origin))
-            stored.append(event)
-            results[i] = {"event_id": event.event_id, "status": wire.ACCEPTED, "server_seq": seq,
-                          "reason": None}
+        clocks: list[tuple[Principal, Event]] = []
+        for who, candidates, results, names in work:
+            owners = bindings.check(who, {c.event.device_id for c in candidates}, names)
+            for candidate in candidates:
+                i, event = candidate.index, candidate.event
+                held = stored_rows.get(event.event_id)
+                if held is not None:
+                    results[i] = verdict_on_stored(candidate, held)
+                    continue
+                if (event.device_id, event.device_seq) in taken:
+                    # Never the other event's id: it may be another plant's.
+                    results[i] = rejected(event.event_id, f"device_seq {event.device_seq} of device "
+                                          f"{event.device_id} is already used by another event")
+                    continue
+                problem = owners.get(event.device_id)
+                if problem:
+                    results[i] = rejected(event.event_id, problem)
+                    continue
+                seq += 1
+                taken.add((event.device_id, event.device_seq))
+                stored_rows[event.event_id] = {  # a later copy (in this group) is judged by it
+                    "server_seq": seq, "plant_id": event.plant_id, "device_id": event.device_id,
+                    "device_seq": event.device_seq, "hlc": event.hlc, "wall_time": event.wall_time,
+                    "kind": event.kind, "entity_id": event.entity_id, "actor": event.actor,
+                    "schema_version": event.schema_version, "payload": candidate.text}
+                rows.append((seq, event.event_id, event.plant_id, event.device_id, event.device_seq, event.hlc,
+                             event.wall_time, event.kind, event.entity_id, event.actor, candidate.text,
+                             event.schema_version, stamp, origin))
+                stored.append(event)
+                if who is not None:
+                    clocks.append((who, event))
+                results[i] = {"event_id": event.event_id, "status": wire.ACCEPTED, "server_seq": seq,
+                              "reason": None}
+        bindings.write(conn)
         if rows:
             # Straight to the driver's executemany: the Core layer's per-row work costs more than
             # SQLite's own insert.
@@ -383,7 +463,25 @@ class ServerStore:
                 f"INSERT INTO events ({', '.join(_ROW_FIELDS)}) VALUES ({', '.join([mark] * len(_ROW_FIELDS))})",
                 rows,
             )
+        self._note_clocks(conn, clocks)
         return stored
+
+    def _taken_seqs(self, conn: Connection, pairs: set[tuple[str, int]]) -> set[tuple[str, int]]:
+        """The (device_id, device_seq) pairs already used: exact index look-ups of the numbers asked
+        for, one bound array, never a range (1 and 2**62 would scan a device's whole history)."""
+        if not pairs:
+            return set()
+        wanted = sorted(pairs)
+        if self.is_sqlite:
+            sql = text("SELECT e.device_id, e.device_seq FROM json_each(:pairs) AS w JOIN events AS e "
+                       "ON e.device_id = json_extract(w.value, '$[0]') "
+                       "AND e.device_seq = json_extract(w.value, '$[1]')")
+            found = conn.execute(sql, {"pairs": json.dumps(wanted)})
+        else:
+            sql = text("SELECT e.device_id, e.device_seq FROM unnest(CAST(:devs AS text[]), CAST(:seqs AS bigint[])) "
+                       "AS w(d, s) JOIN events AS e ON e.device_id = w.d AND e.device_seq = w.s")
+            found = conn.execute(sql, {"devs": [d for d, _ in wanted], "seqs": [q for _, q in wanted]})
+        return {(r[0], int(r[1])) for r in found}
 
     def _stored_by_id(self, conn: Connection, ids: list[str]) -> dict[str, dict[str, Any]]:
         """The stored rows of the ids already held. One bound array, not hundreds of IN parameters:
@@ -399,51 +497,27 @@ class ServerStore:
             rows = conn.execute(sql, {"ids": ids})
         return {row[0]: dict(zip(cols, row[1:], strict=True)) for row in rows}
 
-    def _device_owners(self, conn: Connection, who: Principal | None,
-                       parsed: Sequence[Event]) -> dict[str, str]:
-        """Device ids this principal may not write for, with the reason; binds new ones on first use.
-
-        A station or admin token binds each new envelope device_id to its (plant, device name); a
-        device bound to another name is refused. A hub relays devices of its plant: one it is first
-        to bring is bound to that hub (`relayed_by`), and one first pushed by a station's own token is
-        claimed by the first hub that relays it; a device bound to one hub is refused from any other
-        hub and from other stations' tokens.
-        """
-        wanted = sorted({e.device_id for e in parsed})
-        bound: dict[str, tuple[str, str, str | None]] = {}
-        for chunk in _chunks(wanted, 500):
+    def _bound_devices(self, conn: Connection, ids: set[str]) -> dict[str, list[str | None]]:
+        bound: dict[str, list[str | None]] = {}
+        for chunk in _chunks(sorted(ids), 500):
             for row in conn.execute(select(devices.c.device_id, devices.c.plant_id, devices.c.device,
-                                           devices.c.relayed_by).where(devices.c.device_id.in_(chunk))):
-                bound[row.device_id] = (row.plant_id, row.device, row.relayed_by)
-        problems: dict[str, str] = {}
-        new_rows = []
-        claims = []
-        for device_id in wanted:
-            owner = bound.get(device_id)
-            if who is None:
-                continue
-            if owner is None:
-                new_rows.append({"device_id": device_id, "plant_id": who.plant_id, "device": who.device,
-                                 "first_seen": now_iso(), "relayed_by": who.device if who.relays else None})
-                continue
-            plant, name, hub = owner
-            if plant != who.plant_id:
-                problems[device_id] = f"device {device_id} belongs to another plant"
-            elif who.relays:
-                if hub is None:
-                    claims.append(device_id)
-                elif hub != who.device:
-                    problems[device_id] = (f"device {device_id} is relayed by hub '{hub}'; another hub may "
-                                           f"not push for it")
-            elif name != who.device:
-                via = f" (relayed by hub '{hub}')" if hub else ""
-                problems[device_id] = (f"device {device_id} is registered to device '{name}'{via}, "
-                                       f"not to this token's device '{who.device}'")
-        if new_rows:
-            conn.execute(insert(devices), new_rows)
-        if claims and who is not None:
-            conn.execute(update(devices).where(devices.c.device_id.in_(claims)).values(relayed_by=who.device))
-        return problems
+                                           devices.c.relayed_by, devices.c.relayed_name)
+                                    .where(devices.c.device_id.in_(chunk))):
+                bound[row.device_id] = [row.plant_id, row.device, row.relayed_by, row.relayed_name]
+        return bound
+
+    def device_names(self, device_ids: Sequence[str]) -> dict[str, str]:
+        """For the relay: the device name each device has here (its own token's, or the name the hub
+        below gave), sent upstream so the centre knows whose own token may push for it later."""
+        out: dict[str, str] = {}
+        with self.reading() as conn:
+            for chunk in _chunks(sorted(set(device_ids)), 500):
+                for row in conn.execute(select(devices.c.device_id, devices.c.device, devices.c.relayed_by,
+                                               devices.c.relayed_name).where(devices.c.device_id.in_(chunk))):
+                    name = row.device if row.relayed_by is None else row.relayed_name
+                    if name:
+                        out[row.device_id] = name
+        return out
 
     def insert_trusted(self, batch: Sequence[Event], origin: int = ORIGIN_UPSTREAM,
                        meta_values: Mapping[str, str] | None = None,
@@ -456,7 +530,7 @@ class ServerStore:
         broken = list(unreadable)
         with self.writing() as conn:
             candidates = [Candidate(i, e, wire.payload_text(e)) for i, e in enumerate(batch)]
-            stored = self._insert_checked(conn, None, candidates, results, origin) if batch else []
+            stored = self._insert_group(conn, [(None, candidates, results, {})], origin) if batch else []
             for event, result in zip(batch, results, strict=True):
                 if result.get("status") in (wire.REJECTED, wire.CONFLICT):
                     broken.append(Unreadable(json.dumps(event._asdict(), ensure_ascii=True, default=str),
@@ -523,14 +597,29 @@ class ServerStore:
 
     def hold(self, items: Sequence[tuple[str, str]], plant_id: str | None, *, by: str) -> int:
         """Hold stored (or future) events back from every pull and relay, each with its reason;
-        returns how many were newly held."""
+        returns how many were newly held. Each hold is numbered (`hold_seq`), so a hub that already
+        pulled the event learns of it (`holds_after`); the plant's waiting pulls are woken."""
         with self.writing() as conn:
             have = self.held_of(conn, None)
-            rows = [{"event_id": e, "plant_id": plant_id, "reason": r[:1000], "by": by, "at": now_iso()}
-                    for e, r in dict(items).items() if e not in have]
+            last = int(conn.execute(select(func.coalesce(func.max(held_events.c.hold_seq), 0))).scalar_one())
+            rows = [{"event_id": e, "plant_id": plant_id, "reason": r[:1000], "by": by, "at": now_iso(),
+                     "hold_seq": last + n} for n, (e, r) in enumerate(
+                         ((e, r) for e, r in dict(items).items() if e not in have), start=1)]
             if rows:
                 conn.execute(insert(held_events), rows)
+                if plant_id is not None and not self.is_sqlite:
+                    conn.execute(text("SELECT pg_notify(:channel, :plant)"), {"channel": CHANNEL, "plant": plant_id})
         return len(rows)
+
+    def holds_after(self, plant_id: str, after: int, limit: int = 1000) -> list[dict[str, Any]]:
+        """The plant's holds numbered after `after`, oldest first: hold_seq, event_id, reason."""
+        with self.reading() as conn:
+            found = conn.execute(
+                select(held_events.c.hold_seq, held_events.c.event_id, held_events.c.reason)
+                .where(held_events.c.hold_seq > after,
+                       (held_events.c.plant_id == plant_id) | held_events.c.plant_id.is_(None))
+                .order_by(held_events.c.hold_seq).limit(limit))
+            return [dict(r._mapping) for r in found]
 
     def held(self) -> list[dict[str, Any]]:
         """Held events with their reasons, for admins."""
@@ -593,6 +682,63 @@ class ServerStore:
             stmt = stmt.where(events.c.plant_id == plant_id)
         with self.reading() as conn:
             return [_wire(r) for r in conn.execute(stmt)]
+
+
+class _Bindings:
+    """Which token may push for which device id (DESIGN section 4), over one group of batches.
+
+    A station or admin token binds each new envelope device_id to its (plant, device name); a device
+    bound to another name is refused. A hub relays devices of its plant: one it is first to bring is
+    bound to that hub (`relayed_by`), with the device name the hub gives for it (`relayed_name`: the
+    name of that station's token at the hub); one first pushed by a station's own token is claimed by
+    the first hub that relays it. A device bound to one hub is refused from any other hub, and from
+    every station token but the one of the name its hub gave (the device's own token, pushing at the
+    centre directly). New bindings and claims count for the later batches of the group at once."""
+
+    def __init__(self, bound: dict[str, list[str | None]]) -> None:
+        self.bound = bound  # device_id -> [plant, device name, hub, name the hub gave]
+        self.new_rows: list[dict[str, Any]] = []
+        self.changes: dict[str, dict[str, str]] = {}  # device_id -> columns to update
+
+    def check(self, who: Principal | None, wanted: set[str], names: Mapping[str, str]) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        if who is None:
+            return problems
+        for device_id in sorted(wanted):
+            owner = self.bound.get(device_id)
+            vouched = names.get(device_id) if who.relays else None
+            if owner is None:
+                hub = who.device if who.relays else None
+                self.bound[device_id] = [who.plant_id, who.device, hub, vouched]
+                self.new_rows.append({"device_id": device_id, "plant_id": who.plant_id, "device": who.device,
+                                      "first_seen": now_iso(), "relayed_by": hub, "relayed_name": vouched})
+                continue
+            plant, name, hub, hub_name = owner
+            if plant != who.plant_id:
+                problems[device_id] = f"device {device_id} belongs to another plant"
+            elif who.relays:
+                if hub is not None and hub != who.device:
+                    problems[device_id] = (f"device {device_id} is relayed by hub '{hub}'; another hub may "
+                                           f"not push for it")
+                    continue
+                change = self.changes.setdefault(device_id, {})
+                if hub is None:
+                    owner[2] = change["relayed_by"] = who.device
+                if vouched and hub_name is None:
+                    owner[3] = change["relayed_name"] = vouched
+                if not change:
+                    del self.changes[device_id]
+            elif name != who.device and not (hub is not None and hub_name == who.device):
+                via = f" (relayed by hub '{hub}')" if hub else ""
+                problems[device_id] = (f"device {device_id} is registered to device '{name}'{via}, "
+                                       f"not to this token's device '{who.device}'")
+        return problems
+
+    def write(self, conn: Connection) -> None:
+        if self.new_rows:
+            conn.execute(insert(devices), self.new_rows)
+        for device_id, change in self.changes.items():
+            conn.execute(update(devices).where(devices.c.device_id == device_id).values(**change))
 
 
 _ROW_FIELDS = ("server_seq", "event_id", "plant_id", "device_id", "device_seq", "hlc", "wall_time", "kind",

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import update
 
 from jitdesk.sync import wire
-from jitdesk.sync.server.api import _handle_push
+from jitdesk.sync.server.api import _admit_push, _push_answer
 from jitdesk.sync.server.models import events
 from jitdesk.sync.server.store import ServerStore
 from tests.helpers.sync_events import envelope
@@ -48,9 +48,12 @@ def test_raw_surrogate_bytes_in_the_body_are_refused_per_event(store: ServerStor
     who = _who(store)
     good, bad = envelope("d1", 1), envelope("d1", 2, payload={"name": "X"})
     body = json.dumps({"events": [good, bad]}).encode().replace(b'"X"', b'"S\xed\xa0\x80"')
-    status, answer, accepted = _handle_push(store, who, body)
+    status, _reason, admission = _admit_push(store, who, body)
+    assert status == 200 and admission is not None
+    assert store.push_admitted([(who, admission)]) == [None]
+    answer, accepted = _push_answer(admission.results)
     results = json.loads(answer)["results"]
-    assert status == 200 and accepted
+    assert accepted
     assert [r["status"] for r in results] == [wire.ACCEPTED, wire.REJECTED]
     assert "UTF-8" in results[1]["reason"]
 

@@ -1,7 +1,7 @@
 """server: snapshots of plant projections, device pull cursors, and the per-plant event archive
 
-Revision ID: s0005_archive
-Revises: s0004
+Revision ID: s0006
+Revises: s0005
 Create Date: 2026-12-02 04:20:00
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = 's0005_archive'
-down_revision = 's0004'
+revision = 's0006'
+down_revision = 's0005'
 branch_labels = None
 depends_on = None
 
