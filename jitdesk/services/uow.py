@@ -152,6 +152,38 @@ class Tx:
         self._events.extend(stored)
         return flags
 
+    def store_many(self, events: Sequence[Event]) -> list[bool]:
+        """`ingest_many` without the fold: the events are stored (and the clock advanced) only; the
+        caller must make the projections follow later (`refold`, or a rebuild). For a long catch-up."""
+        flags = eventlog_bulk.insert_foreign_many(self.session, events)
+        stored = [e for e, new in zip(events, flags, strict=True) if new]
+        if stored:
+            clock = self._local_clock()
+            clock.observe(max(e.hlc for e in stored), self._now_ms())
+            identity.store_device_state(self.session, self.db.device_id, self._seq, clock.last)
+        return flags
+
+    def refold(self, entity_ids: Sequence[str]) -> None:
+        """Fold these entities again from their whole history in the log, whatever their projections
+        hold now (after `store_many`), and make the derived rows follow."""
+        histories = eventlog_bulk.histories(self.session, entity_ids)
+        changed: list[tuple[Projector[Any], str, Any, Any]] = []
+        for projector in PROJECTORS.all():
+            mine = {entity_id: [REGISTRY.upcast(e) for e in history if e.kind in projector.kinds]
+                    for entity_id, history in histories.items()}
+            mine = {entity_id: found for entity_id, found in mine.items() if found}
+            if not mine:
+                continue
+            current = projections.load_many(self.session, projector, list(mine))
+            folded: list[tuple[str, Any, Key]] = []
+            for entity_id, history in mine.items():
+                state = fold(projector, history)
+                folded.append((entity_id, state, max(e.order_key for e in history)))
+                found = current.get(entity_id)
+                changed.append((projector, entity_id, None if found is None else found[0], state))
+            projections.save_states(self.session, projector, folded)
+        self._follow(changed)
+
     def _project_many(self, events: Sequence[Event]) -> None:
         pages: dict[str, tuple[Projector[Any], dict[str, list[Event]]]] = {}
         for event in events:
@@ -180,6 +212,10 @@ class Tx:
                 folded.append((entity_id, state, key))
                 changed.append((projector, entity_id, None if found is None else found[0], state))
             projections.save_states(self.session, projector, folded)
+        self._follow(changed)
+
+    def _follow(self, changed: Sequence[tuple[Projector[Any], str, Any, Any]]) -> None:
+        """Note the changed entities (projector, id, state before, state after) and their derived rows."""
         # Derived rows follow each entity's state before and after the page; the new states are all
         # saved first, so a derived projector reading other entities sees the page's final states.
         for projector, entity_id, _before, state in changed:
