@@ -7,22 +7,34 @@ apart (offline, or at once). The fold still gives one answer on every copy, but 
 second in that order overwrote a change its author never saw: such edits are listed here, for
 admins to check in the Sync view, never settled silently. Derived from the log on demand, so every
 copy with the same events lists the same conflicts.
+
+An admin settles one by keeping either version (`keep_version`): a new master edit holding that
+version's record, which replaces the record's newest event. A conflict is listed until an edit made
+with the record's newest version in view (its `replaces` is the event just before it) follows it.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from itertools import pairwise
 
 from sqlalchemy import select
 
 from jitdesk.domain import master
+from jitdesk.domain.auth import Role
+from jitdesk.domain.errors import NotFound
+from jitdesk.services.access import require_role
+from jitdesk.services.changes import Changes
+from jitdesk.services.master import save_in
+from jitdesk.services.uow import transaction
 from jitdesk.storage import eventlog
 from jitdesk.storage.database import Database
 from jitdesk.storage.schema import EventRow, table
 
 EVENTS = table(EventRow)
 LABELS = {master.kind_of(t): name for t, name in master.NAMES.items()}
+TYPES = {master.kind_of(t): t for t in master.NAMES}
 
 
 @dataclass(frozen=True)
@@ -33,6 +45,10 @@ class MasterConflict:
     edit_made_at: str  # wall time of the edit that did not see the other change
     overwrote_made_at: str  # wall time of the change it overwrote without seeing it
     actor: str | None
+    edit_id: str = ""  # the two versions, by event id (`keep_version` takes either)
+    overwrote_id: str = ""
+    overwrote_actor: str | None = None
+    state_type: type | None = None
 
 
 def conflicts(db: Database, limit: int = 200) -> list[MasterConflict]:
@@ -44,27 +60,31 @@ def conflicts(db: Database, limit: int = 200) -> list[MasterConflict]:
         found: list[MasterConflict] = []
         for entity_id, kind in entities:
             history = eventlog.entity_events(session, entity_id, [kind])
-            for before, edit in pairwise(history):
+            current = history[-1].payload
+            name = next((str(current[k]) for k in ("code", "number", "name", "badge") if k in current), entity_id)
+            for before, edit in reversed(list(pairwise(history))):
                 replaces = edit.payload.get(master.REPLACES)
-                if replaces is not None and replaces != before.event_id:
-                    current = history[-1].payload
-                    name = next((str(current[k]) for k in ("code", "number", "name", "badge") if k in current),
-                                entity_id)
-                    found.append(MasterConflict(LABELS[kind], entity_id, name, edit.wall_time, before.wall_time,
-                                                edit.actor))
+                if replaces is None:
+                    continue
+                if replaces == before.event_id:
+                    break  # made with the record as it stood in view: what came before is settled
+                found.append(MasterConflict(LABELS[kind], entity_id, name, edit.wall_time, before.wall_time,
+                                            edit.actor, edit.event_id, before.event_id, before.actor, TYPES[kind]))
     found.sort(key=lambda c: c.edit_made_at, reverse=True)
     return found[:limit]
 
 
-def describe(items: list[MasterConflict]) -> str:
-    """Plain words for the Sync view."""
-    if not items:
-        return ""
-    lines = [f"{len(items)} master-data conflict(s): an edit was made without seeing another change to the "
-             "same record. Check these records and edit them again if needed:"]
-    for c in items[:10]:
-        lines.append(f"  ⚠ {c.kind} {c.record}: the edit of {c.edit_made_at} replaced the change of "
-                     f"{c.overwrote_made_at} without seeing it")
-    if len(items) > 10:
-        lines.append(f"  … and {len(items) - 10} more")
-    return "\n".join(lines)
+def keep_version(db: Database, conflict: MasterConflict, event_id: str, *, actor: str | None) -> Changes:
+    """Settle a conflict by keeping one of its two versions (admins only): a new edit of the record
+    holding that version, made with the record's newest version in view."""
+    if event_id not in (conflict.edit_id, conflict.overwrote_id) or conflict.state_type is None:
+        raise NotFound("that version is not one of this conflict's two versions")
+    with transaction(db) as tx:
+        require_role(tx, actor, Role.ADMIN)
+        row = tx.session.execute(select(EVENTS.c.payload, EVENTS.c.entity_id, EVENTS.c.kind)
+                                 .where(EVENTS.c.event_id == event_id)).first()
+        if row is None or row.entity_id != conflict.entity_id or row.kind != master.kind_of(conflict.state_type):
+            raise NotFound(f"the version to keep of {conflict.kind} {conflict.record} is not in this station's log")
+        record = master.from_payload(conflict.state_type, json.loads(row.payload))
+        save_in(tx, record, actor=actor, entity_id=conflict.entity_id)
+    return tx.changes
