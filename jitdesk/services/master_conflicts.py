@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import groupby, pairwise
 
 from sqlalchemy import select
 
 from jitdesk.domain import master
 from jitdesk.domain.auth import Role
 from jitdesk.domain.errors import NotFound
+from jitdesk.domain.events import Event
 from jitdesk.services.access import require_role
 from jitdesk.services.changes import Changes
 from jitdesk.services.master import save_in
@@ -53,25 +54,32 @@ class MasterConflict:
 
 def conflicts(db: Database, limit: int = 200) -> list[MasterConflict]:
     """Master edits that overwrote a version their author had not seen, newest first."""
-    kinds = list(LABELS)
     with db.reading() as session:
-        entities = session.execute(select(EVENTS.c.entity_id, EVENTS.c.kind).where(EVENTS.c.kind.in_(kinds))
-                                   .distinct()).all()
-        found: list[MasterConflict] = []
-        for entity_id, kind in entities:
-            history = eventlog.entity_events(session, entity_id, [kind])
-            current = history[-1].payload
-            name = next((str(current[k]) for k in ("code", "number", "name", "badge") if k in current), entity_id)
-            for before, edit in reversed(list(pairwise(history))):
-                replaces = edit.payload.get(master.REPLACES)
-                if replaces is None:
-                    continue
-                if replaces == before.event_id:
-                    break  # made with the record as it stood in view: what came before is settled
-                found.append(MasterConflict(LABELS[kind], entity_id, name, edit.wall_time, before.wall_time,
-                                            edit.actor, edit.event_id, before.event_id, before.actor, TYPES[kind]))
+        # Every master event in one ordered read (not a query per record), grouped by record.
+        rows = session.execute(select(*eventlog.COLUMNS).where(EVENTS.c.kind.in_(list(LABELS))).order_by(
+            EVENTS.c.entity_id, EVENTS.c.kind, EVENTS.c.hlc, EVENTS.c.device_id, EVENTS.c.device_seq)).all()
+    found: list[MasterConflict] = []
+    for (_entity, kind), group in groupby((eventlog.from_row(r) for r in rows), key=lambda e: (e.entity_id, e.kind)):
+        found.extend(_conflicts_of(kind, list(group)))
     found.sort(key=lambda c: c.edit_made_at, reverse=True)
     return found[:limit]
+
+
+def _conflicts_of(kind: str, history: list[Event]) -> list[MasterConflict]:
+    """A record's unsettled conflicts, from its events in fold order."""
+    current = history[-1].payload
+    entity_id = history[-1].entity_id
+    name = next((str(current[k]) for k in ("code", "number", "name", "badge") if k in current), entity_id)
+    out: list[MasterConflict] = []
+    for before, edit in reversed(list(pairwise(history))):
+        replaces = edit.payload.get(master.REPLACES)
+        if replaces is None:
+            continue
+        if replaces == before.event_id:
+            break  # made with the record as it stood in view: what came before is settled
+        out.append(MasterConflict(LABELS[kind], entity_id, name, edit.wall_time, before.wall_time,
+                                  edit.actor, edit.event_id, before.event_id, before.actor, TYPES[kind]))
+    return out
 
 
 def keep_version(db: Database, conflict: MasterConflict, event_id: str, *, actor: str | None) -> Changes:
