@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from itertools import groupby, pairwise
+from typing import Any
 
 from sqlalchemy import select
 
@@ -93,6 +94,6 @@ def keep_version(db: Database, conflict: MasterConflict, event_id: str, *, actor
                                  .where(EVENTS.c.event_id == event_id)).first()
         if row is None or row.entity_id != conflict.entity_id or row.kind != master.kind_of(conflict.state_type):
             raise NotFound(f"the version to keep of {conflict.kind} {conflict.record} is not in this station's log")
-        record = master.from_payload(conflict.state_type, json.loads(row.payload))
+        record: Any = master.from_payload(conflict.state_type, json.loads(row.payload))
         save_in(tx, record, actor=actor, entity_id=conflict.entity_id)
     return tx.changes
