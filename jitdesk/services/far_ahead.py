@@ -70,15 +70,19 @@ def describe(count: int, items: list[FarAhead]) -> str:
     devices: dict[str, int] = {}
     for item in items:
         devices[item.device_id] = max(devices.get(item.device_id, 0), item.ahead_ms)
-    lines = [f"⏱ {count} event(s) from other devices carry a clock time more than {MAX_AHEAD_MS // 1000} s "
+    lines = [f"◷ {count} event(s) from other devices carry a clock time more than {MAX_AHEAD_MS // 1000} s "
              "ahead of the server's clock when it received them: that device's clock runs fast. They are "
              "kept, but did not move this station's clock more than that; their times may read in the future."]
     for device, ahead in sorted(devices.items(), key=lambda d: -d[1])[:5]:
         lines.append(f"  ⚠ device {device[:8]}…: its clock was up to {_span(ahead)} ahead; set its clock right")
     for item in items[:5]:
-        lines.append(f"  • {item.kind} of {item.entity_id[:12]} made at {item.made_at} (its clock), "
-                     f"received {item.received_at}: {_span(item.ahead_ms)} ahead")
+        lines.append(f"  • {item.kind} of {item.entity_id[:12]}: made at {_utc(item.made_at)} by its clock, "
+                     f"received at {_utc(item.received_at)}, {_span(item.ahead_ms)} ahead")
     return "\n".join(lines)
+
+
+def _utc(stamp: str) -> str:
+    return stamp[:19].replace("T", " ") + " UTC" if len(stamp) >= 19 else stamp
 
 
 def _span(ms: int) -> str:

@@ -32,9 +32,10 @@ from jitdesk.services.master import save_in
 from jitdesk.services.uow import transaction
 from jitdesk.storage import eventlog
 from jitdesk.storage.database import Database
-from jitdesk.storage.schema import EventRow, table
+from jitdesk.storage.schema import EventRow, UserRow, table
 
 EVENTS = table(EventRow)
+USERS = table(UserRow)
 LABELS = {master.kind_of(t): name for t, name in master.NAMES.items()}
 TYPES = {master.kind_of(t): t for t in master.NAMES}
 
@@ -46,7 +47,7 @@ class MasterConflict:
     record: str  # the record as it stands (its code, number or name)
     edit_made_at: str  # wall time of the edit that did not see the other change
     overwrote_made_at: str  # wall time of the change it overwrote without seeing it
-    actor: str | None
+    actor: str | None  # who made the edit: the user's name where known here, else their id
     edit_id: str = ""  # the two versions, by event id (`keep_version` takes either)
     overwrote_id: str = ""
     overwrote_actor: str | None = None
@@ -59,14 +60,15 @@ def conflicts(db: Database, limit: int = 200) -> list[MasterConflict]:
         # Every master event in one ordered read (not a query per record), grouped by record.
         rows = session.execute(select(*eventlog.COLUMNS).where(EVENTS.c.kind.in_(list(LABELS))).order_by(
             EVENTS.c.entity_id, EVENTS.c.kind, EVENTS.c.hlc, EVENTS.c.device_id, EVENTS.c.device_seq)).all()
+        users = dict(session.execute(select(USERS.c.id, USERS.c.name)).tuples().all())
     found: list[MasterConflict] = []
     for (_entity, kind), group in groupby((eventlog.from_row(r) for r in rows), key=lambda e: (e.entity_id, e.kind)):
-        found.extend(_conflicts_of(kind, list(group)))
+        found.extend(_conflicts_of(kind, list(group), users))
     found.sort(key=lambda c: c.edit_made_at, reverse=True)
     return found[:limit]
 
 
-def _conflicts_of(kind: str, history: list[Event]) -> list[MasterConflict]:
+def _conflicts_of(kind: str, history: list[Event], users: dict[str, str]) -> list[MasterConflict]:
     """A record's unsettled conflicts, from its events in fold order."""
     current = history[-1].payload
     entity_id = history[-1].entity_id
@@ -79,8 +81,13 @@ def _conflicts_of(kind: str, history: list[Event]) -> list[MasterConflict]:
         if replaces == before.event_id:
             break  # made with the record as it stood in view: what came before is settled
         out.append(MasterConflict(LABELS[kind], entity_id, name, edit.wall_time, before.wall_time,
-                                  edit.actor, edit.event_id, before.event_id, before.actor, TYPES[kind]))
+                                  _who(edit.actor, users), edit.event_id, before.event_id,
+                                  _who(before.actor, users), TYPES[kind]))
     return out
+
+
+def _who(actor: str | None, users: dict[str, str]) -> str | None:
+    return None if actor is None else users.get(actor, actor)
 
 
 def keep_version(db: Database, conflict: MasterConflict, event_id: str, *, actor: str | None) -> Changes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -21,7 +22,7 @@ from jitdesk.gui.context import AppContext
 from jitdesk.services import master_conflicts
 from jitdesk.services.master_conflicts import MasterConflict
 
-COLUMNS = ("Record", "Version", "Made at", "By", "")
+COLUMNS = ("Record", "Version", "Made at", "By", "")  # By: the user's name where this station knows it
 KEEP = "Keep this version"
 SHOWN = 50  # conflicts listed (two rows each); the summary counts them all
 
@@ -40,8 +41,9 @@ class ConflictsPanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.setMaximumHeight(260)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setMaximumHeight(320)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)
@@ -62,10 +64,8 @@ class ConflictsPanel(QWidget):
         self.buttons = []
         for i, conflict in enumerate(shown):
             versions = (
-                (f"now in force: the edit of {self._stamp(conflict.edit_made_at)}", conflict.edit_made_at,
-                 conflict.actor, conflict.edit_id),
-                (f"overwritten: the change of {self._stamp(conflict.overwrote_made_at)}",
-                 conflict.overwrote_made_at, conflict.overwrote_actor, conflict.overwrote_id),
+                ("in force now", conflict.edit_made_at, conflict.actor, conflict.edit_id),
+                ("overwritten", conflict.overwrote_made_at, conflict.overwrote_actor, conflict.overwrote_id),
             )
             for j, (what, at, actor, event_id) in enumerate(versions):
                 row = 2 * i + j
@@ -77,9 +77,16 @@ class ConflictsPanel(QWidget):
                     self.table.setItem(row, c, cell)
                 button = QPushButton(KEEP)
                 button.setToolTip(f"Make {conflict.kind} {conflict.record} this version again on every station")
+                button.ensurePolished()  # the theme's font and padding, before measuring the text
+                button.setMinimumWidth(button.fontMetrics().horizontalAdvance(KEEP) + 56)
                 button.clicked.connect(lambda _=False, c=conflict, e=event_id: self._keep(c, e))
                 self.table.setCellWidget(row, len(COLUMNS) - 1, button)
                 self.buttons.append(button)
+        self.table.resizeRowsToContents()  # rows as tall as their button
+        self.table.resizeColumnToContents(len(COLUMNS) - 1)
+        if self.buttons:  # at least the header and one conflict's two rows
+            self.table.setMinimumHeight(self.table.horizontalHeader().sizeHint().height()
+                                        + 2 * self.table.rowHeight(0) + 4)
         self.setVisible(bool(items))
         self._update_buttons()
 
