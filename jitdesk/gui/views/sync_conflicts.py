@@ -42,6 +42,7 @@ class ConflictsPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Fixed)  # as wide as its button
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.setMaximumHeight(320)
         layout = QVBoxLayout(self)
@@ -83,8 +84,8 @@ class ConflictsPanel(QWidget):
                 self.table.setCellWidget(row, len(COLUMNS) - 1, button)
                 self.buttons.append(button)
         self.table.resizeRowsToContents()  # rows as tall as their button
-        self.table.resizeColumnToContents(len(COLUMNS) - 1)
-        if self.buttons:  # at least the header and one conflict's two rows
+        if self.buttons:  # the button column fits its button; at least the header and two rows show
+            self.table.setColumnWidth(len(COLUMNS) - 1, self.buttons[0].minimumWidth() + 16)
             self.table.setMinimumHeight(self.table.horizontalHeader().sizeHint().height()
                                         + 2 * self.table.rowHeight(0) + 4)
         self.setVisible(bool(items))
