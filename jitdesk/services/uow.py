@@ -36,6 +36,7 @@ from jitdesk.storage.database import PLANT_ID, UNASSIGNED_PLANT, Database
 from jitdesk.storage.schema import PENDING, SYNCED
 
 _LEFT = object()  # an entity left an aggregate's group
+_REFOLD_CHUNK = 2_000  # entities whose histories `Tx.refold` reads at once
 
 
 def _order(event: Event) -> Key:
@@ -166,23 +167,24 @@ class Tx:
     def refold(self, entity_ids: Sequence[str]) -> None:
         """Fold these entities again from their whole history in the log, whatever their projections
         hold now (after `store_many`), and make the derived rows follow."""
-        histories = eventlog_bulk.histories(self.session, entity_ids)
         changed: list[tuple[Projector[Any], str, Any, Any]] = []
-        for projector in PROJECTORS.all():
-            mine = {entity_id: [REGISTRY.upcast(e) for e in history if e.kind in projector.kinds]
-                    for entity_id, history in histories.items()}
-            mine = {entity_id: found for entity_id, found in mine.items() if found}
-            if not mine:
-                continue
-            current = projections.load_many(self.session, projector, list(mine))
-            folded: list[tuple[str, Any, Key]] = []
-            for entity_id, history in mine.items():
-                state = fold(projector, history)
-                folded.append((entity_id, state, max(e.order_key for e in history)))
-                found = current.get(entity_id)
-                changed.append((projector, entity_id, None if found is None else found[0], state))
-            projections.save_states(self.session, projector, folded)
-        self._follow(changed)
+        for start in range(0, len(entity_ids), _REFOLD_CHUNK):  # a few thousand histories in memory at once
+            histories = eventlog_bulk.histories(self.session, entity_ids[start:start + _REFOLD_CHUNK])
+            for projector in PROJECTORS.all():
+                mine = {entity_id: [REGISTRY.upcast(e) for e in history if e.kind in projector.kinds]
+                        for entity_id, history in histories.items()}
+                mine = {entity_id: found for entity_id, found in mine.items() if found}
+                if not mine:
+                    continue
+                current = projections.load_many(self.session, projector, list(mine))
+                folded: list[tuple[str, Any, Key]] = []
+                for entity_id, history in mine.items():
+                    state = fold(projector, history)
+                    folded.append((entity_id, state, max(e.order_key for e in history)))
+                    found = current.get(entity_id)
+                    changed.append((projector, entity_id, None if found is None else found[0], state))
+                projections.save_states(self.session, projector, folded)
+        self._follow(changed)  # once every state is saved, as for a page
 
     def _project_many(self, events: Sequence[Event]) -> None:
         pages: dict[str, tuple[Projector[Any], dict[str, list[Event]]]] = {}

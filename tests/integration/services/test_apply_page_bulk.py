@@ -132,11 +132,11 @@ def test_bulk_page_reports_changes_and_skips_repeats(template: Path, tmp_path: P
         db.close()
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.randoms(use_true_random=False), st.integers(5, 60), st.integers(1, 40), st.booleans())
+@settings(max_examples=16, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.randoms(use_true_random=False), st.integers(5, 60), st.integers(1, 40), st.booleans(), st.booleans())
 def test_a_catch_up_folded_once_at_its_end_matches_page_by_page(
         template: Path, tmp_path_factory: pytest.TempPathFactory, rnd: random.Random, moves: int, page: int,
-        cut_short: bool) -> None:
+        cut_short: bool, by_entity: bool) -> None:
     """Pages stored unfolded (a long catch-up), with local edits made meanwhile and some pages folded
     as they came, then one fold at the end (or, cut short, at the next start): the same log and
     projections as folding every page as it came, and as a rebuild."""
@@ -150,6 +150,8 @@ def test_a_catch_up_folded_once_at_its_end_matches_page_by_page(
     arrivals = [e for e in arrivals if e not in held] + held
     late, folded = copy(template, folder, "late.db"), copy(template, folder, "folded.db")
     deferred = False
+    share = catchup.REBUILD_SHARE
+    catchup.REBUILD_SHARE = 2.0 if by_entity else 0.0  # each touched entity from its history, or a rebuild
     try:
         for start in range(0, len(arrivals), page):
             chunk = [(e, True) for e in arrivals[start:start + page]]
@@ -182,5 +184,6 @@ def test_a_catch_up_folded_once_at_its_end_matches_page_by_page(
         rebuild_all(late)
         assert digest(late) == got
     finally:
+        catchup.REBUILD_SHARE = share
         late.close()
         folded.close()
