@@ -19,6 +19,7 @@ sys.path.insert(0, str(_HERE.parent))
 
 import argparse
 import json
+import os
 from typing import Any
 
 from bench.sync_pull import measure
@@ -31,7 +32,9 @@ def main() -> None:
     args = parser.parse_args()
     out: dict[str, Any] = {"benchmark": "sync_backlog", "events": args.events, "backend": args.backend,
                            "goal_s": 120}
+    out["load_average_before"] = round(os.getloadavg()[0], 2)
     figures = measure(args.events, args.backend)
+    out["load_average_after"] = round(os.getloadavg()[0], 2)
     out.update(figures)
     if "pull_fold_s" in figures:
         out["backlog_s"] = figures["pull_fold_s"]

@@ -7,7 +7,9 @@ The log is bench/fold.py's plant (master data, cards, card cycles from 8 devices
 loaded into a server database. The station pulls with the real SyncClient (`sync_once(push=False)`)
 until caught up; then the same station database is rebuilt from its own log (`rebuild_all`), and the
 projections made by the pull are compared with the rebuilt ones (they must be equal: the fold is
-deterministic whichever path made it). Prints ONE JSON object; goal >= 20,000 events/s.
+deterministic whichever path made it). Prints ONE JSON object; goal >= 20,000 events/s. On a shared
+machine the wall-clock figures follow the load (printed with them); the CPU seconds used by the
+station process and by the server process say what each side costs whatever the load.
 `--profile FILE` writes a cProfile of the client side (pull, parse, apply) to FILE.
 """
 
@@ -24,6 +26,7 @@ import argparse
 import asyncio
 import cProfile
 import json
+import os
 import sqlite3
 import tempfile
 import time
@@ -79,6 +82,12 @@ def pull_all(station: Any, url: str, token: str, profile: str | None) -> float:
         profiler.dump_stats(profile)
 
 
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def measure(events: int, backend: str, profile: str | None = None) -> dict[str, Any]:
     """Generate, load, pull+fold, rebuild; the figures (or {"skipped": reason})."""
     from jitdesk.services.rebuild import rebuild_all
@@ -108,16 +117,20 @@ def measure(events: int, backend: str, profile: str | None = None) -> dict[str, 
             proc, url = start_server(db_url, work)
             try:
                 station = open_database(work / "station.db")
+                server_cpu0, cpu0 = _cpu_s(proc.pid), time.process_time()
                 pulled_s = pull_all(station, url, token, profile)
+                out["station_cpu_s"] = round(time.process_time() - cpu0, 2)
+                out["server_cpu_s"] = round(_cpu_s(proc.pid) - server_cpu0, 2)
             finally:
                 proc.terminate()
                 proc.wait(10)
             with station.reading() as session:
                 stored = eventlog.count(session)
             pulled = projections_digest(station)
-            t0 = time.perf_counter()
+            t0, cpu0 = time.perf_counter(), time.process_time()
             rebuild_all(station)
             rebuild_s = time.perf_counter() - t0
+            out["local_rebuild_cpu_s"] = round(time.process_time() - cpu0, 2)
             same = projections_digest(station) == pulled
             station.close()
         finally:
@@ -127,6 +140,7 @@ def measure(events: int, backend: str, profile: str | None = None) -> dict[str, 
     out.update({
         "server_holds": held, "station_holds": stored,
         "pull_fold_s": round(pulled_s, 2), "pull_fold_events_per_s": round(pull_eps),
+        "station_events_per_cpu_s": round(stored / max(out["station_cpu_s"], 1e-9)),
         "local_rebuild_s": round(rebuild_s, 2), "local_rebuild_events_per_s": round(stored / rebuild_s),
         "ratio_to_rebuild": round(pull_eps / (stored / rebuild_s), 3),
         "projections_equal_to_rebuild": same,
@@ -142,7 +156,9 @@ def main() -> None:
     args = parser.parse_args()
     out: dict[str, Any] = {"benchmark": "sync_pull", "events": args.events, "backend": args.backend,
                            "goal_events_per_s": 20_000}
+    out["load_average_before"] = round(os.getloadavg()[0], 2)
     out.update(measure(args.events, args.backend, args.profile))
+    out["load_average_after"] = round(os.getloadavg()[0], 2)
     print(json.dumps(out))
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 import jitdesk.domain.catalog  # noqa: F401  (registers every event kind and projector)
 from jitdesk.domain.events import REGISTRY, Event
 from jitdesk.domain.fold import PROJECTORS, Aggregate, AnyDerived, fold
-from jitdesk.services import snapshot_base
+from jitdesk.services import catchup, snapshot_base
 from jitdesk.storage import eventlog, identity, projections
 from jitdesk.storage.database import Database
 
@@ -184,6 +184,7 @@ def refold_if_changed(db: Database) -> RebuildReport | None:
     projector only remakes its rows from the entity states. Returns the report, or None when nothing
     was due.
     """
+    catchup.finish(db)  # a catch-up cut short (kill -9) left events stored unfolded: fold them now
     current = PROJECTORS.fingerprint()
     with db.reading() as session:
         stored = _parse(identity.get_setting(session, FOLDED_WITH))

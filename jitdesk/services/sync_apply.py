@@ -25,6 +25,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from jitdesk.domain.errors import KnownError
 from jitdesk.domain.events import Event
+from jitdesk.services import catchup
 from jitdesk.services.changes import Changes
 from jitdesk.services.master import SYNC_ROLE_KEY
 from jitdesk.services.uow import iso_utc, transaction, wall_clock_ms
@@ -171,14 +172,22 @@ def record_push(db: Database, sent: Sequence[str], results: Sequence[dict[str, A
 
 
 def apply_page(db: Database, page: Sequence[tuple[Event, bool]], cursor: int, server_id: str,
-               unreadable: Sequence[Unreadable] = ()) -> Changes:
+               unreadable: Sequence[Unreadable] = (), *, fold: bool = True) -> Changes:
     """Store a pulled page (event, foldable), quarantine its unreadable items, and move the cursor
-    past all of them, in one transaction."""
+    past all of them, in one transaction.
+
+    `fold=False` (a long catch-up) stores the events without folding them and notes, in the same
+    transaction, that the log holds unfolded events after the last row before them
+    (`catchup.UNFOLDED_AFTER`); `catchup.finish` folds them all at once later. A crash in between
+    loses nothing: the note stays until that fold has committed."""
     broken = list(unreadable)
     with transaction(db) as tx:
-        # The whole page in one bulk insert and one fold pass (see Tx.ingest_many).
         events = [event for event, _ in page]
-        stored = tx.ingest_many(events, [foldable for _, foldable in page])
+        if fold:  # the whole page in one bulk insert and one fold pass (see Tx.ingest_many)
+            stored = tx.ingest_many(events, [foldable for _, foldable in page])
+        else:
+            catchup.note_unfolded(tx.session)
+            stored = tx.store_many(events)
         missed = [event for event, new in zip(events, stored, strict=True) if not new]
         here = eventlog_bulk.present(tx.session, [e.event_id for e in missed]) if missed else set()
         for event in missed:

@@ -37,6 +37,7 @@ from jitdesk.storage.database import PLANT_ID, UNASSIGNED_PLANT, Database
 from jitdesk.storage.schema import PENDING, SYNCED
 
 _LEFT = object()  # an entity left an aggregate's group
+_REFOLD_CHUNK = 2_000  # entities whose histories `Tx.refold` reads at once
 
 
 def _order(event: Event) -> Key:
@@ -153,6 +154,40 @@ class Tx:
         self._events.extend(stored)
         return flags
 
+    def store_many(self, events: Sequence[Event]) -> list[bool]:
+        """`ingest_many` without the fold: the events are stored (and the clock advanced) only; the
+        caller must make the projections follow later (`refold`, or a rebuild). For a long catch-up."""
+        flags = eventlog_bulk.insert_foreign_many(self.session, events)
+        stored = [e for e, new in zip(events, flags, strict=True) if new]
+        if stored:
+            clock = self._local_clock()
+            clock.observe(max(e.hlc for e in stored), self._now_ms())
+            identity.store_device_state(self.session, self.db.device_id, self._seq, clock.last)
+        return flags
+
+    def refold(self, entity_ids: Sequence[str]) -> None:
+        """Fold these entities again from their whole history in the log, whatever their projections
+        hold now (after `store_many`), and make the derived rows follow. A station started from a snapshot
+        folds from the snapshot's state (`snapshot_base.refold`)."""
+        changed: list[tuple[Projector[Any], str, Any, Any]] = []
+        for start in range(0, len(entity_ids), _REFOLD_CHUNK):  # a few thousand histories in memory at once
+            histories = eventlog_bulk.histories(self.session, entity_ids[start:start + _REFOLD_CHUNK])
+            for projector in PROJECTORS.all():
+                mine = {entity_id: [REGISTRY.upcast(e) for e in history if e.kind in projector.kinds]
+                        for entity_id, history in histories.items()}
+                mine = {entity_id: found for entity_id, found in mine.items() if found}
+                if not mine:
+                    continue
+                current = projections.load_many(self.session, projector, list(mine))
+                folded: list[tuple[str, Any, Key]] = []
+                for entity_id, history in mine.items():
+                    state, key = snapshot_base.refold(self.session, projector, entity_id, history)
+                    folded.append((entity_id, state, key))
+                    found = current.get(entity_id)
+                    changed.append((projector, entity_id, None if found is None else found[0], state))
+                projections.save_states(self.session, projector, folded)
+        self._follow(changed)  # once every state is saved, as for a page
+
     def _project_many(self, events: Sequence[Event]) -> None:
         pages: dict[str, tuple[Projector[Any], dict[str, list[Event]]]] = {}
         for event in events:
@@ -179,6 +214,10 @@ class Tx:
                 folded.append((entity_id, state, key))
                 changed.append((projector, entity_id, None if found is None else found[0], state))
             projections.save_states(self.session, projector, folded)
+        self._follow(changed)
+
+    def _follow(self, changed: Sequence[tuple[Projector[Any], str, Any, Any]]) -> None:
+        """Note the changed entities (projector, id, state before, state after) and their derived rows."""
         # Derived rows follow each entity's state before and after the page; the new states are all
         # saved first, so a derived projector reading other entities sees the page's final states.
         for projector, entity_id, _before, state in changed:

@@ -16,7 +16,7 @@ from jitdesk.storage.schema import PENDING, SYNCED, DeviceState, EventRow, table
 
 EVENTS = table(EventRow)
 _DEVICES = table(DeviceState)
-_COLUMNS = (
+COLUMNS = (
     EVENTS.c.event_id, EVENTS.c.plant_id, EVENTS.c.device_id, EVENTS.c.device_seq, EVENTS.c.hlc,
     EVENTS.c.wall_time, EVENTS.c.kind, EVENTS.c.entity_id, EVENTS.c.actor, EVENTS.c.payload,
     EVENTS.c.schema_version, EVENTS.c.server_seq, EVENTS.c.received_at,
@@ -85,7 +85,7 @@ def _note_seen_seq(session: Session, event: Event) -> None:
 
 def entity_events(session: Session, entity_id: str, kinds: Iterable[str]) -> list[Event]:
     stmt = (
-        select(*_COLUMNS)
+        select(*COLUMNS)
         .where(EVENTS.c.entity_id == entity_id, EVENTS.c.kind.in_(list(kinds)))
         .order_by(EVENTS.c.hlc, EVENTS.c.device_id, EVENTS.c.device_seq)
     )
@@ -104,7 +104,7 @@ def count(session: Session) -> int:
 
 def iter_all(session: Session, batch: int = 20_000) -> Iterator[Event]:
     """Every event, grouped by entity in fold order (the index makes this a sorted scan)."""
-    stmt = select(*_COLUMNS).order_by(
+    stmt = select(*COLUMNS).order_by(
         EVENTS.c.entity_id, EVENTS.c.hlc, EVENTS.c.device_id, EVENTS.c.device_seq
     )
     result = session.execute(stmt.execution_options(yield_per=batch))
@@ -113,7 +113,7 @@ def iter_all(session: Session, batch: int = 20_000) -> Iterator[Event]:
 
 
 def recent(session: Session, limit: int = 100, kinds: Iterable[str] | None = None) -> list[Event]:
-    stmt = select(*_COLUMNS).order_by(EVENTS.c.id.desc()).limit(limit)
+    stmt = select(*COLUMNS).order_by(EVENTS.c.id.desc()).limit(limit)
     if kinds is not None:
         stmt = stmt.where(EVENTS.c.kind.in_(list(kinds)))
     return [from_row(r) for r in session.execute(stmt)]

@@ -16,7 +16,7 @@ import orjson
 from sqlalchemy.orm import Session
 
 from jitdesk.domain.events import Event
-from jitdesk.storage.eventlog import dump_payload
+from jitdesk.storage.eventlog import dump_payload, from_row
 from jitdesk.storage.projections import raw
 from jitdesk.storage.schema import SYNCED
 
@@ -26,6 +26,11 @@ _INSERT = (
     " ON CONFLICT DO NOTHING"
 )
 _PRESENT = "SELECT event_id FROM events WHERE event_id IN (SELECT value FROM json_each(?))"
+_HISTORY = (
+    "SELECT event_id, plant_id, device_id, device_seq, hlc, wall_time, kind, entity_id, actor, payload,"
+    " schema_version, server_seq, received_at FROM events WHERE entity_id IN (SELECT value FROM json_each(?))"
+    " ORDER BY entity_id, hlc, device_id, device_seq"
+)
 _FILL_SEQ = ("UPDATE events SET server_seq = ?, received_at = ?, sync_state = ? "
              "WHERE event_id = ? AND server_seq IS NULL")
 _SEEN = (
@@ -47,10 +52,13 @@ def insert_foreign_many(session: Session, events: Sequence[Event], sync_state: i
         if event.event_id not in seen:
             seen.add(event.event_id)
             fresh.append(event)
-    conn.executemany(_INSERT, [
+    inserted = conn.executemany(_INSERT, [
         (e.event_id, e.plant_id, e.device_id, e.device_seq, e.hlc, e.wall_time, e.kind, e.entity_id, e.actor,
-         _payload_text(e.payload), e.schema_version, e.server_seq, e.received_at, sync_state) for e in fresh])
-    stored = present(session, [e.event_id for e in fresh]) if fresh else set()
+         _payload_text(e.payload), e.schema_version, e.server_seq, e.received_at, sync_state) for e in fresh]).rowcount
+    if inserted == len(fresh):  # every one went in (the usual case)
+        stored = {e.event_id for e in fresh}
+    else:  # some clashed on their device number: find which
+        stored = present(session, [e.event_id for e in fresh]) if fresh else set()
     known = [e for e in events if e.event_id in before and e.server_seq is not None]
     if known:
         conn.executemany(_FILL_SEQ, [(e.server_seq, e.received_at, SYNCED, e.event_id) for e in known])
@@ -76,6 +84,16 @@ def _payload_text(payload: Any) -> str:
         return orjson.dumps(payload, option=orjson.OPT_SORT_KEYS).decode()
     except TypeError:  # orjson.JSONEncodeError is a TypeError
         return dump_payload(payload)
+
+
+def histories(session: Session, entity_ids: Sequence[str], chunk: int = 500) -> dict[str, list[Event]]:
+    """Each entity's whole history in fold order, a few hundred entities per query (entity index)."""
+    out: dict[str, list[Event]] = {}
+    conn = raw(session)
+    for start in range(0, len(entity_ids), chunk):
+        for row in conn.execute(_HISTORY, (json.dumps(list(entity_ids[start:start + chunk])),)):
+            out.setdefault(row[7], []).append(from_row(row))
+    return out
 
 
 def present(session: Session, ids: list[str]) -> set[str]:

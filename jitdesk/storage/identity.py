@@ -42,3 +42,7 @@ def store_device_state(session: Session, device_id: str, last_seq: int, hlc: int
     values = {"device": device_id, "last_seq": last_seq, "hlc": hlc}
     if not raw(session).execute(_UPDATE_DEVICE, values).rowcount:
         session.execute(_DEVICES.insert().values(device_id=device_id, last_seq=last_seq, hlc=hlc))
+
+
+def delete_setting(session: Session, key: str) -> None:
+    session.execute(_SETTINGS.delete().where(_SETTINGS.c.key == key))

@@ -32,7 +32,7 @@ import httpx
 from jitdesk.domain.errors import BadInput, KnownError
 from jitdesk.domain.events import Event
 from jitdesk.runtime.aio import run_until_first
-from jitdesk.services import sync_apply
+from jitdesk.services import catchup, sync_apply
 from jitdesk.services.changes import NO_CHANGES, Changes
 from jitdesk.services.syncstatus import CONNECTING, OFFLINE, ONLINE, SyncStatus
 from jitdesk.services.worker import DbWorker
@@ -308,16 +308,21 @@ class SyncClient:
         """Pull until the server has nothing more, fetching the next page while this one is folded
         (the server reads and sends page n+1 while the DB worker applies page n), so a backlog streams
         through at the speed of the slower side. Each page still commits with its cursor; returns it."""
+        await self._finish_fold()  # a catch-up cut short before (a crash, a lost link) folds first
         cursor = (await self.worker.run(sync_apply.peer, self.db)).cursor
         fetch = asyncio.ensure_future(
             remote.pull(cursor, limit=self._page_limit, wait=0.0, server_id=self._server_id))
+        # A backlog (the first page is not the last) is stored page by page and folded once at the
+        # end (see services.catchup); a short catch-up folds each page as it comes.
+        deferred = False
         try:
             while True:
                 page = await fetch
+                deferred = deferred or page.more
                 if page.more:
                     fetch = asyncio.ensure_future(
                         remote.pull(page.next, limit=self._page_limit, wait=0.0, server_id=self._server_id))
-                await self._apply(page, cursor)
+                await self._apply(page, cursor, fold=not deferred)
                 cursor = page.next
                 if not page.more:
                     return cursor
@@ -326,11 +331,16 @@ class SyncClient:
                 fetch.cancel()
                 with contextlib.suppress(asyncio.CancelledError, KnownError):
                     await fetch
+            if deferred:  # also when the link failed mid-way: the station works on what it holds
+                await self._finish_fold()
 
-    async def _apply(self, page: Page, cursor: int) -> None:
+    async def _finish_fold(self) -> None:
+        self._changed(await self.worker.run(catchup.finish, self.db))
+
+    async def _apply(self, page: Page, cursor: int, *, fold: bool = True) -> None:
         if page.events or page.next != cursor or page.skipped:
             hold = time.monotonic() - self._cursor_saved < ECHO_HOLD_S
-            changes, broken, wrote = await self.worker.run(_apply_page, self.db, page, hold)
+            changes, broken, wrote = await self.worker.run(_apply_page, self.db, page, hold, fold)
             if wrote:
                 self._cursor_saved = time.monotonic()
             if broken:
@@ -399,7 +409,7 @@ def _skipped(item: dict[str, Any]) -> sync_apply.Unreadable:
     reason = str(item.get("reason") or "the server holds this event back")[:500]
     log.warning("server skipped event %s: %s", event_id, reason)
     return sync_apply.Unreadable(wire.raw_text(item), f"skipped by the server: {reason}", event_id, server_seq)
-def _apply_page(db: Database, page: Page, hold_echo: bool = False) -> tuple[Changes, int, bool]:
+def _apply_page(db: Database, page: Page, hold_echo: bool = False, fold: bool = True) -> tuple[Changes, int, bool]:
     """Parse a pulled page and apply it with its cursor (on the DB worker: parsing thousands of
     envelopes would stall the event loop, which is the GUI's). Returns the changes, how many items
     were quarantined as unreadable, and whether it wrote. With `hold_echo`, a page of events the log
@@ -419,7 +429,7 @@ def _apply_page(db: Database, page: Page, hold_echo: bool = False) -> tuple[Chan
         with db.reading() as session:
             if len(eventlog_bulk.present(session, ids)) == len(set(ids)):
                 return NO_CHANGES, 0, False
-    return sync_apply.apply_page(db, items, page.next, page.server_id, broken), len(broken), True
+    return sync_apply.apply_page(db, items, page.next, page.server_id, broken, fold=fold), len(broken), True
 
 
 def _parse(raw: Any) -> tuple[Event, bool] | sync_apply.Unreadable:

@@ -1,6 +1,7 @@
 """Sync: this station's link to the server in plain words (state, last success, events waiting, clock
 skew, last problem), master-data conflicts (edits made without seeing another change to the same
-record), then the quarantine.
+record, each version with a "Keep this version" button for admins), events stamped by a clock running
+far ahead, then the quarantine.
 
 Quarantine: events the server refused, with its reason in plain words. They stay in this station's
 log and never block the others; once the cause is fixed (a token with the right role, a plant
@@ -24,12 +25,14 @@ from PySide6.QtWidgets import (
 )
 
 from jitdesk.domain.auth import Role
+from jitdesk.domain.master import NAMES
 from jitdesk.gui.context import AppContext
 from jitdesk.gui.touch import fit_header
+from jitdesk.gui.views.sync_conflicts import ConflictsPanel
 from jitdesk.gui.widgets import big_button, page_title
 from jitdesk.gui.widgets.page import ReloadingPage
 from jitdesk.gui.words import qt_words, stamp_words
-from jitdesk.services import master_conflicts, quarantine
+from jitdesk.services import far_ahead, master_conflicts, quarantine
 from jitdesk.services.quarantine import QuarantinedEvent, UnreadableItem
 from jitdesk.services.syncstatus import RESTARTING, STANDALONE, STOPPED, SyncStatus
 from jitdesk.services.words import Words, plant_words
@@ -44,7 +47,7 @@ def create_view(ctx: AppContext) -> QWidget:
 
 
 class QuarantineView(ReloadingPage):
-    WATCHES = ("sync",)
+    WATCHES = ("sync", *NAMES.values())  # master edits: conflicts come and go
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -62,9 +65,10 @@ class QuarantineView(ReloadingPage):
         self.link.setObjectName("sectionTitle")
         self.link.setWordWrap(True)
         self.summary = QLabel()
-        self.conflicts = QLabel()  # master-data conflicts, for admins to check
-        self.conflicts.setWordWrap(True)
-        self.conflicts.hide()
+        self.conflicts = ConflictsPanel(ctx, lambda at: stamp_words(self.words, at))  # for admins to settle
+        self.fast_clocks = QLabel()  # events stamped by a clock running far ahead
+        self.fast_clocks.setWordWrap(True)
+        self.fast_clocks.hide()
         self.unreadable_summary = QLabel()
         self.unreadable_summary.setWordWrap(True)
         self.unreadable_table = QTableWidget(0, len(UNREADABLE_COLUMNS))
@@ -89,6 +93,7 @@ class QuarantineView(ReloadingPage):
         layout.addLayout(top)
         layout.addWidget(self.link)
         layout.addWidget(self.conflicts)
+        layout.addWidget(self.fast_clocks)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.unreadable_summary)
@@ -108,11 +113,12 @@ class QuarantineView(ReloadingPage):
         self.ctx.submit(plant_words, on_done=self._set_words)  # times in the plant's zone
         self.ctx.submit(quarantine.quarantined, on_done=self._show)
         self.ctx.submit(quarantine.unreadable, on_done=self._show_unreadable)
-        self.ctx.submit(master_conflicts.conflicts, on_done=self._show_conflicts)
+        self.ctx.submit(master_conflicts.conflicts, on_done=self.conflicts.show_conflicts)
+        self.ctx.submit(far_ahead.far_ahead, on_done=self._show_far_ahead)
 
-    def _show_conflicts(self, items: list[master_conflicts.MasterConflict]) -> None:
-        self.conflicts.setText(master_conflicts.describe(items))
-        self.conflicts.setVisible(bool(items))
+    def _show_far_ahead(self, found: tuple[int, list[far_ahead.FarAhead]]) -> None:
+        self.fast_clocks.setText(far_ahead.describe(*found))
+        self.fast_clocks.setVisible(bool(found[0]))
 
     def _set_words(self, words: Words) -> None:
         self.words = qt_words(words)

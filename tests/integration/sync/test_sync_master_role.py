@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from jitdesk.domain.errors import NotAllowed
+from jitdesk.domain.errors import NotAllowed, NotFound
 from jitdesk.domain.master import Part
 from jitdesk.services import master
 from tests.helpers.sync_server import ServerProcess, make_token, sync_once
@@ -25,6 +25,13 @@ def test_a_station_token_refuses_master_edits_up_front(
     assert [p.value.name for p in master.records(line, Part)] == ["Bolt"]
     sync_once(office, server.url, make_token(sqlite_server_db, "P1", "office", "admin"))
     master.save(office, Part("P-2", "Nut"), actor=None)  # an admin token may
+
+
+def part_edits(db: Any, part_id: str) -> list[Any]:
+    from jitdesk.storage import eventlog
+
+    with db.reading() as session:
+        return eventlog.entity_events(session, part_id, ["master.part.upserted"])
 
 
 def test_edits_made_apart_are_a_conflict_kept_and_shown(
@@ -48,7 +55,18 @@ def test_edits_made_apart_are_a_conflict_kept_and_shown(
     found = master_conflicts.conflicts(one)
     assert found == master_conflicts.conflicts(two) and len(found) == 1
     assert found[0].kind == "part" and found[0].record == "P-1"
-    assert "without seeing it" in master_conflicts.describe(found)
-    # An edit made after seeing both settles it: no new conflict.
-    master.save(one, Part("P-1", "Bolt M10 settled"), actor=None, entity_id=part_id)
-    assert len(master_conflicts.conflicts(one)) == 1
+    assert {found[0].edit_id, found[0].overwrote_id} == {e.event_id for e in part_edits(one, part_id)[1:]}
+    # An admin keeps the version that was overwritten: a new edit made with the newest version in
+    # view, so the conflict is settled on every copy and that version is the record again.
+    conflict = found[0]
+    kept = master.get(one, Part, part_id)
+    lost = "Bolt M8" if kept.name == "Bolt M10" else "Bolt M10"
+    with pytest.raises(NotFound):
+        master_conflicts.keep_version(one, conflict, "not-a-version", actor=None)
+    master_conflicts.keep_version(one, conflict, conflict.overwrote_id, actor=None)
+    assert master.get(one, Part, part_id).name == lost
+    assert master_conflicts.conflicts(one) == []
+    for _ in range(2):
+        sync_once(one, server.url, t1)
+        sync_once(two, server.url, t2)
+    assert master.get(two, Part, part_id).name == lost and master_conflicts.conflicts(two) == []
