@@ -355,7 +355,7 @@ class AndonBoardView(QWidget):
         pages = plan_.page_count
         words = "✔ All stations clear" if not total else f"⚑ {total} open call{'s' if total != 1 else ''}"
         if not self.model.stations:
-            words = "ⓘ No station yet"
+            words = "No station yet"
         if pages > 1:
             elsewhere: dict[int, int] = {}
             for i, cells in enumerate(plan_.pages):

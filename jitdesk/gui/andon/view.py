@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -37,6 +37,7 @@ from jitdesk.gui.andon.board import AndonBoardView
 from jitdesk.gui.andon.calls import CallRow
 from jitdesk.gui.andon.model import BoardModel, ink_for
 from jitdesk.gui.andon.sound import ESCALATION, AndonSound
+from jitdesk.gui.board.type import cap_for, font_with_cap
 from jitdesk.gui.context import AppContext
 from jitdesk.gui.signin import SignInDialog
 from jitdesk.gui.widgets import big_button, page_title, restyle, section_title
@@ -68,6 +69,7 @@ PANEL, BOARD = 0, 1
 SHELVE_MINUTES = 30
 CALL_BUTTON_PX = 30  # a call button's type, smaller where its name would not fit
 CALL_BUTTON_SIDE_PX = 10  # its border (4 px) and padding (6 px) each side
+TV_SUMMARY_SHARE = 0.5  # the TV header's cap height against the tiles'
 
 
 def create_view(ctx: AppContext) -> QWidget:
@@ -159,6 +161,12 @@ class TvBoard(QWidget):
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addWidget(self.board, 1)
         layout.addWidget(self.detail)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # the header (open calls, pages) is read from across the hall too: half the tiles' cap height
+        px = font_with_cap(cap_for(event.size().height()) * TV_SUMMARY_SHARE).pixelSize()
+        self.board.summary.setStyleSheet(f"#boardSummary {{ font-weight: bold; font-size: {px}px; }}")
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:
@@ -327,7 +335,7 @@ class AndonView(ReloadingPage):
 
     def show_raised(self, outcome: RaiseOutcome) -> None:
         self.ctx.bus.publish(outcome.changes)  # outcomes carry their Changes inside: every view hears them
-        self.answer.setText(("⚑  " if outcome.ok else "ⓘ  ") + outcome.words)
+        self.answer.setText(("⚑  " if outcome.ok else "ℹ  ") + outcome.words)
         self._tone("success" if outcome.ok else "info")
         if outcome.open_call_id:
             self.calls.highlight(outcome.open_call_id)
