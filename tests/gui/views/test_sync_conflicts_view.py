@@ -53,6 +53,8 @@ def test_keep_this_version_is_for_admins_and_settles_the_conflict(qtbot: Any, ql
     ctx = AppContext(hub, Settings())
     view = create_view(ctx)
     qtbot.addWidget(view)
+    view.resize(1280, 800)
+    view.show()
     try:
         panel = view.conflicts
         qtbot.waitUntil(lambda: len(panel.buttons) == 2, timeout=10_000)
