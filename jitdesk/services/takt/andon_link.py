@@ -121,7 +121,7 @@ def _is_link_call(call: Call, type_id: str) -> bool:
 def _shift_calls(session: Session, line_id: str, plan: ShiftPlan) -> list[Call]:
     """The link's calls of the line in this shift, by number (a number's call stands even while only its
     later events have come)."""
-    out = []
+    out: list[Call] = []
     while (found := projections.load(session, CALL_PROJECTOR,
                                      episode_call_id(line_id, plan.shift.start_ms, len(out) + 1))) is not None:
         out.append(found[0])

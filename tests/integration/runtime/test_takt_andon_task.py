@@ -13,8 +13,8 @@ from jitdesk.domain.master import CallType, Station, TaktLine
 from jitdesk.runtime.bus import ChangeBus
 from jitdesk.runtime.takt_routes import follow_andon_link
 from jitdesk.services import master
-from jitdesk.services.changes import Changes
 from jitdesk.services.andon.calls import resolve
+from jitdesk.services.changes import Changes
 from jitdesk.services.hub import ServiceHub
 from jitdesk.services.takt.cycles import complete_cycle
 from jitdesk.services.uow import transaction
