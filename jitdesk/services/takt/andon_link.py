@@ -25,7 +25,7 @@ from jitdesk.domain.andon.call import CALL_PROJECTOR, CALL_RAISED, Call
 from jitdesk.domain.andon.rules import decide_raise
 from jitdesk.domain.fold import PROJECTORS
 from jitdesk.domain.master import CallType, Station
-from jitdesk.domain.takt.link import LinkAction, decide_link, episode_call_id, still_in_episode
+from jitdesk.domain.takt.link import LinkAction, behind, decide_link, episode_call_id, still_in_episode
 from jitdesk.domain.takt.plan import ShiftPlan
 from jitdesk.services.andon.calls import resolve_by_system
 from jitdesk.services.changes import NO_CHANGES, Changes
@@ -94,8 +94,9 @@ def look(db: Database, *, now_ms: int | None = None, stations: Iterable[str] | N
             on_line = {sid for sid, s in all_stations.items() if s.line_id == line.line_id}
             mine = [c for c in andon_repo.open_calls(session) if c.station_id in on_line and _is_link_call(c, type_id)]
             plan = line.status.plan
+            due = plan is not None and not mine and line.settings.andon_link and behind(line.status, line.settings)
             action = decide_link(line.status, line.settings, bool(mine),
-                                 plan is not None and _episode_called(session, line, plan, now))
+                                 due and plan is not None and _episode_called(session, line, plan, now))
             if action is LinkAction.RAISE and plan is not None:
                 station = owners[line.line_id]
                 if decide_raise(call_type, station, andon_repo.open_calls_at(session, station), type_id) is None:
