@@ -94,9 +94,9 @@ def look(db: Database, *, now_ms: int | None = None, stations: Iterable[str] | N
             on_line = {sid for sid, s in all_stations.items() if s.line_id == line.line_id}
             mine = [c for c in andon_repo.open_calls(session) if c.station_id in on_line and _is_link_call(c, type_id)]
             plan = line.status.plan
-            due = plan is not None and not mine and line.settings.andon_link and behind(line.status, line.settings)
-            action = decide_link(line.status, line.settings, bool(mine),
-                                 due and plan is not None and _episode_called(session, line, plan, now))
+            called = (plan is not None and not mine and line.settings.andon_link and behind(line.status, line.settings)
+                      and _episode_called(session, line, plan, now))  # read only when a call is due
+            action = decide_link(line.status, line.settings, bool(mine), called)
             if action is LinkAction.RAISE and plan is not None:
                 station = owners[line.line_id]
                 if decide_raise(call_type, station, andon_repo.open_calls_at(session, station), type_id) is None:
