@@ -22,7 +22,7 @@ from jitdesk.runtime.bus import ChangeBus
 from jitdesk.runtime.listeners import Listeners
 from jitdesk.runtime.scan_router import Scan
 from jitdesk.services.hub import ServiceHub
-from jitdesk.services.takt.andon_link import AndonLink
+from jitdesk.services.takt.andon_link import look
 from jitdesk.services.takt.cycles import CycleOutcome, complete_by_code, complete_cycle, is_cycle_code, undo_last_cycle
 from jitdesk.services.uow import wall_clock_ms
 
@@ -35,10 +35,9 @@ LINK_SECONDS = 5.0
 
 async def follow_andon_link(hub: ServiceHub, bus: ChangeBus, *, every_s: float = LINK_SECONDS,
                             clock: Callable[[], int] = wall_clock_ms) -> None:
-    """Run the andon link for the lines this station owns until cancelled."""
-    link = AndonLink()
+    """Run the andon link for this station's line until cancelled (it keeps nothing between looks)."""
     while True:
-        result = await hub.run(link.step, now_ms=clock())
+        result = await hub.run(look, now_ms=clock())
         bus.publish(result.changes)
         await asyncio.sleep(every_s)
 

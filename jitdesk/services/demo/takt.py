@@ -31,7 +31,7 @@ from jitdesk.services import master
 from jitdesk.services.changes import NO_CHANGES, Changes
 from jitdesk.services.demo import DemoContext, demo_section, load_context, simulator
 from jitdesk.services.hub import ServiceHub
-from jitdesk.services.takt.andon_link import TAKT_CODE, AndonLink, owner_stations
+from jitdesk.services.takt.andon_link import TAKT_CODE, look, owner_stations
 from jitdesk.services.takt.demand import set_in
 from jitdesk.services.uow import transaction, wall_clock_ms
 from jitdesk.storage import identity, takt_repo
@@ -171,15 +171,12 @@ def _after_working(shift: Shift, start_ms: int, working_ms: float) -> int | None
     return None
 
 
-_LINK = AndonLink()
-
-
 def link_step(db: Database, now_ms: int | None = None) -> Changes:
     """The andon link for the lines the other stations own (see the module text)."""
     with db.reading() as session:
         here = identity.get_setting(session, STATION_ID)
         others = {sid for sid in owner_stations(session).values() if sid != here}
-    return _LINK.step(db, now_ms=now_ms, stations=others).changes
+    return look(db, now_ms=now_ms, stations=others).changes
 
 
 @simulator("takt", every_seconds=2.0)

@@ -2,11 +2,15 @@
 plant's takt type (code `TAKT`) at the line's owner station; the system resolves it when the line is
 back within the threshold, its shift ends or the link is switched off (rule: domain.takt.link).
 
-Exactly one device acts for a line: the one whose station owns it (of the line's active stations the
-one with role "line" and the lowest code, else the lowest code), so several stations on a line, each
-with its own copy of the log, never raise two calls for one episode. `AndonLink.step` runs every few
-seconds on each station (runtime.takt_routes.follow_andon_link) and acts for the lines its station owns
-(`stations=` names others: the demo plays every station). A plant without a `TAKT` type gets no calls.
+Every station of a line looks for it (`look`, every few seconds: runtime.takt_routes.follow_andon_link;
+`stations=` names others: the demo plays every station), so the line gets its call while its owner is
+down. The call goes to the owner station (of the line's active stations the one with role "line" and the
+lowest code, else the lowest code) under the episode's id (`domain.takt.link.episode_call_id`: line,
+shift, number of the link's call in the shift), so two stations raising one episode write one call once
+they sync, whichever of them is up, and a restarted station reads what the episode already had from the
+log. Two stations apart long enough to see different completions may disagree on when an episode ended;
+then the one that saw the line back may raise the next number, which is a new episode's call.
+A plant without a `TAKT` type gets no calls.
 """
 
 from __future__ import annotations
@@ -17,33 +21,37 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from jitdesk.domain.andon.call import CALL_RAISED
+from jitdesk.domain.andon.call import CALL_PROJECTOR, CALL_RAISED, Call
 from jitdesk.domain.andon.rules import decide_raise
 from jitdesk.domain.fold import PROJECTORS
-from jitdesk.domain.ids import uuid7
 from jitdesk.domain.master import CallType, Station
-from jitdesk.domain.takt.link import LinkAction, decide_link
+from jitdesk.domain.takt.link import LinkAction, behind, decide_link, episode_call_id, still_in_episode
+from jitdesk.domain.takt.plan import ShiftPlan
 from jitdesk.services.andon.calls import resolve_by_system
 from jitdesk.services.changes import NO_CHANGES, Changes
 from jitdesk.services.takt.status import LineTakt, board
 from jitdesk.services.uow import transaction, wall_clock_ms
-from jitdesk.storage import andon_repo, identity, projections
+from jitdesk.storage import andon_repo, identity, projections, takt_repo
 from jitdesk.storage.database import STATION_ID, Database
 
-__all__ = ["AndonLink", "LinkResult", "owner_stations"]
+__all__ = ["LinkResult", "look", "owner_stations"]
 
 log = logging.getLogger("jitdesk.takt")
 
 TAKT_CODE = "TAKT"
 SOURCE = "board"  # the andon call sources have no "takt" yet; the note says the takt link raised it
 RESOLVE_REASON = "other"
-NOTE_PREFIX = "takt link: "  # marks the calls the link raised (a person's own TAKT press is left alone)
+NOTE_PREFIX = "takt link: "  # marks the calls the link raised and closed (a person's own TAKT press is left alone)
+MAX_CYCLES = 100_000  # more completions than any shift has
+
+
+def _stations(session: Session) -> dict[str, Station]:
+    return projections.all_states(session, PROJECTORS.get("station"))
 
 
 def owner_stations(session: Session) -> dict[str, str]:
     """line id -> the station that owns it (see the module text)."""
-    stations: dict[str, Station] = projections.all_states(session, PROJECTORS.get("station"))
-    ranked = sorted(((s.role != "line", s.code, sid, s.line_id) for sid, s in stations.items()
+    ranked = sorted(((s.role != "line", s.code, sid, s.line_id) for sid, s in _stations(session).items()
                      if s.active and s.line_id))
     out: dict[str, str] = {}
     for _not_line, _code, sid, line_id in ranked:
@@ -65,46 +73,79 @@ class LinkResult:
     changes: Changes = NO_CHANGES
 
 
-class AndonLink:
-    """Remembers, per line, whether the running episode has had its call (`armed` False)."""
-
-    def __init__(self) -> None:
-        self.armed: dict[str, bool] = {}
-
-    def step(self, db: Database, *, now_ms: int | None = None, stations: Iterable[str] | None = None) -> LinkResult:
-        now = wall_clock_ms() if now_ms is None else now_ms
-        with db.reading() as session:
-            acting = set(stations) if stations is not None else {identity.get_setting(session, STATION_ID)}
-            kind = _takt_type(session)
-            owned = {line: sid for line, sid in owner_stations(session).items() if sid in acting}
-        if kind is None or not owned:
-            return LinkResult()
-        type_id, call_type = kind
-        lines = [lt for lt in board(db, now_ms=now).lines if lt.line_id in owned]
-        raised: list[str] = []
-        resolved: list[str] = []
-        with transaction(db, now_ms=lambda: now) as tx:
-            for line in lines:
-                station = owned[line.line_id]
-                open_calls = andon_repo.open_calls_at(tx.session, station)
-                mine = [c for c in open_calls if c.call_type_id == type_id and c.source == SOURCE
-                        and c.note.startswith(NOTE_PREFIX)]
-                armed = self.armed.get(line.line_id, not mine)
-                action, self.armed[line.line_id] = decide_link(line.status, line.settings, bool(mine), armed)
-                if action is LinkAction.RAISE and decide_raise(call_type, station, open_calls, type_id) is None:
-                    call_id = uuid7(now)
+def look(db: Database, *, now_ms: int | None = None, stations: Iterable[str] | None = None) -> LinkResult:
+    """One look at the lines of `stations` (default: this station): raise or resolve their calls."""
+    now = wall_clock_ms() if now_ms is None else now_ms
+    with db.reading() as session:
+        acting = set(stations) if stations is not None else {identity.get_setting(session, STATION_ID)}
+        kind = _takt_type(session)
+        all_stations = _stations(session)
+        owners = owner_stations(session)
+    lines_of = {s.line_id for sid, s in all_stations.items() if sid in acting and s.active and s.line_id}
+    if kind is None or not lines_of:
+        return LinkResult()
+    type_id, call_type = kind
+    lines = [lt for lt in board(db, now_ms=now).lines if lt.line_id in lines_of]
+    raised: list[str] = []
+    resolved: list[str] = []
+    with transaction(db, now_ms=lambda: now) as tx:
+        for line in lines:
+            session = tx.session
+            on_line = {sid for sid, s in all_stations.items() if s.line_id == line.line_id}
+            mine = [c for c in andon_repo.open_calls(session) if c.station_id in on_line and _is_link_call(c, type_id)]
+            plan = line.status.plan
+            called = (plan is not None and not mine and line.settings.andon_link and behind(line.status, line.settings)
+                      and _episode_called(session, line, plan, now))  # read only when a call is due
+            action = decide_link(line.status, line.settings, bool(mine), called)
+            if action is LinkAction.RAISE and plan is not None:
+                station = owners[line.line_id]
+                if decide_raise(call_type, station, andon_repo.open_calls_at(session, station), type_id) is None:
+                    call_id = _next_call_id(session, line.line_id, plan)
                     tx.append(CALL_RAISED, call_id, {
                         "station_id": station, "call_type_id": type_id, "source": SOURCE,
                         "severity": call_type.severity, "stops_line": call_type.stops_line,
                         "note": _note(line)}, None)
                     raised.append(call_id)
                     log.info("takt call %s raised: %s", call_id, _note(line))
-                elif action is LinkAction.RESOLVE:
-                    for call in mine:
-                        resolve_by_system(tx, call, RESOLVE_REASON, _back(line))
-                        resolved.append(call.call_id)
-                        log.info("takt call %s resolved: %s", call.call_id, _back(line))
-        return LinkResult(tuple(raised), tuple(resolved), tx.changes)
+            elif action is LinkAction.RESOLVE:
+                for call in mine:
+                    resolve_by_system(tx, call, RESOLVE_REASON, _back(line))
+                    resolved.append(call.call_id)
+                    log.info("takt call %s resolved: %s", call.call_id, _back(line))
+    return LinkResult(tuple(raised), tuple(resolved), tx.changes)
+
+
+def _is_link_call(call: Call, type_id: str) -> bool:
+    return call.call_type_id == type_id and call.source == SOURCE and call.note.startswith(NOTE_PREFIX)
+
+
+def _shift_calls(session: Session, line_id: str, plan: ShiftPlan) -> list[Call]:
+    """The link's calls of the line in this shift, by number (a number's call stands even while only its
+    later events have come)."""
+    out: list[Call] = []
+    while (found := projections.load(session, CALL_PROJECTOR,
+                                     episode_call_id(line_id, plan.shift.start_ms, len(out) + 1))) is not None:
+        out.append(found[0])
+    return out
+
+
+def _next_call_id(session: Session, line_id: str, plan: ShiftPlan) -> str:
+    return episode_call_id(line_id, plan.shift.start_ms, len(_shift_calls(session, line_id, plan)) + 1)
+
+
+def _episode_called(session: Session, line: LineTakt, plan: ShiftPlan, now_ms: int) -> bool:
+    """The shift's last link call was closed by a person and the line has not been back since its raise."""
+    calls = _shift_calls(session, line.line_id, plan)
+    last = calls[-1] if calls else None
+    if last is None or last.is_open or _closed_by_link(last):
+        return False
+    rows = takt_repo.minute_rows(session, plan.shift.start_ms, plan.shift.end_ms, line.line_id)
+    since = takt_repo.latest_completions(session, line.line_id, last.raised_ms + 1, MAX_CYCLES, now_ms)
+    return still_in_episode(plan, line.settings, rows, since)
+
+
+def _closed_by_link(call: Call) -> bool:
+    return call.end_by is None and call.end_reason == RESOLVE_REASON and call.end_text.startswith(NOTE_PREFIX)
 
 
 def _note(line: LineTakt) -> str:
@@ -116,5 +157,5 @@ def _back(line: LineTakt) -> str:
     if line.status.plan is None:
         return f"{NOTE_PREFIX}line {line.code}'s shift ended"
     if not line.settings.andon_link:
-        return f"takt link switched off for line {line.code}"
+        return f"{NOTE_PREFIX}switched off for line {line.code}"
     return f"{NOTE_PREFIX}line {line.code} is back within {line.settings.andon_takts} cycles of plan"

@@ -1,5 +1,7 @@
 """The station's andon-link task with no Qt: on the station that owns line L1 it raises the line's
-Behind-takt call and puts it on the change bus; on another station of the line it raises none."""
+Behind-takt call and puts it on the change bus; on another station of the line (the owner down) it raises
+the same call at the owner; after a person closed it, a restarted station (a new task and hub over the same
+database) raises none while the line stays behind."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from jitdesk.domain.master import CallType, Station, TaktLine
 from jitdesk.runtime.bus import ChangeBus
 from jitdesk.runtime.takt_routes import follow_andon_link
 from jitdesk.services import master
+from jitdesk.services.andon.calls import resolve
 from jitdesk.services.changes import Changes
 from jitdesk.services.hub import ServiceHub
 from jitdesk.services.takt.cycles import complete_cycle
@@ -73,15 +76,40 @@ def test_the_owner_station_raises_and_publishes(tmp_path: Path) -> None:
         hub.close()
 
 
-def test_another_station_of_the_line_raises_none(tmp_path: Path) -> None:
-    hub, _ids = _station_db(tmp_path / "b.db", "L1-B")
+def test_another_station_of_the_line_raises_the_owners_call(tmp_path: Path) -> None:
+    hub, ids = _station_db(tmp_path / "b.db", "L1-B")
     bus = ChangeBus()
+    published: list[Changes] = []
+    bus.subscribe(published.append)
+    try:
+        asyncio.run(_run(hub, lambda: any(c.touches("andon_call") for c in published), bus))
+        with hub.db.reading() as session:
+            assert [c.station_id for c in andon_repo.open_calls(session)] == [ids["L1-A"]]
+    finally:
+        hub.close()
+
+
+def test_a_restarted_station_raises_no_second_call_for_a_closed_episode(tmp_path: Path) -> None:
+    hub, ids = _station_db(tmp_path / "a.db", "L1-A")
+    sup, _ = master.save_user(hub.db, actor=None, name="Sam Super", badge="B-5001", role="supervisor", pin="5001")
+    published: list[Changes] = []
+    bus = ChangeBus()
+    bus.subscribe(published.append)
+    try:
+        asyncio.run(_run(hub, lambda: any(c.touches("andon_call") for c in published), bus))
+        with hub.db.reading() as session:
+            [call] = andon_repo.open_calls_at(session, ids["L1-A"])
+        resolve(hub.db, call.call_id, "instructed", "extra hands sent", actor=sup, now_ms=at(7))
+    finally:
+        hub.close()
+    again = CountingHub(open_database(tmp_path / "a.db"))  # the station restarted
     looks: list[Changes] = []
+    bus = ChangeBus()
     bus.subscribe(looks.append)
     try:
-        asyncio.run(_run(hub, lambda: hub.looks >= 3, bus))  # three looks, each with nothing to do
-        with hub.db.reading() as session:
+        asyncio.run(_run(again, lambda: again.looks >= 3, bus))  # three looks, each with nothing to do
+        with again.db.reading() as session:
             assert andon_repo.open_calls(session) == []
         assert not any(looks)
     finally:
-        hub.close()
+        again.close()

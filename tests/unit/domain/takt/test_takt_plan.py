@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from jitdesk.domain.master import Demand, TaktLine, demand_key
 from jitdesk.domain.takt.calendar import STOP, Calendar, Pause, ShiftPattern, to_ms
 from jitdesk.domain.takt.cycle import HOUR_MS, TaktMinutes, parts_between
-from jitdesk.domain.takt.link import LinkAction, behind, decide_link
+from jitdesk.domain.takt.link import LinkAction, behind, decide_link, episode_call_id, lag_at, still_in_episode
 from jitdesk.domain.takt.plan import plan_at, plans_for_day
 from jitdesk.domain.takt.status import BEHIND, BREAK, OFF, RUNNING, STOPPED, line_status
 
@@ -91,12 +91,12 @@ def test_status_ahead_behind_countdown_and_rate_at_a_clock_time() -> None:
     assert status.rate_needed_per_hour is not None and round(status.rate_needed_per_hour, 1) == round(320 / 5, 1)
     assert behind(status, TaktLine("L1", andon_takts=5)) and not behind(status, TaktLine("L1", andon_takts=25))
     on = TaktLine("L1", andon_takts=5, andon_link=True)
-    assert decide_link(status, on, False, True) == (LinkAction.RAISE, False)
-    assert decide_link(status, on, True, False) == (LinkAction.NONE, False)  # its call is open
-    assert decide_link(status, on, False, False) == (LinkAction.NONE, False)  # closed by hand: same episode
+    assert decide_link(status, on, False, False) is LinkAction.RAISE
+    assert decide_link(status, on, True, False) is LinkAction.NONE  # its call is open
+    assert decide_link(status, on, False, True) is LinkAction.NONE  # closed by hand: same episode
     within = TaktLine("L1", andon_takts=25, andon_link=True)
-    assert decide_link(status, within, True, False) == (LinkAction.RESOLVE, True)  # back within
-    assert decide_link(status, TaktLine("L1", andon_takts=5), True, False) == (LinkAction.RESOLVE, True)  # off
+    assert decide_link(status, within, True, False) is LinkAction.RESOLVE  # back within
+    assert decide_link(status, TaktLine("L1", andon_takts=5), True, False) is LinkAction.RESOLVE  # off
 
 
 def test_status_pauses_in_breaks_and_stops_and_outside_shifts() -> None:
@@ -110,8 +110,8 @@ def test_status_pauses_in_breaks_and_stops_and_outside_shifts() -> None:
     assert night.phase == OFF and night.resumes_ms == to_ms(datetime(2026, 12, 3, 6, tzinfo=BERLIN))
     on = TaktLine("L1", andon_takts=1, andon_link=True)
     assert not behind(in_break, on) and not behind(night, on)
-    assert decide_link(in_break, on, True, False) == (LinkAction.NONE, False)  # a break holds the call
-    assert decide_link(night, on, True, False) == (LinkAction.RESOLVE, True)  # the shift ended
+    assert decide_link(in_break, on, True, False) is LinkAction.NONE  # a break holds the call
+    assert decide_link(night, on, True, False) is LinkAction.RESOLVE  # the shift ended
 
 
 def test_parts_between_counts_whole_minutes_only_inside() -> None:
@@ -132,3 +132,22 @@ def test_a_status_moved_on_by_the_clock_equals_one_made_then() -> None:
         assert (moved.planned, moved.phase, moved.countdown_ms, moved.resumes_ms, moved.rate_needed_per_hour) == (
             fresh.planned, fresh.phase, fresh.countdown_ms, fresh.resumes_ms, fresh.rate_needed_per_hour)
     assert not stale(then, at(13, 59)) and stale(then, at(14))
+
+
+def test_an_episode_ends_at_the_first_completion_back_within_the_threshold() -> None:
+    plan = plan_at(CAL, "L1", at(8), [demand(420, "Early")])
+    assert plan is not None
+    made = [at(6, 1) + i * 70_000 for i in range(100)]  # 20 behind at 08:00
+    settings = TaktLine("L1", andon_takts=5, andon_link=True)
+    assert lag_at(plan, rows_from(made), at(8)) == 20
+    assert still_in_episode(plan, settings, rows_from(made), made[-3:])  # all far behind
+    # 3 quick ones a minute from 08:00:10 (a minute counts whole, as on the board): 17 behind in the
+    # first minute, 2 fewer each minute after: 5 behind in the 7th (08:06), from the 19th completion
+    quick = [at(8, 0, 10) + i * 20_000 for i in range(30)]
+    rows = rows_from(made + quick)
+    assert [lag_at(plan, rows, quick[i]) for i in (0, 3, 17, 18)] == [17, 15, 7, 5]
+    assert not still_in_episode(plan, settings, rows, quick)
+    assert still_in_episode(plan, settings, rows, quick[:18])  # the 19th brought it back
+    assert episode_call_id("L1", at(6), 1) == episode_call_id("L1", at(6), 1)  # every device: the same id
+    assert len({episode_call_id("L1", at(6), 1), episode_call_id("L1", at(6), 2),
+                episode_call_id("L2", at(6), 1), episode_call_id("L1", at(14), 1)}) == 4
