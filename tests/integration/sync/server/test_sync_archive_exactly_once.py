@@ -47,7 +47,7 @@ def test_a_re_push_after_the_archive_is_a_duplicate_never_a_second_copy(
             assert answer.status_code == 200, answer.text
             return list(answer.json()["results"])
 
-        first = push(batch + [newest])
+        first = push([*batch, newest])
         assert [r["status"] for r in first] == [wire.ACCEPTED] * 6
         done = subprocess.run([sys.executable, "-m", "jitdesk", "server", "archive", "--plant", "P1", "--before", "6",
                                "--yes", "--db", server_db], capture_output=True, text=True, cwd=ROOT,
