@@ -230,6 +230,9 @@ def _quarantine_unreadable(session: Any, items: Sequence[Unreadable]) -> None:
             set_={"reason": values["reason"], "server_seq": item.server_seq}))
 
 
+HELD_BY_SERVER = "held by the server: "  # the reason of a hold kept by record_holds
+
+
 def record_holds(db: Database, items: Sequence[Unreadable], key: str, cursor: int) -> Changes:
     """Keep holds the server decided after this station pulled the events (shown in the Sync view
     like an unreadable item, the event itself staying in the log and projections) and store the

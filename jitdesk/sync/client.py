@@ -440,7 +440,7 @@ def _held(hold: dict[str, Any]) -> sync_apply.Unreadable:
     reason = str(hold.get("reason") or "no reason given")[:500]
     log.warning("server holds event %s: %s", event_id, reason)
     return sync_apply.Unreadable(json.dumps(hold, ensure_ascii=True, sort_keys=True, default=str),
-                                 f"held by the server: {reason}", event_id, None)
+                                 sync_apply.HELD_BY_SERVER + reason, event_id, None)
 
 
 def _skipped(item: dict[str, Any]) -> sync_apply.Unreadable:
