@@ -230,6 +230,23 @@ def _quarantine_unreadable(session: Any, items: Sequence[Unreadable]) -> None:
             set_={"reason": values["reason"], "server_seq": item.server_seq}))
 
 
+HELD_BY_SERVER = "held by the server: "  # the reason of a hold kept by record_holds
+
+
+def record_holds(db: Database, items: Sequence[Unreadable], key: str, cursor: int) -> Changes:
+    """Keep holds the server decided after this station pulled the events (shown in the Sync view
+    like an unreadable item, the event itself staying in the log and projections) and store the
+    hold cursor `key`, in one transaction; applying one twice keeps one row."""
+    from jitdesk.storage.identity import set_setting
+
+    with transaction(db) as tx:
+        if items:
+            _quarantine_unreadable(tx.session, items)
+            tx.touch(SYNC_PROJECTION, "unreadable")
+        set_setting(tx.session, key, str(cursor))
+    return tx.changes
+
+
 def unreadable_count(db: Database) -> int:
     """How many pulled items this station could not read (see the Sync view)."""
     with db.reading() as session:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import json
 import logging
 import random
 import time
@@ -43,6 +44,7 @@ from jitdesk.sync.remote import Page, Refused, Remote, ResyncNeeded, Unreachable
 
 log = logging.getLogger("jitdesk.sync")
 ECHO_HOLD_S = 5.0  # a page of events already held here writes nothing while the cursor was stored this recently
+HOLDS_KEY = "sync_holds_after"  # the last server hold number this station has applied
 
 
 def wall_ms() -> int:
@@ -78,6 +80,8 @@ class SyncClient:
         self._rng = rng or random.Random()
         self._clock_ms = clock_ms  # this station's wall clock (tests skew it)
         self._persisted = 0.0
+        self._holds_after: int | None = None  # the hold cursor (setting HOLDS_KEY), read at the first pull
+        self._ask_holds = True  # until a server of an older version refuses holds_after
         self._cursor_saved = 0.0  # when a pulled page last wrote (and stored the cursor)
         self._stop = asyncio.Event()
         self._kick = asyncio.Event()
@@ -300,7 +304,7 @@ class SyncClient:
 
     async def _pull_once(self, remote: Remote, wait: float, cursor: int) -> tuple[bool, int]:
         """Pull and apply one page after `cursor`; (the server has more right away, the new cursor)."""
-        page = await remote.pull(cursor, limit=self._page_limit, wait=wait, server_id=self._server_id)
+        page = await self._pull(remote, cursor, wait)
         await self._apply(page, cursor)
         return page.more, page.next
 
@@ -310,8 +314,7 @@ class SyncClient:
         through at the speed of the slower side. Each page still commits with its cursor; returns it."""
         await self._finish_fold()  # a catch-up cut short before (a crash, a lost link) folds first
         cursor = (await self.worker.run(sync_apply.peer, self.db)).cursor
-        fetch = asyncio.ensure_future(
-            remote.pull(cursor, limit=self._page_limit, wait=0.0, server_id=self._server_id))
+        fetch = asyncio.ensure_future(self._pull(remote, cursor, 0.0))
         # A backlog (the first page is not the last) is stored page by page and folded once at the
         # end (see services.catchup); a short catch-up folds each page as it comes.
         deferred = False
@@ -320,8 +323,7 @@ class SyncClient:
                 page = await fetch
                 deferred = deferred or page.more
                 if page.more:
-                    fetch = asyncio.ensure_future(
-                        remote.pull(page.next, limit=self._page_limit, wait=0.0, server_id=self._server_id))
+                    fetch = asyncio.ensure_future(self._pull(remote, page.next, 0.0))
                 await self._apply(page, cursor, fold=not deferred)
                 cursor = page.next
                 if not page.more:
@@ -334,10 +336,39 @@ class SyncClient:
             if deferred:  # also when the link failed mid-way: the station works on what it holds
                 await self._finish_fold()
 
+    async def _pull(self, remote: Remote, after: int, wait: float) -> Page:
+        """One page after `after`, asking for the holds decided since this station's hold cursor (a
+        hold on an event it already pulled); an older server that refuses the parameter is asked
+        without it from then on (its holds reach the station only as skipped items in pages)."""
+        if self._holds_after is None and self._ask_holds:
+            self._holds_after = int(await self.worker.run(self.db.setting, HOLDS_KEY) or 0)
+        while True:
+            try:
+                return await remote.pull(after, limit=self._page_limit, wait=wait, server_id=self._server_id,
+                                         holds_after=self._holds_after if self._ask_holds else None)
+            except Refused as refused:
+                if refused.status == 422 and "holds_after" in refused.reason and self._ask_holds:
+                    self._ask_holds = False
+                    continue
+                raise
+
+    async def _apply_holds(self, page: Page) -> None:
+        if page.holds_next is None or (not page.holds and page.holds_next == self._holds_after):
+            return
+        items = [_held(hold) for hold in page.holds]
+        self._changed(await self.worker.run(sync_apply.record_holds, self.db, items, HOLDS_KEY, page.holds_next))
+        self._holds_after = page.holds_next
+        if items:
+            await self._refresh_counts()
+
     async def _finish_fold(self) -> None:
         self._changed(await self.worker.run(catchup.finish, self.db))
 
     async def _apply(self, page: Page, cursor: int, *, fold: bool = True) -> None:
+        await self._apply_page(page, cursor, fold=fold)
+        await self._apply_holds(page)
+
+    async def _apply_page(self, page: Page, cursor: int, *, fold: bool = True) -> None:
         if page.events or page.next != cursor or page.skipped:
             hold = time.monotonic() - self._cursor_saved < ECHO_HOLD_S
             changes, broken, wrote = await self.worker.run(_apply_page, self.db, page, hold, fold)
@@ -401,6 +432,15 @@ class SyncClient:
     def _changed(self, changes: Changes) -> None:
         if changes and self._on_changes is not None:
             self._on_changes(changes)
+
+
+def _held(hold: dict[str, Any]) -> sync_apply.Unreadable:
+    """A hold on an event this station may already hold: kept (and shown) with the server's reason."""
+    event_id = hold.get("event_id") if isinstance(hold.get("event_id"), str) else None
+    reason = str(hold.get("reason") or "no reason given")[:500]
+    log.warning("server holds event %s: %s", event_id, reason)
+    return sync_apply.Unreadable(json.dumps(hold, ensure_ascii=True, sort_keys=True, default=str),
+                                 sync_apply.HELD_BY_SERVER + reason, event_id, None)
 
 
 def _skipped(item: dict[str, Any]) -> sync_apply.Unreadable:

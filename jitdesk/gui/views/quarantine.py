@@ -34,6 +34,7 @@ from jitdesk.gui.widgets.page import ReloadingPage
 from jitdesk.gui.words import qt_words, stamp_words
 from jitdesk.services import far_ahead, master_conflicts, quarantine
 from jitdesk.services.quarantine import QuarantinedEvent, UnreadableItem
+from jitdesk.services.sync_apply import HELD_BY_SERVER
 from jitdesk.services.syncstatus import RESTARTING, STANDALONE, STOPPED, SyncStatus
 from jitdesk.services.words import Words, plant_words
 
@@ -138,7 +139,8 @@ class QuarantineView(ReloadingPage):
         self.unreadable_summary.setText(
             f"{len(items)} item(s) from the server this station could not read as events. They are kept "
             "here as they were sent and did not hold up the others; tell the administrator "
-            "(a newer jitdesk on the server, or something between this station and it, may be the cause).")
+            "(a newer jitdesk on the server, or something between this station and it, may be the cause)."
+            + _held_words(items))
         self.unreadable_summary.setVisible(bool(items))
         self.unreadable_table.setVisible(bool(items))
 
@@ -185,3 +187,13 @@ def describe_link(status: SyncStatus) -> str:
     if status.message:
         lines.append(f"Last problem: {status.message}")
     return "\n".join(lines)
+
+
+def _held_words(items: list[UnreadableItem]) -> str:
+    """Holds the server decided after this station had the event: kept, and still counted here."""
+    held = sum(1 for item in items if item.reason.startswith(HELD_BY_SERVER))
+    if not held:
+        return ""
+    return (f" {held} of them are events the server holds back after this station had pulled them "
+            "(\"held by the server\"): they still count in this station's figures until the administrator "
+            "settles them.")

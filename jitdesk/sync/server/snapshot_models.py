@@ -50,6 +50,9 @@ archived_events = Table(
     Column("origin", SmallInteger, nullable=False, server_default="0"),
     Column("archived_at", String(32), nullable=False),
     Index("ix_archived_events_plant_seq", "plant_id", "server_seq"),
+    # Push admission looks up ids and device_seqs not found in `events` here (exactly-once).
+    Index("uq_archived_events_event_id", "event_id", unique=True),
+    Index("uq_archived_events_device_seq", "device_id", "device_seq", unique=True),
 )
 
 archive_horizons = Table(

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, union_all
+from sqlalchemy import Connection, delete, func, insert, select, union_all
 
 from jitdesk.sync.server.models import events, held_events
 from jitdesk.sync.server.snapshot_models import archived_events, snapshots
@@ -39,10 +40,24 @@ def events_upto(store: ServerStore, plant_id: str, seq: int, chunk: int = 20_000
     parts = [select(*_columns(t)).where(t.c.plant_id == plant_id, t.c.server_seq <= seq, t.c.event_id.not_in(held))
              for t in (archived_events, events)]
     stmt = union_all(*parts)
-    with store.reading() as conn:
+    with _one_read(store) as conn:
         result = conn.execution_options(yield_per=chunk).execute(stmt)
         for part in result.partitions(chunk):
             yield [tuple(r) for r in part]
+
+
+@contextmanager
+def _one_read(store: ServerStore) -> Iterator[Connection]:
+    """A read transaction for a streamed result: the PostgreSQL read pool is autocommit, where a
+    server-side cursor cannot live; one REPEATABLE READ transaction sees archive and events at once."""
+    if store.is_sqlite:
+        with store.reading() as conn:
+            yield conn
+        return
+    with store.engine.connect() as raw:
+        conn = raw.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            yield conn
 
 
 def save(store: ServerStore, meta: dict[str, Any], body: bytes) -> None:

@@ -467,33 +467,49 @@ class ServerStore:
         return stored
 
     def _taken_seqs(self, conn: Connection, pairs: set[tuple[str, int]]) -> set[tuple[str, int]]:
-        """The (device_id, device_seq) pairs already used: exact index look-ups of the numbers asked
-        for, one bound array, never a range (1 and 2**62 would scan a device's whole history)."""
+        """The (device_id, device_seq) pairs already used, live or archived: exact index look-ups of the
+        numbers asked for, one bound array, never a range (1 and 2**62 would scan a device's whole
+        history). The archive is asked only for the pairs not found live."""
         if not pairs:
             return set()
+        found = self._taken_in(conn, "events", pairs)
+        rest = pairs - found
+        return found | (self._taken_in(conn, "archived_events", rest) if rest else set())
+
+    def _taken_in(self, conn: Connection, table: str, pairs: set[tuple[str, int]]) -> set[tuple[str, int]]:
         wanted = sorted(pairs)
         if self.is_sqlite:
-            sql = text("SELECT e.device_id, e.device_seq FROM json_each(:pairs) AS w JOIN events AS e "
+            sql = text(f"SELECT e.device_id, e.device_seq FROM json_each(:pairs) AS w JOIN {table} AS e "
                        "ON e.device_id = json_extract(w.value, '$[0]') "
                        "AND e.device_seq = json_extract(w.value, '$[1]')")
             found = conn.execute(sql, {"pairs": json.dumps(wanted)})
         else:
             sql = text("SELECT e.device_id, e.device_seq FROM unnest(CAST(:devs AS text[]), CAST(:seqs AS bigint[])) "
-                       "AS w(d, s) JOIN events AS e ON e.device_id = w.d AND e.device_seq = w.s")
+                       f"AS w(d, s) JOIN {table} AS e ON e.device_id = w.d AND e.device_seq = w.s")
             found = conn.execute(sql, {"devs": [d for d, _ in wanted], "seqs": [q for _, q in wanted]})
         return {(r[0], int(r[1])) for r in found}
 
     def _stored_by_id(self, conn: Connection, ids: list[str]) -> dict[str, dict[str, Any]]:
-        """The stored rows of the ids already held. One bound array, not hundreds of IN parameters:
-        compiling a 500-way IN costs more than the lookup itself."""
+        """The stored rows of the ids already held, live or archived (an archived id answers exactly as
+        a live one: exactly-once outlives the archive). The archive is asked only for the ids not
+        found live, on its unique event_id index."""
+        found = self._rows_by_id(conn, "events", ids)
+        rest = [i for i in ids if i not in found]
+        if rest:
+            found.update(self._rows_by_id(conn, "archived_events", rest))
+        return found
+
+    def _rows_by_id(self, conn: Connection, table: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """One bound array, not hundreds of IN parameters: compiling a 500-way IN costs more than the
+        lookup itself."""
         cols = ("server_seq", "plant_id", "device_id", "device_seq", "hlc", "wall_time", "kind", "entity_id",
                 "actor", "schema_version", "payload")
         if self.is_sqlite:
-            sql = text(f"SELECT event_id, {', '.join(cols)} FROM events "
+            sql = text(f"SELECT event_id, {', '.join(cols)} FROM {table} "
                        "WHERE event_id IN (SELECT value FROM json_each(:ids))")
             rows = conn.execute(sql, {"ids": json.dumps(ids)})
         else:
-            sql = text(f"SELECT event_id, {', '.join(cols)} FROM events WHERE event_id = ANY(:ids)")
+            sql = text(f"SELECT event_id, {', '.join(cols)} FROM {table} WHERE event_id = ANY(:ids)")
             rows = conn.execute(sql, {"ids": ids})
         return {row[0]: dict(zip(cols, row[1:], strict=True)) for row in rows}
 
