@@ -1,6 +1,6 @@
 """server: unique keys on archived_events (event_id; device_id+device_seq) so push admission can look there
 
-Revision ID: s0007_archive_keys
+Revision ID: s0007
 Revises: s0006
 Create Date: 2026-12-02 05:30:00
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = 's0007_archive_keys'
+revision = 's0007'
 down_revision = 's0006'
 branch_labels = None
 depends_on = None
