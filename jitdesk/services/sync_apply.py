@@ -236,10 +236,13 @@ HELD_BY_SERVER = "held by the server: "  # the reason of a hold kept by record_h
 def record_holds(db: Database, items: Sequence[Unreadable], key: str, cursor: int) -> Changes:
     """Keep holds the server decided after this station pulled the events (shown in the Sync view
     like an unreadable item, the event itself staying in the log and projections) and store the
-    hold cursor `key`, in one transaction; applying one twice keeps one row."""
+    hold cursor `key`, in one transaction; applying one twice keeps one row. A hold on an event this
+    station never pulled is not kept: if it comes, the page serves it as skipped with its reason."""
     from jitdesk.storage.identity import set_setting
 
     with transaction(db) as tx:
+        held = eventlog_bulk.present(tx.session, [i.event_id for i in items if i.event_id]) if items else set()
+        items = [i for i in items if i.event_id in held]
         if items:
             _quarantine_unreadable(tx.session, items)
             tx.touch(SYNC_PROJECTION, "unreadable")
