@@ -116,6 +116,8 @@ class FitArea(QScrollArea):
         if height > room.height() and width == room.width() and upright:
             # The upright scroll bar takes its width from the room: the page is never under it.
             width = max(least.width(), width - self.verticalScrollBar().sizeHint().width())
+            if layout is not None and layout.hasHeightForWidth():  # narrower: wrapped text wants more lines
+                height = max(height, layout.minimumHeightForWidth(width))
         page.resize(width, height)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
