@@ -28,15 +28,20 @@ from PySide6.QtWidgets import (
 from jitdesk.domain.auth import Role
 from jitdesk.domain.errors import KnownError
 from jitdesk.domain.master import Line, User
+from jitdesk.gui import theme
 from jitdesk.gui.admin.fields import Editor, RefEditor
 from jitdesk.gui.admin.kinds import KindSpec, Lines
 from jitdesk.gui.context import AppContext
 from jitdesk.gui.role_gate import RoleGate
 from jitdesk.gui.widgets import big_button, section_title
+from jitdesk.gui.widgets.fit import ShrinkingButton
 from jitdesk.gui.widgets.form_message import FormMessage
 from jitdesk.gui.widgets.page import ReloadingPage
 from jitdesk.services import master
 from jitdesk.services.master import Record
+
+STACKED_SCALE = 2.0  # from this ui.font_scale on, the form sits below the table
+BUTTON_SIDE_PX = 25  # a button's padding and border each side (floor.qss)
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,10 @@ class MasterTab(ReloadingPage):
         self.message = FormMessage()
         self.new_button = big_button("+ New")
         self.save_button = big_button("✔ Save", primary=True)
+        if theme.font_scale() > 1.0:  # with its role note it is wide: its type shrinks rather than widen the page
+            self.save_button = ShrinkingButton("✔ Save", "font-size: {px}px;",
+                                               theme.sizes(theme.font_scale())["base"], BUTTON_SIDE_PX)
+            self.save_button.setProperty("primary", True)
         self.deactivate_button = big_button("✕ Deactivate", danger=True)
         self.deactivate_button.setVisible(kind.has_active)
         self.new_button.clicked.connect(self.new_record)
@@ -117,7 +126,8 @@ class MasterTab(ReloadingPage):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(side)
-        layout = QHBoxLayout(self)
+        # large type: the form below the table, with the page's width
+        layout = QHBoxLayout(self) if theme.font_scale() < STACKED_SCALE else QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
         layout.setSpacing(20)
         layout.addWidget(self.table, 3)

@@ -69,6 +69,9 @@ PANEL, BOARD = 0, 1
 SHELVE_MINUTES = 30
 CALL_BUTTON_PX = 30  # a call button's type, smaller where its name would not fit
 CALL_BUTTON_SIDE_PX = 10  # its border (4 px) and padding (6 px) each side
+STACKED_SCALE = 1.5  # from this ui.font_scale on, the mode buttons and the sound note get rows of their own
+COLUMN_SCALE = 2.0  # ... from this one, two mode buttons a row
+ROW_SCALE = 2.5  # ... and from this one, one a row
 TV_SUMMARY_SHARE = 0.5  # the TV header's cap height against the tiles'
 
 
@@ -200,14 +203,23 @@ class AndonView(ReloadingPage):
         self.answer.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._tone("info")
 
+        self.sound_label.setWordWrap(True)  # a large ui.font_scale wraps the note rather than widen the page
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
-        for widget in (self.station_button, self.board_button, self.tv_button):
-            top.addWidget(widget)
+        modes = QGridLayout()  # large type: the mode buttons below the title, two a row or one
+        columns = 3 if theme.font_scale() < COLUMN_SCALE else 2 if theme.font_scale() < ROW_SCALE else 1
+        for i, widget in enumerate((self.station_button, self.board_button, self.tv_button)):
+            if theme.font_scale() < STACKED_SCALE:
+                top.addWidget(widget)
+            else:
+                modes.addWidget(widget, i // columns, i % columns)
         sound_row = QHBoxLayout()
         sound_row.addWidget(self.answer, 1)
-        sound_row.addWidget(self.sound_label)
-        sound_row.addWidget(self.mute_button)
+        note_row = sound_row
+        if theme.font_scale() >= STACKED_SCALE:
+            note_row = QHBoxLayout()
+        note_row.addWidget(self.sound_label, 1)
+        note_row.addWidget(self.mute_button)
 
         # this station
         self.buttons_host = QWidget()
@@ -243,7 +255,11 @@ class AndonView(ReloadingPage):
         layout.setContentsMargins(24, 14, 24, 14)
         layout.setSpacing(10)
         layout.addLayout(top)
+        if modes.count():
+            layout.addLayout(modes)
         layout.addLayout(sound_row)
+        if note_row is not sound_row:
+            layout.addLayout(note_row)
         layout.addWidget(self.stack, 1)
 
         self.tv: TvBoard | None = None

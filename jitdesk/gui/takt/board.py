@@ -28,6 +28,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from jitdesk.domain.takt.status import BEHIND, OFF, RUNNING, STOPPED, LineStatus, at_time, stale
+from jitdesk.gui import theme
 from jitdesk.gui.context import AppContext
 from jitdesk.gui.takt.look import AMBER, GREY, PHASE, STANDING, percent, signed
 from jitdesk.gui.widgets import big_button, page_title
@@ -39,6 +40,7 @@ TICK_MS = 250
 COALESCE_MS = 500
 RELOAD_MS = 30_000
 PAGE_MS = 10_000
+STACKED_SCALE = 2.0  # from this ui.font_scale on, TV mode sits below the title
 MIN_CAP_PX = 50  # readable at 10 m on a 55" 1080p screen
 HEADERS = ("Line", "Planned", "Made", "Eff.", "± parts", "State")
 WIDTHS = (0.14, 0.13, 0.13, 0.14, 0.13, 0.33)  # shares of the width
@@ -236,11 +238,14 @@ class TaktBoardView(ReloadingPage):
         self.tv_window: TaktBoardView | None = None
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
-        if not tv:
+        stacked = theme.font_scale() >= STACKED_SCALE  # large type: the button below, the title gets the width
+        if not tv and not stacked:
             top.addWidget(self.tv_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12 if tv else 28, 8, 12 if tv else 28, 8)
         layout.addLayout(top)
+        if not tv and stacked:
+            layout.addWidget(self.tv_button)
         layout.addWidget(self.canvas, 1)
         self._pending = QTimer(self)
         self._pending.setSingleShot(True)

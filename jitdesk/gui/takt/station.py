@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from jitdesk.domain.takt.status import OFF, LineStatus, at_time, stale
+from jitdesk.gui import theme
 from jitdesk.gui.context import AppContext
 from jitdesk.gui.takt.look import GREY, JUDGEMENT, PHASE, STANDING, clock, countdown, seconds, signed
 from jitdesk.gui.widgets import big_button, page_title
@@ -40,6 +41,7 @@ TICK_MS = 250
 RELOAD_MS = 30_000
 CAP_SHARE = 0.62  # of the countdown's height its capitals take (the rest: ascenders, minus sign, air)
 MIN_PX = 24  # the countdown's smallest type, for a very narrow page
+STACKED_SCALE = 2.0  # from this ui.font_scale on, the line picker sits below the title
 PICKER_MAX_PX = 460  # the line picker's widest: the page title gives way up to this, then the name is cut
 
 
@@ -174,7 +176,10 @@ class TaktStationView(ReloadingPage):
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # never widen the page
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
-        top.addWidget(self.picker)
+        picker_row = top
+        if theme.font_scale() >= STACKED_SCALE:  # large type: the picker below, the title gets the width
+            picker_row = QHBoxLayout()
+        picker_row.addWidget(self.picker)
         tiles = QGridLayout()
         tiles.setSpacing(6)
         for i, tile in enumerate((made_tile, ahead_tile, takt_tile, rate_tile)):
@@ -193,6 +198,8 @@ class TaktStationView(ReloadingPage):
         layout.setContentsMargins(28, 12, 28, 12)
         layout.setSpacing(8)
         layout.addLayout(top)
+        if picker_row is not top:
+            layout.addLayout(picker_row)
         layout.addWidget(self.phase)
         layout.addLayout(middle, 1)
         layout.addWidget(self.recent)

@@ -46,6 +46,7 @@ from jitdesk.services.kanban.board import BoardChoices, BoardPage, BoardQuery, b
 from jitdesk.services.uow import wall_clock_ms
 
 NARROW_CHARS = 90  # a page fewer characters wide than this puts the filters and pager on four rows
+STACK_CHARS = 60  # ... and fewer than this: one filter a row
 MIN_PAGE_SIZE = 2  # a very large font on a short screen: fewer rows, never a scrolled page
 PART_SHARE = 0.42  # of the width left by the other columns: the part, then the supplier, then the reasons
 SUPPLIER_SHARE = 0.2
@@ -169,8 +170,8 @@ class KanbanBoard(ReloadingPage):
         self.controls = QGridLayout()  # one row each for filters and pager; two each when the type is large
         self.controls.setHorizontalSpacing(10)
         self.controls.setVerticalSpacing(10)
-        self._narrow: bool | None = None
-        self._arrange(False)
+        self._narrow: int | None = None
+        self._arrange(0)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 14, 24, 14)
         layout.setSpacing(10)
@@ -220,15 +221,20 @@ class KanbanBoard(ReloadingPage):
         self.ctx.submit(board_page, self.query(), page=self.page, page_size=self.page_size, now_ms=wall_clock_ms(),
                         on_done=self.show_page)
 
-    def _arrange(self, narrow: bool) -> None:
-        """Filters and pager on two rows, or (narrow for the type: a large ui.font_scale) on four."""
+    def _arrange(self, narrow: int) -> None:
+        """Filters and pager on two rows; narrow for the type (a large ui.font_scale): on four (1) or one
+        filter a row (2)."""
         if narrow == self._narrow:
             return
         self._narrow = narrow
         for widget in (self.line, self.station, self.supplier, self.search, self.problems_first, self.summary,
                        self.previous, self.page_label, self.next):
             self.controls.removeWidget(widget)
-        if narrow:  # (widget, row, column, column span) on a 6-column grid
+        if narrow == 2:  # (widget, row, column, column span) on a 6-column grid
+            cells = ((self.line, 0, 0, 6), (self.station, 1, 0, 6), (self.supplier, 2, 0, 6), (self.search, 3, 0, 6),
+                     (self.problems_first, 4, 0, 6), (self.summary, 5, 0, 6),
+                     (self.previous, 6, 0, 1), (self.page_label, 6, 1, 4), (self.next, 6, 5, 1))
+        elif narrow:
             cells = ((self.line, 0, 0, 3), (self.station, 0, 3, 3), (self.supplier, 1, 0, 3), (self.search, 1, 3, 3),
                      (self.problems_first, 2, 0, 2), (self.summary, 2, 2, 4),
                      (self.previous, 3, 0, 1), (self.page_label, 3, 1, 4), (self.next, 3, 5, 1))
@@ -238,13 +244,15 @@ class KanbanBoard(ReloadingPage):
                      (self.page_label, 1, 4, 1), (self.next, 1, 5, 1))
         for widget, row, column, span in cells:
             self.controls.addWidget(widget, row, column, 1, span)
+        fixed = {0: (3, 5), 1: (), 2: (0, 5)}[narrow]  # columns of the pager's arrows and the search box
         for column in range(6):
-            self.controls.setColumnStretch(column, 0 if (not narrow and column in (3, 5)) else 1)
+            self.controls.setColumnStretch(column, 0 if column in fixed else 1)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         em = self.fontMetrics().averageCharWidth()
-        self._arrange(event.size().width() < NARROW_CHARS * em)
+        width = event.size().width()
+        self._arrange(2 if width < STACK_CHARS * em else 1 if width < NARROW_CHARS * em else 0)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.table and event.type() == QEvent.Type.Resize:

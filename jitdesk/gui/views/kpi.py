@@ -5,11 +5,14 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
+from jitdesk.gui import theme
 from jitdesk.gui.context import AppContext
 from jitdesk.gui.widgets import hint, page_title, section_title
 from jitdesk.gui.widgets.bars import BarChart
 from jitdesk.gui.widgets.page import ReloadingPage
 from jitdesk.services.overview import EventOverview, event_overview
+
+STACKED_SCALE = 1.5  # from this ui.font_scale on, the charts sit below the total
 
 
 def create_view(ctx: AppContext) -> QWidget:
@@ -47,14 +50,16 @@ class KpiPage(ReloadingPage):
         grid = QGridLayout()
         grid.setHorizontalSpacing(40)
         grid.addWidget(total_card, 1, 0, Qt.AlignmentFlag.AlignTop)
-        grid.addWidget(section_title("By kind"), 0, 1)
+        # large type: the charts below the total, with the page's width for their labels
+        row, column = (2, 0) if theme.font_scale() >= STACKED_SCALE else (0, 1)
+        grid.addWidget(section_title("By kind"), row, column)
         self.by_kind = BarChart()
-        grid.addWidget(self.by_kind, 1, 1)
+        grid.addWidget(self.by_kind, row + 1, column)
         self.day_title = section_title("Per day")
-        grid.addWidget(self.day_title, 2, 1)
+        grid.addWidget(self.day_title, row + 2, column)
         self.by_day = BarChart()
-        grid.addWidget(self.by_day, 3, 1)
-        grid.setColumnStretch(1, 1)
+        grid.addWidget(self.by_day, row + 3, column)
+        grid.setColumnStretch(column, 1)
         layout.addLayout(grid)
         layout.addStretch(1)
         self.load()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from jitdesk.domain.auth import Role
 from jitdesk.domain.master import NAMES
+from jitdesk.gui import theme
 from jitdesk.gui.context import AppContext
 from jitdesk.gui.touch import fit_header
 from jitdesk.gui.views.sync_conflicts import ConflictsPanel
@@ -41,6 +42,7 @@ from jitdesk.services.words import Words, plant_words
 COLUMNS = ("Refused at", "What", "Entity", "Made at", "Reason")
 UNREADABLE_COLUMNS = ("Received at", "Event id", "Why it could not be read", "Text as sent")
 TEXT_SHOWN = 200  # characters of the raw text in the cell; the tooltip holds more
+STACKED_SCALE = 2.0  # from this ui.font_scale on, "Send all again" sits below the title
 
 
 def create_view(ctx: AppContext) -> QWidget:
@@ -66,6 +68,7 @@ class QuarantineView(ReloadingPage):
         self.link.setObjectName("sectionTitle")
         self.link.setWordWrap(True)
         self.summary = QLabel()
+        self.summary.setWordWrap(True)  # a large ui.font_scale wraps it rather than widen the page
         self.conflicts = ConflictsPanel(ctx, lambda at: stamp_words(self.words, at))  # for admins to settle
         self.fast_clocks = QLabel()  # events stamped by a clock running far ahead
         self.fast_clocks.setWordWrap(True)
@@ -87,11 +90,14 @@ class QuarantineView(ReloadingPage):
         self.retry = big_button("Send all again")
         self.retry.clicked.connect(self._retry)
         top = QHBoxLayout()
-        top.addWidget(page_title("⇅  Sync and quarantine"))
-        top.addStretch(1)
-        top.addWidget(self.retry)
+        top.addWidget(page_title("⇅  Sync and quarantine"), 1)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 14, 24, 14)  # the other views' margins
         layout.addLayout(top)
+        if theme.font_scale() < STACKED_SCALE:
+            top.addWidget(self.retry)
+        else:  # large type: the button gets a row of its own (no sideways scroll)
+            layout.addWidget(self.retry)
         layout.addWidget(self.link)
         layout.addWidget(self.conflicts)
         layout.addWidget(self.fast_clocks)

@@ -35,6 +35,7 @@ from jitdesk.services.uow import wall_clock_ms
 
 REFRESH_MS = 30_000
 ALL_SUPPLIERS = "All suppliers"  # as on the kanban board
+STACKED_SCALE = 2.0  # from this ui.font_scale on, the supplier filter and the typed entry get rows of their own
 RECORD_FRAME_PX = 22  # the theme's button padding and border, above and below its text
 
 
@@ -95,10 +96,13 @@ class QueueView(ReloadingPage):
             counts = QHBoxLayout()
             top.addStretch(1)
         counts.addWidget(self.summary, 1)
-        top.addWidget(self.supplier)
+        huge = theme.font_scale() >= STACKED_SCALE  # the supplier filter and the entry get rows of their own
+        filters = QHBoxLayout() if huge else top
+        filters.addWidget(self.supplier, 1 if huge else 0)
         scan = QHBoxLayout()
         scan.addWidget(self.flash, 3)
-        scan.addWidget(self.entry, 2)
+        typing = QHBoxLayout() if huge else scan
+        typing.addWidget(self.entry, 2)
         scan.addWidget(record)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 4, 24, 4)
@@ -106,7 +110,11 @@ class QueueView(ReloadingPage):
         layout.addLayout(top)
         if counts is not top:
             layout.addLayout(counts)
+        if filters is not top:
+            layout.addLayout(filters)
         layout.addLayout(scan)
+        if typing is not scan:
+            layout.addLayout(typing)
         layout.addWidget(self.tree, 1)
         self.pipeline.scanned.connect(self.on_scanned)
         self.flash.watch(ctx.router)  # "checking" from the moment a scanner's code is handed over

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -37,6 +38,7 @@ from jitdesk.services.kanban.station import ScanLogRecord, StationPanel, station
 from jitdesk.services.uow import wall_clock_ms
 
 SCANS_SHOWN = 12
+STACKED_SCALE = 2.0  # from this ui.font_scale on, the scans and the loops sit one above the other
 FLASH_FULL_WIDTH = 1500  # the scan answer's type is full size on a page this wide, smaller below
 FLASH_SMALLEST = 0.6
 _STATUS_STYLE = {
@@ -94,7 +96,8 @@ class StationView(ReloadingPage):
         self.record_button = big_button("✔  Record", primary=True)
         self.record_button.clicked.connect(self.record_typed)
 
-        lists = QHBoxLayout()
+        # large type: the two lists one above the other, each with the page's width
+        lists: QBoxLayout = QHBoxLayout() if theme.font_scale() < STACKED_SCALE else QVBoxLayout()
         left = QVBoxLayout()
         left.addWidget(section_title("Last scans here"))
         left.addWidget(self.scan_table, 1)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QWidget
 
-from jitdesk.gui.widgets.fit import ElidedLabel
+from jitdesk.gui import theme
+from jitdesk.gui.widgets.fit import ElidedLabel, FitTitle
 
 
 def big_button(text: str, *, primary: bool = False, danger: bool = False,
@@ -18,7 +19,8 @@ def big_button(text: str, *, primary: bool = False, danger: bool = False,
 
 def page_title(text: str) -> QLabel:
     """A page's title on one line: too long for the screen, it ends in "…" (the tooltip has it all)."""
-    label = ElidedLabel(text)
+    size = theme.sizes(theme.font_scale())
+    label = FitTitle(text, size["huge"], size["base"])  # a large ui.font_scale: smaller type before "…"
     label.setObjectName("pageTitle")
     return label
 

@@ -88,6 +88,44 @@ class ElidedLabel(QLabel):
             self.setToolTip(tip)
 
 
+class FitTitle(ElidedLabel):
+    """A page title: its type shrinks from `largest_px` (the style sheet's) down to `smallest_px` until the
+    words fit its width; only below that do they end in "…". A large ui.font_scale keeps the whole title."""
+
+    def __init__(self, text: str, largest_px: int, smallest_px: int, parent: QWidget | None = None) -> None:
+        self.largest_px = largest_px
+        self.smallest_px = min(smallest_px, largest_px)
+        self.pixels = 0
+        super().__init__(text, parent)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._fit()
+        super().resizeEvent(event)
+
+    def _fit(self) -> None:
+        margins = self.contentsMargins()
+        room = self.width() - margins.left() - margins.right()
+        if room <= 0:
+            return
+        font = QFont(self.font())
+        pixels = self.largest_px
+        while pixels > self.smallest_px:
+            font.setPixelSize(pixels)
+            metrics = QFontMetrics(font)
+            symbols = sum(1 for ch in self._full if ord(ch) > 0x2000)
+            if metrics.horizontalAdvance(self._full) + symbols * metrics.averageCharWidth() <= room:
+                break
+            pixels -= 2
+        pixels = max(pixels, self.smallest_px)
+        if pixels != self.pixels:
+            self.pixels = pixels
+            self.setStyleSheet(f"font-size: {pixels}px;")  # a style sheet's font-size wins over setFont
+
+
 class FitArea(QScrollArea):
     def __init__(self, page: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -116,6 +154,8 @@ class FitArea(QScrollArea):
         if height > room.height() and width == room.width() and upright:
             # The upright scroll bar takes its width from the room: the page is never under it.
             width = max(least.width(), width - self.verticalScrollBar().sizeHint().width())
+            if layout is not None and layout.hasHeightForWidth():  # narrower: wrapped text wants more lines
+                height = max(height, layout.minimumHeightForWidth(width))
         page.resize(width, height)
 
     def resizeEvent(self, event: QResizeEvent) -> None:

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from jitdesk.gui import views
 from jitdesk.gui.context import AppContext
 from jitdesk.gui.main_window import MainWindow
+from jitdesk.gui.widgets.fit import FitArea
 from tests.helpers.screens import save_shot, settle, size_of, themed
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
@@ -50,3 +51,29 @@ def test_font_scale_keeps_layouts_intact(qtbot: QtBot, qapp: Any, ctx: AppContex
             words = max(QFontMetrics(button.font()).horizontalAdvance(line) for line in button.text().split("\n"))
             assert button.contentsRect().width() >= words, button.text()
 
+
+
+NO_SIDEWAYS = ("station", "kanban", "queue", "sync", "andon", "takt", "taktboard", "kpi")  # these once scrolled or cut
+
+
+@pytest.mark.parametrize("scale", [2.0, 3.0])
+def test_large_type_never_scrolls_sideways_on_a_small_screen(qtbot: QtBot, qapp: Any, ctx: AppContext,
+                                                             tmp_path: Path, scale: float) -> None:
+    small = (1280, 800)
+    with themed(qapp, scale):
+        window = MainWindow(ctx, "station")
+        qtbot.addWidget(window)
+        window.resize(*small)
+        window.show()
+        for name in NO_SIDEWAYS:
+            window.show_view(name)
+            settle(qtbot, ctx, ms=80)
+            assert size_of(window) == small, f"the window grew on {name} at font scale {scale}"
+            save_shot(window, tmp_path, f"{name}_small_font{scale}")
+            page = window.pages[name]
+            area = page.parentWidget()
+            while area is not None and not isinstance(area, FitArea):
+                area = area.parentWidget()
+            assert area is not None, name
+            assert not area.horizontalScrollBar().isVisible(), f"{name} scrolls sideways at font scale {scale}"
+            assert page.width() <= area.viewport().width(), name

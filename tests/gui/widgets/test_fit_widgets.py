@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
-from jitdesk.gui.widgets.fit import ElidedLabel, fit_area
+from jitdesk.gui.widgets.fit import ElidedLabel, FitTitle, fit_area
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 LONG = "▣  Station L1-S2  Gear set line with a very long name that no small screen can hold"
@@ -44,3 +44,18 @@ def test_fit_area_fills_the_room_and_scrolls_only_below_the_minimum(qtbot: QtBot
     qtbot.waitUntil(lambda: area.verticalScrollBar().isVisible())
     assert page.height() >= 900 and area.height() == 500
     assert area.minimumSizeHint().height() < 500  # the page's minimum never reaches the window
+
+
+def test_a_title_takes_smaller_type_before_it_loses_letters(qtbot: QtBot, qapp: Any) -> None:
+    title = FitTitle("Sync and quarantine", 120, 30)
+    qtbot.addWidget(title)
+    title.resize(2000, 200)
+    title.show()
+    assert title.pixels == 120 and title.shown_text() == "Sync and quarantine"  # room: full size
+    title.resize(500, 200)
+    qtbot.waitUntil(lambda: title.pixels < 120)
+    assert title.pixels >= 30
+    assert title.shown_text() == "Sync and quarantine"  # smaller, but whole
+    title.resize(60, 200)
+    qtbot.waitUntil(lambda: title.pixels == 30)
+    assert title.shown_text() != "Sync and quarantine" and title.toolTip() == "Sync and quarantine"
