@@ -14,6 +14,7 @@ lists it under `skipped` with the reason (see `serving`), so a pull never fails 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -106,6 +107,10 @@ def encode_item(r: Any) -> tuple[bytes | None, str | None]:
     try:
         return orjson.dumps(envelope), None
     except (orjson.JSONEncodeError, TypeError):
+        pass
+    try:  # orjson writes no integer past 64 bits; the standard encoder writes any JSON number
+        return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), None
+    except (ValueError, TypeError, UnicodeEncodeError):
         return None, "the stored event cannot be encoded"
 
 

@@ -59,3 +59,11 @@ def test_page_body_says_where_to_go_on() -> None:
     empty = json.loads(page_body(Page(b"", 0, 9, 9), "srv", 1000))
     assert empty == {"events": [], "next": 9, "more": False, "server_id": "srv", "server_time_ms": 1000,
                      "skipped": []}
+
+
+def test_an_integer_past_64_bits_in_a_payload_with_many_brackets_is_served_exactly() -> None:
+    # more brackets than the depth limit: not spliced, so encoded again, where orjson stops at 64 bits
+    payload = {"n": 2**70, "l": [[1]] * 20}
+    body, reason = encode_item(row(json.dumps(payload)))
+    assert reason is None and body is not None
+    assert json.loads(body)["payload"] == payload
