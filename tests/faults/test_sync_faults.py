@@ -137,12 +137,18 @@ def test_kill_9_of_the_client_at_random_points(server_db: str, start_server: Cal
     interrupted = 0
     with FaultProxy(server.port) as proxy:
         # A slow link stretches each sync over seconds, so the kills land mid-push and mid-pull.
-        proxy.set("slow", delay=0.004, chunk=16384)
+        proxy.set("slow", delay=0.01, chunk=4096)
         url = f"http://127.0.0.1:{proxy.port}"
         for round_ in range(REPEAT):
+            before = len(server_events(server_db))
             many_notes(db, 2500, f"r{round_}")
             proc = _sync_process(tmp_path / "a.db", url, token, once=True)
-            time.sleep(rng.uniform(0.8, 3.0))  # python start-up is about 0.7 s; then it is mid-sync
+            if round_ % 2:  # at a random time: python start-up is about 0.7 s, then it is mid-sync
+                time.sleep(rng.uniform(0.8, 3.0))
+            else:  # just after the server took a first batch of this round (the rest still to go)
+                deadline = time.monotonic() + 30
+                while len(server_events(server_db)) == before and time.monotonic() < deadline:
+                    time.sleep(0.01)
             proc.send_signal(signal.SIGKILL)
             proc.wait(10)
             behind = sync_apply.counts(db)[0] > 0 or sync_apply.peer(db).cursor < max(
