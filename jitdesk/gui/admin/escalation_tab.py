@@ -100,7 +100,7 @@ class EscalationTab(ReloadingPage):
         self.takts.setPlaceholderText("1, 3 (line-stopping types)")
         self.notify = QLineEdit()
         self.notify.setPlaceholderText("team leader, supervisor, manager")
-        self.plan_active = QCheckBox("In use (off: the call type's own ladder)")
+        self.plan_active = QCheckBox("In use")
         self.plan_active.setChecked(True)
         save_plan = big_button("✔ Save ladder", primary=True)
         save_plan.clicked.connect(self.save_plan)
@@ -114,7 +114,8 @@ class EscalationTab(ReloadingPage):
         left = QVBoxLayout()
         left.addWidget(section_title("Line escalation"))
         left.addWidget(_hint("Levels at minutes after raising, and for line-stopping types after takts of "
-                            "the line's plan; each level notifies a role or a person."))
+                            "the line's plan; each level notifies a role or a person. A ladder not in use leaves "
+                            "the line on the call type's own ladder."))
         left.addWidget(self.plans, 1)
         left.addLayout(plan_form)
         left.addWidget(save_plan)
@@ -148,6 +149,7 @@ class EscalationTab(ReloadingPage):
 
         for form in (plan_form, duty_form):
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # labels above fields at large type
         layout = QVBoxLayout(self)  # one above the other, each the page's full width (the page scrolls down)
         layout.addLayout(left, 1)
         layout.addSpacing(24)
