@@ -53,7 +53,8 @@ def test_font_scale_keeps_layouts_intact(qtbot: QtBot, qapp: Any, ctx: AppContex
 
 
 
-NO_SIDEWAYS = ("station", "kanban", "queue", "sync", "andon", "takt", "taktboard", "kpi", "admin")  # these once scrolled or cut
+# these once scrolled sideways or were cut
+NO_SIDEWAYS = ("station", "kanban", "queue", "sync", "andon", "takt", "taktboard", "kpi", "admin")
 
 
 @pytest.mark.parametrize("scale", [2.0, 3.0])
