@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -31,7 +32,7 @@ from jitdesk.services.andon.calls import resolve_by_system
 from jitdesk.services.changes import NO_CHANGES, Changes
 from jitdesk.services.takt.status import LineTakt, board
 from jitdesk.services.uow import transaction, wall_clock_ms
-from jitdesk.storage import andon_repo, identity, projections, takt_repo
+from jitdesk.storage import andon_repo, eventlog, identity, projections, takt_repo
 from jitdesk.storage.database import STATION_ID, Database
 
 __all__ = ["LinkResult", "look", "owner_stations"]
@@ -140,8 +141,19 @@ def _episode_called(session: Session, line: LineTakt, plan: ShiftPlan, now_ms: i
     if last is None or last.is_open or _closed_by_link(last):
         return False
     rows = takt_repo.minute_rows(session, plan.shift.start_ms, plan.shift.end_ms, line.line_id)
-    since = takt_repo.latest_completions(session, line.line_id, last.raised_ms + 1, MAX_CYCLES, now_ms)
+    since = takt_repo.latest_completions(session, line.line_id, _raised_wall_ms(session, last) + 1, MAX_CYCLES,
+                                         now_ms)
     return still_in_episode(plan, line.settings, rows, since)
+
+
+def _raised_wall_ms(session: Session, call: Call) -> int:
+    """When the call was raised by the raising device's wall clock, the clock cycles are recorded on: the
+    call's stamp may run ahead of it (a hybrid clock never goes back, and follows a fast remote clock)."""
+    raised = [e for e in eventlog.entity_events(session, call.call_id, [CALL_RAISED]) if e.wall_time]
+    if not raised:
+        return call.raised_ms
+    first = min(raised, key=lambda e: e.order_key)
+    return int(datetime.fromisoformat(first.wall_time.replace("Z", "+00:00")).timestamp() * 1000)
 
 
 def _closed_by_link(call: Call) -> bool:
