@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import statistics
 import time
@@ -46,3 +47,25 @@ def bare_sqlite_commits(path: Path, count: int) -> list[float]:
         samples.append(time.perf_counter() - start)
     conn.close()
     return samples
+
+
+def load_server(log_path: Path, db_url: str, order: str = "id") -> int:
+    """Copy a generated log (bench/fold.py) into a server database through the trusted (hub) insert path,
+    in `order` ("id": as made; "hlc": clock order)."""
+    from jitdesk.domain.events import Event
+    from jitdesk.sync.server.store import ServerStore
+
+    store = ServerStore(db_url)
+    conn = sqlite3.connect(log_path)
+    total = 0
+    try:
+        cursor = conn.execute("SELECT event_id, plant_id, device_id, device_seq, hlc, wall_time, kind, entity_id,"
+                              f" actor, payload, schema_version FROM events ORDER BY {order}")
+        while chunk := cursor.fetchmany(1000):
+            batch = [Event(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], json.loads(r[9]), r[10])
+                     for r in chunk]
+            total += len(store.insert_trusted(batch))
+    finally:
+        conn.close()
+        store.close()
+    return total

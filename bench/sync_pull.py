@@ -27,36 +27,17 @@ import asyncio
 import cProfile
 import json
 import os
-import sqlite3
 import tempfile
 import time
 from typing import Any
 
+from bench._common import load_server
 from bench.fold import generate
 from bench.sync_throughput import drop_pg, pg_database, start_server
 
 PLANT = "plant"  # bench/fold.py's plant id
 
 
-def load_server(log_path: Path, db_url: str) -> int:
-    """Copy the generated log into a server database through the trusted (hub) insert path."""
-    from jitdesk.domain.events import Event
-    from jitdesk.sync.server.store import ServerStore
-
-    store = ServerStore(db_url)
-    conn = sqlite3.connect(log_path)
-    total = 0
-    try:
-        cursor = conn.execute("SELECT event_id, plant_id, device_id, device_seq, hlc, wall_time, kind, entity_id,"
-                              " actor, payload, schema_version FROM events ORDER BY id")
-        while chunk := cursor.fetchmany(1000):
-            batch = [Event(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], json.loads(r[9]), r[10])
-                     for r in chunk]
-            total += len(store.insert_trusted(batch))
-    finally:
-        conn.close()
-        store.close()
-    return total
 
 
 def pull_all(station: Any, url: str, token: str, profile: str | None) -> float:

@@ -24,35 +24,18 @@ import argparse
 import asyncio
 import json
 import os
-import sqlite3
 import subprocess
 import tempfile
 import time
 from typing import Any
 
+from bench._common import load_server
 from bench.fold import generate
 from bench.sync_throughput import drop_pg, pg_database, start_server
 
 PLANT = "plant"
 
 
-def load_server(log_path: Path, db_url: str) -> int:
-    from jitdesk.domain.events import Event
-    from jitdesk.sync.server.store import ServerStore
-
-    store = ServerStore(db_url)
-    conn = sqlite3.connect(log_path)
-    total = 0
-    try:
-        cursor = conn.execute("SELECT event_id, plant_id, device_id, device_seq, hlc, wall_time, kind, entity_id,"
-                              " actor, payload, schema_version FROM events ORDER BY hlc")
-        while chunk := cursor.fetchmany(1000):
-            total += len(store.insert_trusted(
-                [Event(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], json.loads(r[9]), r[10]) for r in chunk]))
-    finally:
-        conn.close()
-        store.close()
-    return total
 
 
 def start(station: Any, url: str, token: str) -> float:
@@ -87,7 +70,7 @@ def measure(events: int, backend: str, tail_minutes: int) -> dict[str, Any]:
         if db_url is None:
             return {"skipped": "no PostgreSQL answers"}
         try:
-            out["server_holds"] = load_server(log_path, db_url)
+            out["server_holds"] = load_server(log_path, db_url, order="hlc")
             store = ServerStore(db_url)
             snap_token = store.create_token(PLANT, "from-snapshot", "station")[1]
             replay_token = store.create_token(PLANT, "replay", "station")[1]
